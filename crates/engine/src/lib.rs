@@ -1,0 +1,1 @@
+//! Xietong's approval engine: definitions, instances and actions as pure, deterministic code.
