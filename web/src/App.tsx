@@ -1,0 +1,113 @@
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import type { AccessFlag } from './access';
+import { ApiError } from './api/client';
+import { onAuthEvent } from './api/errors';
+import { meKey } from './auth/session';
+import { I18nProvider } from './i18n';
+
+const Login = lazy(() => import('./pages/Login'));
+const ChangePassword = lazy(() => import('./pages/ChangePassword'));
+const BasicLayout = lazy(() => import('./layouts/BasicLayout'));
+const Workbench = lazy(() => import('./pages/Workbench'));
+const Settings = lazy(() => import('./pages/Settings'));
+const Departments = lazy(() => import('./pages/Org/Departments'));
+const Users = lazy(() => import('./pages/Org/Users'));
+const Posts = lazy(() => import('./pages/Org/Posts'));
+const Roles = lazy(() => import('./pages/Org/Roles'));
+const OrgImport = lazy(() => import('./pages/Org/Import'));
+const Audit = lazy(() => import('./pages/Audit'));
+const LoginReport = lazy(() => import('./pages/Reports/Logins'));
+const NotFound = lazy(() => import('./pages/NotFound'));
+const RequireAccess = lazy(() => import('./layouts/RequireAccess'));
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        refetchOnWindowFocus: true,
+        staleTime: 10_000,
+        retry: (count, error) => error instanceof ApiError && error.isNetwork && count < 2,
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** Routes session-level failures seen by any request. */
+function AuthEvents() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      onAuthEvent((event) => {
+        if (event === 'unauthenticated') {
+          queryClient.setQueryData(meKey, null);
+        } else if (location.pathname !== '/change-password') {
+          navigate('/change-password');
+        }
+      }),
+    [navigate, location.pathname, queryClient],
+  );
+  return null;
+}
+
+function PageSpin() {
+  return (
+    <div style={{ display: 'grid', placeItems: 'center', minHeight: '60vh' }}>
+      <Spin size="large" />
+    </div>
+  );
+}
+
+function guarded(flag: AccessFlag, page: ReactNode) {
+  return <RequireAccess flag={flag}>{page}</RequireAccess>;
+}
+
+export function AppRoutes() {
+  return (
+    <Suspense fallback={<PageSpin />}>
+      <AuthEvents />
+      <Routes>
+        <Route path="/login" element={<Login />} />
+        <Route path="/change-password" element={<ChangePassword />} />
+        <Route element={<BasicLayout />}>
+          <Route index element={<Navigate to="/workbench" replace />} />
+          <Route path="/workbench/*" element={<Workbench />} />
+          <Route path="/settings" element={<Navigate to="/settings/profile" replace />} />
+          <Route path="/settings/:tab" element={<Settings />} />
+          <Route path="/org" element={<Navigate to="/org/departments" replace />} />
+          <Route path="/org/departments" element={guarded('canReadOrg', <Departments />)} />
+          <Route path="/org/users" element={guarded('canReadUsers', <Users />)} />
+          <Route path="/org/posts" element={guarded('canReadOrg', <Posts />)} />
+          <Route path="/org/roles" element={guarded('canReadOrg', <Roles />)} />
+          <Route path="/org/import" element={guarded('canImportOrg', <OrgImport />)} />
+          <Route path="/audit" element={guarded('canReadAudit', <Audit />)} />
+          <Route path="/reports/logins" element={guarded('canReadReports', <LoginReport />)} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}
+
+const queryClient = createQueryClient();
+
+export function AppRoot() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ConfigProvider theme={{ token: { colorPrimary: '#1677ff' } }}>
+        <I18nProvider>
+          <AntApp>
+            <BrowserRouter>
+              <AppRoutes />
+            </BrowserRouter>
+          </AntApp>
+        </I18nProvider>
+      </ConfigProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { access } from './access';
+import type { Me } from './auth/session';
+
+function me(permissions: string[]): Me {
+  return {
+    id: 'u1',
+    username: 'zhangsan',
+    display_name: '张三',
+    locale: 'zh-CN',
+    must_change_password: false,
+    totp_enabled: false,
+    roles: ['member'],
+    permissions,
+    is_department_head: false,
+    tenant: { id: 't1', name: '示例科技有限公司', time_zone: 'Asia/Shanghai' },
+  };
+}
+
+describe('access', () => {
+  it('grants nothing when nobody is signed in', () => {
+    const a = access(null);
+    expect(a.signedIn).toBe(false);
+    expect(Object.entries(a).filter(([, v]) => v)).toEqual([]);
+  });
+
+  it('a member sees no administration', () => {
+    const a = access(me([]));
+    expect(a).toMatchObject({
+      signedIn: true,
+      canSeeOrgAdmin: false,
+      canReadAudit: false,
+      canReadReports: false,
+      canImportOrg: false,
+    });
+  });
+
+  it('hr with user permissions sees users but not departments', () => {
+    const a = access(me(['user.read', 'user.write']));
+    expect(a.canReadUsers).toBe(true);
+    expect(a.canWriteUsers).toBe(true);
+    expect(a.canReadOrg).toBe(false);
+    expect(a.canSeeOrgAdmin).toBe(true);
+    expect(a.canImportOrg).toBe(false);
+  });
+
+  it('write without read grants no write', () => {
+    const a = access(me(['org.write', 'user.write']));
+    expect(a.canWriteOrg).toBe(false);
+    expect(a.canWriteUsers).toBe(false);
+  });
+
+  it('import needs org and user writes', () => {
+    const a = access(
+      me(['org.read', 'org.write', 'user.read', 'user.write', 'audit.read', 'report.read']),
+    );
+    expect(a).toMatchObject({
+      canImportOrg: true,
+      canReadAudit: true,
+      canReadReports: true,
+      canSeeOrgAdmin: true,
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import type { Schemas } from './api/client';
+
+type Me = Schemas['Me'];
+
+/** What the signed-in user may see and do in the UI (the server checks again). */
+export interface Access {
+  signedIn: boolean;
+  canReadOrg: boolean;
+  canWriteOrg: boolean;
+  canReadUsers: boolean;
+  canWriteUsers: boolean;
+  /** Import needs both org and user writes: it creates departments and accounts. */
+  canImportOrg: boolean;
+  canReadAudit: boolean;
+  canReadReports: boolean;
+  /** The organisation menu group is shown when any of its pages is. */
+  canSeeOrgAdmin: boolean;
+}
+
+/** Pure: permission flags from the current user's permission list. */
+export function access(me: Me | null | undefined): Access {
+  const perms = new Set(me?.permissions ?? []);
+  const canReadOrg = perms.has('org.read');
+  const canWriteOrg = canReadOrg && perms.has('org.write');
+  const canReadUsers = perms.has('user.read');
+  const canWriteUsers = canReadUsers && perms.has('user.write');
+  return {
+    signedIn: Boolean(me),
+    canReadOrg,
+    canWriteOrg,
+    canReadUsers,
+    canWriteUsers,
+    canImportOrg: canWriteOrg && canWriteUsers,
+    canReadAudit: perms.has('audit.read'),
+    canReadReports: perms.has('report.read'),
+    canSeeOrgAdmin: canReadOrg || canReadUsers,
+  };
+}
+
+export type AccessFlag = Exclude<keyof Access, 'signedIn'>;

@@ -1,0 +1,42 @@
+import { type QueryClient, useQuery } from '@tanstack/react-query';
+import { ApiError, api, call, type Schemas } from '../api/client';
+
+export type Me = Schemas['Me'];
+
+export const meKey = ['me'] as const;
+
+/** The signed-in user, or null when nobody is signed in. */
+export async function fetchMe(): Promise<Me | null> {
+  try {
+    return await call(api.GET('/api/v1/me'), '/api/v1/me');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }
+}
+
+export function useMe() {
+  return useQuery<Me | null, ApiError>({
+    queryKey: meKey,
+    queryFn: fetchMe,
+    staleTime: 60_000,
+    retry: (count, error) => error.isNetwork && count < 2,
+  });
+}
+
+export function mustChangePassword(me: Me | null | undefined, error: ApiError | null): boolean {
+  return Boolean(me?.must_change_password) || error?.code === 'auth.password_change_required';
+}
+
+export async function logout(queryClient: QueryClient): Promise<void> {
+  try {
+    await call(api.POST('/api/v1/auth/logout'));
+  } finally {
+    queryClient.clear();
+    queryClient.setQueryData(meKey, null);
+  }
+}
+
+export function patchMyLocale(locale: Me['locale']): Promise<Me> {
+  return call(api.PATCH('/api/v1/me', { body: { locale } }));
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { access } from '../access';
+import { translate } from '../i18n/locale';
+import { menuItems, selectedKey } from './menu';
+
+const t = (k: Parameters<typeof translate>[0]) => translate(k, undefined, 'zh-CN');
+
+function keys(items: ReturnType<typeof menuItems>): string[] {
+  return items.flatMap((i) => {
+    if (!i || !('key' in i)) return [];
+    const children = 'children' in i && Array.isArray(i.children) ? keys(i.children) : [];
+    return [String(i.key), ...children];
+  });
+}
+
+const base = {
+  id: 'u',
+  username: 'u',
+  display_name: 'U',
+  locale: 'zh-CN' as const,
+  must_change_password: false,
+  totp_enabled: false,
+  roles: [],
+  is_department_head: false,
+  tenant: { id: 't', name: 'T', time_zone: 'Asia/Shanghai' },
+};
+
+describe('menuItems', () => {
+  it('shows a member only the workbench and settings', () => {
+    expect(keys(menuItems(access({ ...base, permissions: [] }), t))).toEqual([
+      '/workbench',
+      '/settings',
+    ]);
+  });
+
+  it('shows an administrator every page', () => {
+    const all = ['org.read', 'org.write', 'user.read', 'user.write', 'audit.read', 'report.read'];
+    expect(keys(menuItems(access({ ...base, permissions: all }), t))).toEqual([
+      '/workbench',
+      '/org',
+      '/org/departments',
+      '/org/users',
+      '/org/posts',
+      '/org/roles',
+      '/org/import',
+      '/audit',
+      '/reports/logins',
+      '/settings',
+    ]);
+  });
+
+  it('highlights the settings entry on any settings tab', () => {
+    expect(selectedKey('/settings/tokens')).toBe('/settings');
+    expect(selectedKey('/workbench/todo')).toBe('/workbench');
+  });
+});

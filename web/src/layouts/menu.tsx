@@ -1,0 +1,45 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  HomeOutlined,
+  SettingOutlined,
+} from '@ant-design/icons';
+import type { MenuProps } from 'antd';
+import type { Access } from '../access';
+import type { TFunction } from '../i18n';
+
+type Item = Required<MenuProps>['items'][number];
+
+/** The navigation menu, holding only what `flags` allow. */
+export function menuItems(flags: Access, t: TFunction): Item[] {
+  const org: Item[] = [];
+  if (flags.canReadOrg) org.push({ key: '/org/departments', label: t('menu.departments') });
+  if (flags.canReadUsers) org.push({ key: '/org/users', label: t('menu.users') });
+  if (flags.canReadOrg) {
+    org.push({ key: '/org/posts', label: t('menu.posts') });
+    org.push({ key: '/org/roles', label: t('menu.roles') });
+  }
+  if (flags.canImportOrg) org.push({ key: '/org/import', label: t('menu.import') });
+
+  const items: Item[] = [{ key: '/workbench', icon: <HomeOutlined />, label: t('menu.workbench') }];
+  if (org.length > 0)
+    items.push({ key: '/org', icon: <ApartmentOutlined />, label: t('menu.org'), children: org });
+  if (flags.canReadAudit)
+    items.push({ key: '/audit', icon: <AuditOutlined />, label: t('menu.audit') });
+  if (flags.canReadReports)
+    items.push({
+      key: '/reports/logins',
+      icon: <BarChartOutlined />,
+      label: t('menu.loginReport'),
+    });
+  items.push({ key: '/settings', icon: <SettingOutlined />, label: t('menu.settings') });
+  return items;
+}
+
+/** The menu key to highlight for a path. */
+export function selectedKey(pathname: string): string {
+  if (pathname.startsWith('/settings')) return '/settings';
+  if (pathname.startsWith('/workbench')) return '/workbench';
+  return pathname;
+}
