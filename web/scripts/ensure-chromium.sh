@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs Debian's chromium for the end-to-end tests when it is missing. Idempotent.
-# Nothing downloads a browser build of its own: playwright-core drives this one.
+# Installs Debian's chromium (and a CJK font, so screenshots show Chinese) for the
+# end-to-end tests when missing. Idempotent. Nothing downloads a browser build of its own:
+# playwright-core drives this one.
 set -euo pipefail
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ -x "$CHROMIUM" ]; then
-  exit 0
-fi
+need=()
+[ -x "$CHROMIUM" ] || need+=(chromium)
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then need+=(fonts-wqy-microhei); fi
+[ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium >/dev/null
+$SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 test -x "$CHROMIUM"

@@ -99,7 +99,10 @@ const queryClient = createQueryClient();
 export function AppRoot() {
   return (
     <QueryClientProvider client={queryClient}>
-      <ConfigProvider theme={{ token: { colorPrimary: '#1677ff' } }}>
+      <ConfigProvider
+        theme={{ token: { colorPrimary: '#1677ff' } }}
+        button={{ autoInsertSpace: false }}
+      >
         <I18nProvider>
           <AntApp>
             <BrowserRouter>

@@ -84,6 +84,7 @@ export default function AuditPage() {
       />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form<FormValues>
+          name="audit-search"
           form={form}
           layout="inline"
           style={{ rowGap: 8 }}

@@ -97,6 +97,20 @@ export default function DepartmentsPage() {
   const tree = useMemo(() => buildOrgTree(companies.data ?? [], depts), [companies.data, depts]);
   const treeData = useMemo(() => toTreeData(tree), [tree]);
   const selected = depts.find((d) => d.id === selectedId) ?? null;
+  // Everything starts expanded, new departments included; only what the user folds stays folded.
+  const [folded, setFolded] = useState<Set<string>>(() => new Set());
+  const allKeys = useMemo(() => {
+    const keys: string[] = [];
+    const walk = (ns: OrgNode[]) => {
+      for (const n of ns) {
+        keys.push(n.key);
+        walk(n.children);
+      }
+    };
+    walk(tree);
+    return keys;
+  }, [tree]);
+  const expandedKeys = allKeys.filter((k) => !folded.has(k));
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['org'] });
 
   const onDrop: TreeProps<DataNode>['onDrop'] = async (info) => {
@@ -175,7 +189,11 @@ export default function DepartmentsPage() {
               ) : (
                 <Tree<DataNode>
                   treeData={treeData}
-                  defaultExpandAll
+                  expandedKeys={expandedKeys}
+                  onExpand={(keys) => {
+                    const open = new Set(keys.map(String));
+                    setFolded(new Set(allKeys.filter((k) => !open.has(k))));
+                  }}
                   blockNode
                   showLine
                   draggable={
@@ -363,7 +381,7 @@ function CreateDepartmentModal({
       confirmLoading={busy}
       forceRender
     >
-      <Form<CreateValues> form={form} layout="vertical" onFinish={submit}>
+      <Form<CreateValues> name="dept-create" form={form} layout="vertical" onFinish={submit}>
         <Form.Item
           name="company_id"
           label={t('dept.company')}
@@ -455,7 +473,7 @@ function EditDepartmentModal({
       confirmLoading={busy}
       forceRender
     >
-      <Form<EditValues> form={form} layout="vertical" onFinish={submit}>
+      <Form<EditValues> name="dept-edit" form={form} layout="vertical" onFinish={submit}>
         <Form.Item
           name="name"
           label={t('dept.name')}

@@ -144,6 +144,7 @@ export default function PostsPage() {
         forceRender
       >
         <Form<Values>
+          name="post-form"
           form={form}
           layout="vertical"
           onFinish={(v) => save.mutate(v)}

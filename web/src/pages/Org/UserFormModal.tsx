@@ -114,7 +114,7 @@ export function UserFormModal({
       width={720}
       forceRender
     >
-      <Form<Values> form={form} layout="vertical" onFinish={submit}>
+      <Form<Values> name="user-form" form={form} layout="vertical" onFinish={submit}>
         <Row gutter={16}>
           <Col xs={24} sm={12}>
             <Form.Item

@@ -144,6 +144,7 @@ export default function UsersPage() {
       />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form
+          name="user-search"
           form={form}
           layout="inline"
           style={{ rowGap: 8 }}

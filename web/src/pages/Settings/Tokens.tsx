@@ -115,6 +115,7 @@ export function Tokens() {
         destroyOnHidden
       >
         <Form<Values>
+          name="token-form"
           form={form}
           layout="vertical"
           initialValues={{ scopes: ['read'], expires_in_days: 90 }}

@@ -75,6 +75,7 @@ function DailyReport() {
     <>
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form<ReportForm>
+          name="report-search"
           form={form}
           layout="inline"
           style={{ rowGap: 8 }}
@@ -162,6 +163,7 @@ function Records() {
     <>
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form
+          name="records-search"
           form={form}
           layout="inline"
           style={{ rowGap: 8 }}

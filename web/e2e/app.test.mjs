@@ -1,0 +1,204 @@
+// End to end: the issue-3 scenario against a real `xietong serve` in headless chromium.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ensureArtifacts, launchBrowser, startServer } from './harness.mjs';
+
+const ADMIN_PASSWORD = 'Init#Adm1n-Pw';
+const ADMIN_NEW_PASSWORD = 'Xt#Lanqiao-2026q';
+const USER_NEW_PASSWORD = 'Lq#e2e-Pw-7391';
+const DEPARTMENT = 'E2E测试部';
+const USER = { username: 'e2e.tester', name: '李测试' };
+const TIMEOUT = 15_000;
+
+let server;
+let browser;
+let userPassword;
+const metrics = {};
+
+before(async () => {
+  server = await startServer({ adminPassword: ADMIN_PASSWORD });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  writeFileSync(join(ensureArtifacts(), 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+});
+
+async function newPage(viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  return { context, page, problems };
+}
+
+/** Runs a scenario; on failure keeps a screenshot of where it stopped. */
+async function scenario(name, fn) {
+  const { context, page, problems } = await newPage();
+  try {
+    await fn(page);
+    assert.deepEqual(problems, []);
+  } catch (e) {
+    await page
+      .screenshot({ path: join(ensureArtifacts(), `failed-${name}.png`), fullPage: true })
+      .catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+function formItem(page, label) {
+  return page.locator('.ant-form-item').filter({ has: page.getByLabel(label, { exact: true }) });
+}
+
+async function signIn(page, username, password) {
+  await page.goto(`${server.baseUrl}/login`);
+  await page.getByLabel('用户名', { exact: true }).fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+async function changeInitialPassword(page, oldPassword, newPassword) {
+  await page.waitForURL('**/change-password');
+  await page.getByLabel('当前密码', { exact: true }).fill(oldPassword);
+  await page.getByLabel('新密码', { exact: true }).fill(newPassword);
+  await page.getByLabel('确认新密码', { exact: true }).fill(newPassword);
+  await page.getByRole('button', { name: '修改密码', exact: true }).click();
+}
+
+test('sign-in page is Chinese by default and becomes interactive quickly', async () => {
+  const { context, page } = await newPage();
+  const start = Date.now();
+  await page.goto(`${server.baseUrl}/login`);
+  await page.getByLabel('用户名', { exact: true }).waitFor({ state: 'visible' });
+  await page.getByRole('button', { name: '登录', exact: true }).waitFor({ state: 'visible' });
+  metrics.signInInteractiveMs = Date.now() - start;
+  const nav = await page.evaluate(() => {
+    const [n] = performance.getEntriesByType('navigation');
+    return {
+      domContentLoaded: Math.round(n.domContentLoadedEventEnd),
+      load: Math.round(n.loadEventEnd),
+    };
+  });
+  metrics.signInNavigation = nav;
+  console.log(
+    `sign-in form interactive after ${metrics.signInInteractiveMs} ms (cold browser context)`,
+  );
+  assert.match(await page.title(), /登录/);
+  // A deep link to an app page answers the SPA (server fallback), which sends us to sign in.
+  await page.goto(`${server.baseUrl}/workbench/todo`);
+  await page.waitForURL(/\/login\?redirect=/);
+  await context.close();
+});
+
+test('admin: forced change refuses a weak password, then organisation setup', () =>
+  scenario('admin', async (page) => {
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.waitForURL('**/change-password');
+
+    // A weak password is refused with the rule it breaks, explained live.
+    await page.getByLabel('当前密码', { exact: true }).fill(ADMIN_PASSWORD);
+    await page.getByLabel('新密码', { exact: true }).fill('abc12345');
+    await page.getByLabel('确认新密码', { exact: true }).fill('abc12345');
+    assert.equal(await page.locator('li[data-rule="classes"]').getAttribute('data-ok'), 'false');
+    assert.equal(await page.locator('li[data-rule="sequence"]').getAttribute('data-ok'), 'false');
+    await page.getByRole('button', { name: '修改密码', exact: true }).click();
+    await formItem(page, '新密码')
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: '包含小写字母、大写字母、数字、符号中的至少 3 类' })
+      .waitFor();
+    assert.match(page.url(), /\/change-password$/);
+
+    // The server refuses what the client cannot know (reusing the old password): its message shows.
+    await page.getByLabel('新密码', { exact: true }).fill(ADMIN_PASSWORD);
+    await page.getByLabel('确认新密码', { exact: true }).fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: '修改密码', exact: true }).click();
+    await page
+      .locator('.ant-form-item-explain-error, .ant-message-error')
+      .first()
+      .waitFor({ state: 'visible' });
+    assert.match(page.url(), /\/change-password$/);
+
+    // A strong one is accepted.
+    await page.getByLabel('新密码', { exact: true }).fill(ADMIN_NEW_PASSWORD);
+    await page.getByLabel('确认新密码', { exact: true }).fill(ADMIN_NEW_PASSWORD);
+    await page.getByRole('button', { name: '修改密码', exact: true }).click();
+    await page.waitForURL('**/workbench');
+    await page.getByTestId('counter-todo').waitFor();
+
+    // Create a department through the menu.
+    await page.getByRole('menuitem', { name: '组织管理' }).click();
+    await page.getByRole('menuitem', { name: '部门' }).click();
+    await page.waitForURL('**/org/departments');
+    await page.getByRole('button', { name: '新建部门' }).click();
+    const deptDialog = page.getByRole('dialog', { name: '新建部门' });
+    await deptDialog.getByLabel('部门名称', { exact: true }).fill(DEPARTMENT);
+    await deptDialog.getByRole('button', { name: '创建', exact: true }).click();
+    await deptDialog.waitFor({ state: 'hidden' });
+    await page.getByTestId(`dept-${DEPARTMENT}`).waitFor();
+
+    // Create a user in it; the initial password is shown once.
+    await page.getByRole('menuitem', { name: '用户' }).click();
+    await page.waitForURL('**/org/users');
+    await page.getByRole('button', { name: '新建用户' }).click();
+    const userDialog = page.getByRole('dialog', { name: '新建用户' });
+    await userDialog.getByLabel('姓名', { exact: true }).fill(USER.name);
+    await userDialog.getByLabel('用户名', { exact: true }).fill(USER.username);
+    await userDialog.getByLabel('部门', { exact: true }).click();
+    await userDialog.getByLabel('部门', { exact: true }).fill(DEPARTMENT);
+    await page.locator('.ant-select-tree-title', { hasText: DEPARTMENT }).first().click();
+    await userDialog.getByRole('button', { name: '创建', exact: true }).click();
+    const secret = page.getByTestId('initial-password');
+    await secret.waitFor();
+    const initialPassword = ((await secret.textContent()) ?? '').trim();
+    assert.ok(initialPassword.length >= 8, `initial password shown: ${initialPassword}`);
+    await page.getByRole('button', { name: '完成', exact: true }).click();
+    await page.getByRole('cell', { name: USER.username, exact: true }).waitFor();
+
+    // Sign out.
+    await page.getByRole('button', { name: '用户菜单' }).click();
+    await page.getByRole('menuitem', { name: '退出登录' }).click();
+    await page.waitForURL('**/login');
+
+    userPassword = initialPassword;
+  }));
+
+test('new user: first sign-in forces a change, English switch, phone workbench', () =>
+  scenario('user', async (page) => {
+    const initialPassword = userPassword;
+    assert.ok(initialPassword, 'the admin test created the user');
+    await signIn(page, USER.username, initialPassword);
+    await changeInitialPassword(page, initialPassword, USER_NEW_PASSWORD);
+    await page.waitForURL('**/workbench');
+    await page.getByText(`您好，${USER.name}`).waitFor();
+    // A member sees no administration.
+    assert.equal(await page.getByRole('menuitem', { name: '组织管理' }).count(), 0);
+
+    await page.getByRole('button', { name: '切换语言' }).click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByRole('menuitem', { name: 'Workbench' }).waitFor();
+    await page.getByText(`Hello, ${USER.name}`).waitFor();
+    await page.getByText('Started by me').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+
+    // The choice persists across a reload (device and profile).
+    await page.reload();
+    await page.getByRole('menuitem', { name: 'Workbench' }).waitFor();
+
+    // Phone size: the menu moves into a drawer.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.getByRole('button', { name: 'Open menu' }).waitFor();
+    await page.getByText('CC to me').waitFor();
+    const file = join(ensureArtifacts(), 'workbench-375x812.png');
+    await page.screenshot({ path: file, fullPage: false });
+    await page.getByRole('button', { name: 'Open menu' }).click();
+    await page.getByRole('menuitem', { name: 'Settings' }).waitFor();
+    await page.waitForTimeout(400); // let the drawer finish sliding in
+    await page.screenshot({ path: join(ensureArtifacts(), 'menu-drawer-375x812.png') });
+  }));
