@@ -27,6 +27,8 @@ export function commonHeaders(method: string): Record<string, string> {
 export const api = createClient<paths>({
   baseUrl: typeof window === 'undefined' ? 'http://localhost' : window.location.origin,
   credentials: 'same-origin',
+  // Looked up per call, so tests (and polyfills) can replace it.
+  fetch: (request: Request) => globalThis.fetch(request),
 });
 
 api.use({

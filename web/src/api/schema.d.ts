@@ -556,6 +556,7 @@ export interface components {
         };
         LoginResponse: {
             must_change_password: boolean;
+            must_enroll_totp?: boolean;
             user: components["schemas"]["Me"];
         };
         PasswordChange: {

@@ -37,6 +37,6 @@ export async function logout(queryClient: QueryClient): Promise<void> {
   }
 }
 
-export function patchMyLocale(locale: Me['locale']): Promise<Me> {
+export function patchMyLocale(locale: 'zh-CN' | 'en'): Promise<Me> {
   return call(api.PATCH('/api/v1/me', { body: { locale } }));
 }

@@ -46,7 +46,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   );
   return (
     <I18nContext.Provider value={value}>
-      <ConfigProvider locale={locale === 'zh-CN' ? zh_CN : enUS}>{children}</ConfigProvider>
+      <ConfigProvider
+        locale={locale === 'zh-CN' ? zh_CN : enUS}
+        // Labels stay as written (antd would render 登录 as 登 录).
+        button={{ autoInsertSpace: false }}
+      >
+        {children}
+      </ConfigProvider>
     </I18nContext.Provider>
   );
 }

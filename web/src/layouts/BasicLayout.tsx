@@ -19,7 +19,7 @@ import { logout, type Me, mustChangePassword, useMe } from '../auth/session';
 import { QueryError } from '../components/QueryError';
 import { useIsMobile } from '../hooks/useIsMobile';
 import { useI18n } from '../i18n';
-import { storedLocale } from '../i18n/locale';
+import { isLocale, storedLocale } from '../i18n/locale';
 import { LanguageSwitch } from './LanguageSwitch';
 import { menuItems, selectedKey } from './menu';
 
@@ -39,7 +39,8 @@ export default function BasicLayout() {
 
   // Adopt the profile's language unless this device has its own choice.
   useEffect(() => {
-    if (me && !storedLocale() && me.locale !== locale) setLocale(me.locale, false);
+    if (me && !storedLocale() && isLocale(me.locale) && me.locale !== locale)
+      setLocale(me.locale, false);
   }, [me, locale, setLocale]);
 
   if (mustChangePassword(me, error)) return <Navigate to="/change-password" replace />;

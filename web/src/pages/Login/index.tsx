@@ -6,7 +6,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { meKey, useMe } from '../../auth/session';
 import { useI18n } from '../../i18n';
-import { storedLocale } from '../../i18n/locale';
+import { isLocale, storedLocale } from '../../i18n/locale';
 import { LanguageSwitch } from '../../layouts/LanguageSwitch';
 import { formatDateTime } from '../../utils/time';
 import { login } from './services';
@@ -51,10 +51,15 @@ export default function LoginPage() {
         password: values.password,
         ...(step === 'totp' && values.totp ? { totp: values.totp.trim() } : {}),
       });
-      if (!storedLocale() && res.user.locale !== locale) setLocale(res.user.locale, false);
+      const userLocale = res.user.locale;
+      if (!storedLocale() && isLocale(userLocale) && userLocale !== locale)
+        setLocale(userLocale, false);
       queryClient.setQueryData(meKey, res.user);
       if (res.must_change_password || res.user.must_change_password) {
         navigate('/change-password', { replace: true });
+      } else if (res.must_enroll_totp) {
+        // The tenant requires two-factor sign-in: enrol before anything else.
+        navigate('/settings/security', { replace: true });
       } else {
         navigate(safeRedirect(params.get('redirect')), { replace: true });
       }

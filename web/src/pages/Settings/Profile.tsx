@@ -4,14 +4,15 @@ import { useEffect } from 'react';
 import { meKey, useMe } from '../../auth/session';
 import { useApiError } from '../../hooks/useApiError';
 import { useI18n } from '../../i18n';
+import { isLocale, type Locale } from '../../i18n/locale';
 import { LOCALE_NAMES } from '../../layouts/LanguageSwitch';
-import { type Me, type MePatch, patchMe } from './services';
+import { type MePatch, patchMe } from './services';
 
 interface Values {
   display_name: string;
   email?: string;
   phone?: string;
-  locale: Me['locale'];
+  locale: Locale;
 }
 
 export function Profile() {
@@ -28,7 +29,7 @@ export function Profile() {
         display_name: me.display_name,
         email: me.email ?? '',
         phone: me.phone ?? '',
-        locale: me.locale,
+        locale: isLocale(me.locale) ? me.locale : 'zh-CN',
       });
   }, [me, form]);
 
@@ -44,7 +45,7 @@ export function Profile() {
     try {
       const updated = await patchMe(body);
       queryClient.setQueryData(meKey, updated);
-      if (updated.locale !== me.locale) setLocale(updated.locale, true);
+      if (isLocale(updated.locale) && updated.locale !== me.locale) setLocale(updated.locale, true);
       message.success(t('common.saved'));
     } catch (e) {
       showError(e, form);
@@ -85,7 +86,7 @@ export function Profile() {
         </Form.Item>
         <Form.Item name="locale" label={t('settings.language')}>
           <Select
-            options={(Object.keys(LOCALE_NAMES) as Me['locale'][]).map((l) => ({
+            options={(Object.keys(LOCALE_NAMES) as Locale[]).map((l) => ({
               value: l,
               label: LOCALE_NAMES[l],
             }))}
