@@ -1,0 +1,165 @@
+//! The `xietong` command line: `serve`, `demo`, `migrate`, `openapi`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::app::App;
+use crate::config::{Config, FlagOverrides};
+
+#[derive(Parser)]
+#[command(name = "xietong", version, about = "Xietong (协同) office automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the HTTP server.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on (default 0.0.0.0:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Load the demo company when the database has none yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the demo company 示例科技有限公司 into the database (once).
+    Demo {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Run database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Args)]
+struct Common {
+    /// TOML settings file (also XIETONG_CONFIG).
+    #[arg(long, env = "XIETONG_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (default ./data).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://… or postgres://… (default: SQLite in the data directory).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Log filter, e.g. info or debug.
+    #[arg(long)]
+    log: Option<String>,
+}
+
+impl Common {
+    fn load(self, listen: Option<String>) -> anyhow::Result<Config> {
+        Config::load(
+            self.config.as_deref(),
+            FlagOverrides { data_dir: self.data_dir, listen, database_url: self.database_url, log: self.log },
+        )
+    }
+}
+
+fn init_logs(cfg: &Config) {
+    let filter = EnvFilter::try_new(&cfg.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if cfg.log_json { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(cfg: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
+    let db = crate::db::connect_and_migrate(&cfg.database_url(), cfg.max_connections).await?;
+    crate::tenant::bootstrap(&db, cfg.admin_password.as_ref().map(|s| s.expose().to_string())).await?;
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", crate::http::openapi_json());
+            Ok(())
+        }
+        Command::Migrate { common } => {
+            let cfg = common.load(None)?;
+            init_logs(&cfg);
+            open(&cfg).await?;
+            tracing::info!("database is up to date");
+            Ok(())
+        }
+        Command::Demo { common } => {
+            let cfg = common.load(None)?;
+            init_logs(&cfg);
+            let db = open(&cfg).await?;
+            crate::demo::load(&db).await
+        }
+        Command::Serve { common, listen, demo } => {
+            let started = std::time::Instant::now();
+            let cfg = common.load(listen)?;
+            init_logs(&cfg);
+            let db = open(&cfg).await?;
+            if demo {
+                crate::demo::load(&db).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("listening on {}", cfg.listen))?;
+            tracing::info!(
+                addr = %listener.local_addr()?,
+                database = %crate::db::redact(&cfg.database_url()),
+                startup_ms = started.elapsed().as_millis() as u64,
+                "xietong is serving"
+            );
+            let app = App::new(db.clone(), cfg);
+            let router = crate::http::router(app);
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+            db.close().await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,15 @@
+//! Versioned migrations, written once for both backends with SeaQuery's schema builder.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_foundation;
+
+/// All migrations this binary knows, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,15 @@
+//! SeaORM entities, one per table.
+
+pub mod api_token;
+pub mod audit_entry;
+pub mod company;
+pub mod department;
+pub mod login_record;
+pub mod post;
+pub mod recovery_code;
+pub mod session;
+pub mod tenant;
+pub mod user;
+pub mod user_assignment;
+pub mod user_part_time;
+pub mod user_role;

@@ -1,0 +1,17 @@
+//! Xietong (协同) server: configuration, storage, HTTP API, accounts, organisation and audit.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod http;
+pub mod i18n;
+pub mod ids;
+pub mod org;
+pub mod reports;
+pub mod tenant;

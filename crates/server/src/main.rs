@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    xietong_server::cli::main()
+}
