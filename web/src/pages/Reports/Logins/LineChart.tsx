@@ -1,5 +1,5 @@
 import { Flex, theme } from 'antd';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { chartGeometry, PAD, type Series } from './chart';
 
 const COLORS = [
@@ -26,7 +26,19 @@ export function LineChart({
   title: string;
 }) {
   const { token } = theme.useToken();
-  const width = Math.max(320, days.length * 40 + PAD.left + PAD.right);
+  const box = useRef<HTMLDivElement>(null);
+  const [available, setAvailable] = useState(640);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(([entry]) => {
+      if (entry) setAvailable(Math.floor(entry.contentRect.width));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  // Fill the card; scroll sideways only when days would be cramped (phones, long ranges).
+  const width = Math.max(available, days.length * 28 + PAD.left + PAD.right, 280);
   const height = 240;
   const g = useMemo(
     () => chartGeometry(series, days.length, width, height),
@@ -35,7 +47,7 @@ export function LineChart({
   const labelEvery = Math.max(1, Math.ceil(days.length / 10));
   return (
     <figure style={{ margin: 0 }}>
-      <div style={{ overflowX: 'auto' }}>
+      <div ref={box} style={{ overflowX: 'auto' }}>
         <svg
           width={width}
           height={height}

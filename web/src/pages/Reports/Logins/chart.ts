@@ -35,7 +35,7 @@ export function chartGeometry(
   const x = (i: number) => PAD.left + (days <= 1 ? innerW / 2 : (i * innerW) / (days - 1));
   const y = (v: number) => PAD.top + innerH - (v / max) * innerH;
   const xs = Array.from({ length: days }, (_, i) => x(i));
-  const ticks = [0, max / 2, max].filter((v, i, a) => a.indexOf(v) === i);
+  const ticks = [0, max / 2, max].filter((v, i, a) => Number.isInteger(v) && a.indexOf(v) === i);
   const paths = series.map((s) => {
     const points = s.values.slice(0, days).map((v, i) => ({ x: x(i), y: y(v), v }));
     const d = points
