@@ -25,7 +25,16 @@ const tenant = { id: randomUUID(), name: '示例科技有限公司', time_zone: 
 const companies = [{ id: randomUUID(), name: '示例科技有限公司', kind: 'hq', parent_id: null }];
 const departments = [];
 const posts = [{ id: randomUUID(), name: '总经理', rank: 10, company_id: null }];
-const ALL_PERMS = ['org.read', 'org.write', 'user.read', 'user.write', 'audit.read', 'report.read'];
+const ALL_PERMS = [
+  'org.read',
+  'org.write',
+  'user.read',
+  'user.write',
+  'user.reset_password',
+  'role.assign',
+  'audit.read',
+  'report.read',
+];
 const users = [];
 const sessions = new Map();
 const audit = [];
@@ -65,8 +74,8 @@ const permsOf = (u) =>
   u.roles.includes('sysadmin')
     ? ALL_PERMS
     : u.roles.includes('hr')
-      ? ['user.read', 'user.write']
-      : [];
+      ? ['org.read', 'org.write', 'user.read', 'user.write', 'user.reset_password']
+      : ['org.read', 'user.read'];
 const meOf = (u) => ({
   id: u.id,
   username: u.username,

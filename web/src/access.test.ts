@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { access } from './access';
 import type { Me } from './auth/session';
 
-function me(permissions: string[]): Me {
+function me(permissions: Me['permissions']): Me {
   return {
     id: 'u1',
     username: 'zhangsan',
@@ -10,6 +10,7 @@ function me(permissions: string[]): Me {
     locale: 'zh-CN',
     must_change_password: false,
     totp_enabled: false,
+    department_id: 'd1',
     roles: ['member'],
     permissions,
     is_department_head: false,
@@ -35,13 +36,30 @@ describe('access', () => {
     });
   });
 
-  it('hr with user permissions sees users but not departments', () => {
+  it('a member may read the directory but gets no administration menu', () => {
+    const a = access(me(['org.read', 'user.read']));
+    expect(a.canReadOrg).toBe(true);
+    expect(a.canReadUsers).toBe(true);
+    expect(a.canSeeOrgAdmin).toBe(false);
+  });
+
+  it('user writes without org read show users but not departments', () => {
     const a = access(me(['user.read', 'user.write']));
     expect(a.canReadUsers).toBe(true);
     expect(a.canWriteUsers).toBe(true);
     expect(a.canReadOrg).toBe(false);
     expect(a.canSeeOrgAdmin).toBe(true);
     expect(a.canImportOrg).toBe(false);
+  });
+
+  it('an OA administrator who may only reset passwords still gets the menu', () => {
+    const a = access(
+      me(['org.read', 'user.read', 'user.reset_password', 'audit.read', 'report.read']),
+    );
+    expect(a.canSeeOrgAdmin).toBe(true);
+    expect(a.canResetPasswords).toBe(true);
+    expect(a.canWriteUsers).toBe(false);
+    expect(a.canAssignRoles).toBe(false);
   });
 
   it('write without read grants no write', () => {

@@ -1,6 +1,6 @@
 import type { Schemas } from './api/client';
 
-type Me = Schemas['Me'];
+type Me = Schemas['MeView'];
 
 /** What the signed-in user may see and do in the UI (the server checks again). */
 export interface Access {
@@ -9,11 +9,16 @@ export interface Access {
   canWriteOrg: boolean;
   canReadUsers: boolean;
   canWriteUsers: boolean;
+  canResetPasswords: boolean;
+  canAssignRoles: boolean;
   /** Import needs both org and user writes: it creates departments and accounts. */
   canImportOrg: boolean;
   canReadAudit: boolean;
   canReadReports: boolean;
-  /** The organisation menu group is shown when any of its pages is. */
+  /**
+   * The organisation administration menu is for people who can change something there;
+   * every member may read the directory, which is no reason to show them an admin menu.
+   */
   canSeeOrgAdmin: boolean;
 }
 
@@ -30,10 +35,13 @@ export function access(me: Me | null | undefined): Access {
     canWriteOrg,
     canReadUsers,
     canWriteUsers,
+    canResetPasswords: canReadUsers && perms.has('user.reset_password'),
+    canAssignRoles: perms.has('role.assign'),
     canImportOrg: canWriteOrg && canWriteUsers,
     canReadAudit: perms.has('audit.read'),
     canReadReports: perms.has('report.read'),
-    canSeeOrgAdmin: canReadOrg || canReadUsers,
+    canSeeOrgAdmin:
+      canWriteOrg || canWriteUsers || (canReadUsers && perms.has('user.reset_password')),
   };
 }
 

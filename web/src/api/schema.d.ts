@@ -4,6 +4,40 @@
  */
 
 export interface paths {
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists audit entries, newest first. */
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exports the filtered audit log as CSV (at most 100,000 rows). */
+        get: operations["export_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -13,6 +47,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Signs in with username and password (and a second factor when enabled). */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -29,6 +64,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Signs out: ends this session and clears its cookies. */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -45,6 +81,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Changes the caller's password; other sessions are signed out. */
         post: operations["change_password"];
         delete?: never;
         options?: never;
@@ -59,167 +96,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The password rules in force for the caller's tenant (the default tenant when signed out). */
         get: operations["password_policy"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["get_me"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch: operations["patch_me"];
-        trace?: never;
-    };
-    "/api/v1/me/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["list_my_sessions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/sessions/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete: operations["revoke_my_session"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/sessions/revoke-others": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["revoke_other_sessions"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/totp/setup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["totp_setup"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/totp/enable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["totp_enable"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/totp/disable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["totp_disable"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["list_my_tokens"];
-        put?: never;
-        post: operations["create_my_token"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/tokens/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete: operations["delete_my_token"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/account-events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["my_account_events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -235,13 +113,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Companies of the tenant. */
         get: operations["list_companies"];
+        put?: never;
+        /** Creates a subsidiary or holding company. */
+        post: operations["create_company"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/companies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Renames or re-classifies a company. */
+        patch: operations["update_company"];
         trace?: never;
     };
     "/api/v1/departments": {
@@ -251,8 +148,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** All departments of the tenant, flat, in display order. */
         get: operations["list_departments"];
         put?: never;
+        /** Creates a department. */
         post: operations["create_department"];
         delete?: never;
         options?: never;
@@ -270,10 +169,239 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Deletes an empty department (no members, no part-time posts, no sub-departments). */
         delete: operations["delete_department"];
         options?: never;
         head?: never;
-        patch: operations["patch_department"];
+        /** Renames, moves (parent and order), or sets the head and leader in charge of a department. */
+        patch: operations["update_department"];
+        trace?: never;
+    };
+    "/api/v1/login-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign-in attempts, newest first. */
+        get: operations["login_records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user. */
+        get: operations["get_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Updates the caller's profile. */
+        patch: operations["update_me"];
+        trace?: never;
+    };
+    "/api/v1/me/account-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Changes other people (administrators) made to my account. */
+        get: operations["account_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My active sessions. */
+        get: operations["list_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Signs out every other session of mine. */
+        post: operations["revoke_other_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends one of my sessions. */
+        delete: operations["revoke_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My API tokens. */
+        get: operations["list_tokens"];
+        put?: never;
+        /** Creates an API token. */
+        post: operations["create_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes one of my API tokens. */
+        delete: operations["revoke_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/totp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turns two-factor sign-in off (needs the password). */
+        post: operations["totp_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/totp/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms enrolment with a valid code; answers the recovery codes once. */
+        post: operations["totp_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts two-factor enrolment: a new secret, not active until confirmed. */
+        post: operations["totp_setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exports the org chart (active users) as xlsx or CSV, in the import format. */
+        get: operations["export_org"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports the org chart from an xlsx or CSV file (multipart field `file`). Columns:
+         *     姓名, 用户名, 部门路径 (company/department/…), 岗位, 直属上级 (username), 手机, 邮箱.
+         *     Missing departments and posts are created; existing usernames are updated.
+         */
+        post: operations["import_org"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/posts": {
@@ -283,8 +411,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Posts of the tenant, most senior first. */
         get: operations["list_posts"];
         put?: never;
+        /** Creates a post. */
         post: operations["create_post"];
         delete?: never;
         options?: never;
@@ -302,10 +432,29 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Deletes a post nobody holds. */
         delete: operations["delete_post"];
         options?: never;
         head?: never;
-        patch: operations["patch_post"];
+        /** Renames a post or changes its rank. */
+        patch: operations["update_post"];
+        trace?: never;
+    };
+    "/api/v1/reports/logins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Successful sign-ins per active user per day over a range, in the tenant's time zone. */
+        get: operations["login_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/roles": {
@@ -315,6 +464,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The built-in roles and what they allow. */
         get: operations["list_roles"];
         put?: never;
         post?: never;
@@ -331,8 +481,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The user directory, paginated and searchable. */
         get: operations["list_users"];
         put?: never;
+        /** Opens an account (R5: real names; the initial password must be changed at first sign-in). */
         post: operations["create_user"];
         delete?: never;
         options?: never;
@@ -347,13 +499,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One user. */
         get: operations["get_user"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["patch_user"];
+        /** Changes an account; a department move keeps the history of where the user sat. */
+        patch: operations["update_user"];
         trace?: never;
     };
     "/api/v1/users/{id}/disable": {
@@ -365,6 +519,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Closes the account of someone who left (离职): sign-in refused at once, sessions and tokens
+         *     ended, history kept.
+         */
         post: operations["disable_user"];
         delete?: never;
         options?: never;
@@ -381,6 +539,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Reopens a disabled account. */
         post: operations["reactivate_user"];
         delete?: never;
         options?: never;
@@ -397,101 +556,26 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["reset_user_password"];
+        /**
+         * Resets a password (R5: after the superior consents): a one-time password that must be changed
+         *     at the next sign-in; every session of the user ends. The user sees this in their account events.
+         */
+        post: operations["reset_password"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/org/import": {
+    "/api/v1/users/{id}/supervisors": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        post: operations["import_org"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/org/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["export_org"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/audit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["list_audit"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/audit/export.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["export_audit"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/reports/logins": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["login_report"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/login-records": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["list_login_records"];
+        /** The user's supervisors, level by level (层级, never skipping one). */
+        get: operations["supervisors"];
         put?: never;
         post?: never;
         delete?: never;
@@ -504,319 +588,533 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        FieldError: {
+        /** @description One audit row. */
+        AuditEntryView: {
+            /** Format: uuid */
+            acting_for_id?: string | null;
+            action: string;
+            /** Format: uuid */
+            actor_id?: string | null;
+            actor_name?: string | null;
+            after?: unknown;
+            /** Format: date-time */
+            at: string;
+            before?: unknown;
+            /** Format: uuid */
+            id: string;
+            ip?: string | null;
+            request_id?: string | null;
+            summary: string;
+            /** Format: uuid */
+            target_id?: string | null;
+            target_type: string;
+        };
+        /** @description Password change request. */
+        ChangePasswordRequest: {
+            new_password: string;
+            old_password: string;
+        };
+        /** @description A company: the head company (hq), a subsidiary or a holding. */
+        CompanyView: {
+            /** Format: uuid */
+            id: string;
+            /** @description `hq`, `subsidiary` or `holding`. */
+            kind: string;
+            name: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            /** Format: int32 */
+            sort_order: number;
+        };
+        /** @description New company. */
+        CreateCompany: {
+            kind: string;
+            name: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            /** Format: int32 */
+            sort_order?: number | null;
+        };
+        /** @description New department. */
+        CreateDepartment: {
+            /** Format: uuid */
+            company_id: string;
+            name: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            /** Format: int32 */
+            sort_order?: number | null;
+        };
+        /** @description New post. */
+        CreatePost: {
+            /** Format: uuid */
+            company_id?: string | null;
+            name: string;
+            /** Format: int32 */
+            rank: number;
+        };
+        /** @description New token request. */
+        CreateTokenRequest: {
+            /**
+             * Format: int64
+             * @description 1–3650; none means it never expires.
+             */
+            expires_in_days?: number | null;
+            name: string;
+            /** @description `read` and/or `write`. */
+            scopes: string[];
+        };
+        /** @description New account request. */
+        CreateUserRequest: {
+            /** Format: uuid */
+            department_id: string;
+            display_name: string;
+            email?: string | null;
+            part_time?: components["schemas"]["PartTime"][] | null;
+            phone?: string | null;
+            /** Format: uuid */
+            post_id?: string | null;
+            roles?: components["schemas"]["Role"][] | null;
+            /** Format: uuid */
+            supervisor_id?: string | null;
+            username: string;
+        };
+        /** @description The new token: `token` is shown this once. */
+        CreatedToken: {
+            info: components["schemas"]["TokenInfo"];
+            token: string;
+        };
+        /** @description The new account and its initial password (shown once; it must be changed at first sign-in). */
+        CreatedUser: {
+            initial_password: string;
+            user: components["schemas"]["UserView"];
+        };
+        /** @description One department's sign-ins per day. */
+        DepartmentLogins: {
+            /** Format: uuid */
+            department_id: string;
+            department_name: string;
+            per_day: number[];
+        };
+        /** @description A department (the UI builds the tree from `parent_id`). */
+        DepartmentView: {
+            /** Format: uuid */
+            company_id: string;
+            head_name?: string | null;
+            /** Format: uuid */
+            head_user_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            leader_name?: string | null;
+            /** Format: uuid */
+            leader_user_id?: string | null;
+            /**
+             * Format: int64
+             * @description People whose primary department this is.
+             */
+            member_count: number;
+            name: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            /** Format: int32 */
+            sort_order: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description The JSON body of every error response. */
+        ErrorBody: {
+            /** @description Stable machine code, e.g. `auth.invalid_credentials`. */
+            code: string;
+            /** @description Extra machine-readable facts (e.g. `locked_until`, rejected rows). */
+            details?: unknown;
+            /** @description Per-field problems where input was invalid. */
+            fields?: components["schemas"]["FieldErrorBody"][];
+            /** @description Human message in the language of `Accept-Language`. */
+            message: string;
+            /** @description The request id, also in the `x-request-id` header. */
+            request_id: string;
+        };
+        /** @description One invalid field in an [`ErrorBody`]. */
+        FieldErrorBody: {
+            code: string;
             field: string;
-            code: string;
             message: string;
         };
-        Error: {
-            code: string;
-            message: string;
-            fields?: components["schemas"]["FieldError"][];
-            details?: {
-                [key: string]: unknown;
-            };
-            request_id?: string;
+        /** @description What an import did. */
+        ImportResult: {
+            created: number;
+            departments_created: number;
+            /** @description Initial passwords of new accounts (shown once; each must be changed at first sign-in). */
+            initial_passwords: components["schemas"]["InitialPassword"][];
+            posts_created: number;
+            updated: number;
         };
-        Tenant: {
+        /** @description One new account's initial password. */
+        InitialPassword: {
+            password: string;
+            username: string;
+        };
+        /** @description One sign-in attempt. */
+        LoginRecordView: {
+            /** Format: date-time */
+            at: string;
+            ip?: string | null;
+            method: string;
+            reason?: string | null;
+            success: boolean;
+            user_agent?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
+            username: string;
+        };
+        /** @description Sign-ins per user and per department, day by day. */
+        LoginReport: {
+            days: string[];
+            per_department: components["schemas"]["DepartmentLogins"][];
+            rows: components["schemas"]["LoginReportRow"][];
+        };
+        /** @description One user's sign-ins per day. */
+        LoginReportRow: {
+            /**
+             * Format: int32
+             * @description Days with fewer than two sign-ins (R5: desk users sign in morning and afternoon).
+             */
+            days_below_two: number;
+            /** Format: uuid */
+            department_id: string;
+            department_name: string;
+            display_name: string;
+            per_day: number[];
+            /** Format: int32 */
+            total: number;
+            /** Format: uuid */
+            user_id: string;
+            username: string;
+        };
+        /** @description Sign-in request. */
+        LoginRequest: {
+            password: string;
+            /** @description Tenant slug (default `default`). */
+            tenant?: string | null;
+            /** @description The 6-digit code, or a recovery code, when two-factor sign-in is on. */
+            totp?: string | null;
+            username: string;
+        };
+        /** @description Sign-in result. */
+        LoginResponse: {
+            /** @description True until the initial or reset password is changed; nothing else works until then. */
+            must_change_password: boolean;
+            /** @description True when the tenant requires two-factor sign-in and the user has not enrolled yet. */
+            must_enroll_totp: boolean;
+            user: components["schemas"]["MeView"];
+        };
+        /** @description The signed-in user, with what they may do. */
+        MeView: {
+            /** Format: uuid */
+            department_id: string;
+            department_name?: string | null;
+            display_name: string;
+            email?: string | null;
+            /** Format: uuid */
+            id: string;
+            is_department_head: boolean;
+            locale: string;
+            must_change_password: boolean;
+            permissions: components["schemas"]["Perm"][];
+            phone?: string | null;
+            roles: components["schemas"]["Role"][];
+            tenant: components["schemas"]["TenantView"];
+            totp_enabled: boolean;
+            username: string;
+        };
+        /** @description One page of results. */
+        Page_AuditEntryView: {
+            items: {
+                /** Format: uuid */
+                acting_for_id?: string | null;
+                action: string;
+                /** Format: uuid */
+                actor_id?: string | null;
+                actor_name?: string | null;
+                after?: unknown;
+                /** Format: date-time */
+                at: string;
+                before?: unknown;
+                /** Format: uuid */
+                id: string;
+                ip?: string | null;
+                request_id?: string | null;
+                summary: string;
+                /** Format: uuid */
+                target_id?: string | null;
+                target_type: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of results. */
+        Page_LoginRecordView: {
+            items: {
+                /** Format: date-time */
+                at: string;
+                ip?: string | null;
+                method: string;
+                reason?: string | null;
+                success: boolean;
+                user_agent?: string | null;
+                /** Format: uuid */
+                user_id?: string | null;
+                username: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of results. */
+        Page_UserView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                department_id: string;
+                department_name?: string | null;
+                display_name: string;
+                /**
+                 * Format: uuid
+                 * @description The effective direct supervisor (explicit, else by department heads).
+                 */
+                effective_supervisor_id?: string | null;
+                email?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                last_login_at?: string | null;
+                must_change_password: boolean;
+                part_time: components["schemas"]["PartTime"][];
+                phone?: string | null;
+                /** Format: uuid */
+                post_id?: string | null;
+                post_name?: string | null;
+                /** Format: int32 */
+                post_rank?: number | null;
+                roles: components["schemas"]["Role"][];
+                /** @description `active` or `disabled` (离职). */
+                status: string;
+                /**
+                 * Format: uuid
+                 * @description The explicit supervisor, if set.
+                 */
+                supervisor_id?: string | null;
+                supervisor_name?: string | null;
+                totp_enabled: boolean;
+                username: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A part-time post (兼职). */
+        PartTime: {
+            /** Format: uuid */
+            department_id: string;
+            /** Format: uuid */
+            post_id?: string | null;
+        };
+        /** @description The current password, to confirm a sensitive change. */
+        PasswordConfirm: {
+            password: string;
+        };
+        /** @description A tenant's password rules. */
+        PasswordPolicy: {
+            /** @default true */
+            forbid_common: boolean;
+            /** @default true */
+            forbid_sequences: boolean;
+            /** @default true */
+            forbid_username: boolean;
+            /** @default 3 */
+            min_classes: number;
+            /** @default 8 */
+            min_length: number;
+        };
+        /**
+         * @description One permission.
+         * @enum {string}
+         */
+        Perm: "org.read" | "org.write" | "user.read" | "user.write" | "user.reset_password" | "role.assign" | "audit.read" | "report.read" | "tenant.settings";
+        /** @description A post (岗位) with a rank (higher is more senior). */
+        PostView: {
+            /** Format: uuid */
+            company_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int32 */
+            rank: number;
+        };
+        /** @description Recovery codes, shown once. */
+        RecoveryCodes: {
+            recovery_codes: string[];
+        };
+        /** @description A one-time password after an administrator's reset. */
+        ResetPassword: {
+            one_time_password: string;
+        };
+        /**
+         * @description A built-in role.
+         * @enum {string}
+         */
+        Role: "sysadmin" | "oa_admin" | "hr" | "member";
+        /** @description A built-in role. */
+        RoleView: {
+            key: components["schemas"]["Role"];
+            name: string;
+            permissions: components["schemas"]["Perm"][];
+        };
+        /** @description One of my sessions. */
+        SessionView: {
+            /** Format: date-time */
+            created_at: string;
+            current: boolean;
+            /** Format: uuid */
+            id: string;
+            ip?: string | null;
+            /** Format: date-time */
+            last_seen_at: string;
+            user_agent?: string | null;
+        };
+        /** @description The caller's tenant. */
+        TenantView: {
+            /** Format: uuid */
             id: string;
             name: string;
             time_zone: string;
         };
-        /** @enum {string} */
-        RoleKey: "sysadmin" | "oa_admin" | "hr" | "member";
-        /** @enum {string} */
-        Locale: "zh-CN" | "en";
-        Me: {
-            id: string;
-            username: string;
-            display_name: string;
-            email?: string | null;
-            phone?: string | null;
-            locale: components["schemas"]["Locale"];
-            must_change_password: boolean;
-            totp_enabled: boolean;
-            department_id?: string | null;
-            department_name?: string | null;
-            roles: components["schemas"]["RoleKey"][];
-            permissions: string[];
-            is_department_head: boolean;
-            tenant: components["schemas"]["Tenant"];
-        };
-        MePatch: {
-            display_name?: string;
-            email?: string | null;
-            phone?: string | null;
-            locale?: components["schemas"]["Locale"];
-        };
-        LoginRequest: {
-            username: string;
-            password: string;
-            totp?: string;
-        };
-        LoginResponse: {
-            must_change_password: boolean;
-            must_enroll_totp?: boolean;
-            user: components["schemas"]["Me"];
-        };
-        PasswordChange: {
-            old_password: string;
-            new_password: string;
-        };
-        PasswordPolicy: {
-            /** Format: int64 */
-            min_length: number;
-            /** Format: int64 */
-            min_classes: number;
-            forbid_sequences: boolean;
-            forbid_username: boolean;
-            forbid_common: boolean;
-        };
-        Session: {
-            id: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            last_seen_at: string;
-            ip?: string | null;
-            user_agent?: string | null;
-            current: boolean;
-        };
-        TotpSetup: {
-            secret: string;
-            otpauth_url: string;
-            qr_svg: string;
-        };
-        TotpEnable: {
-            code: string;
-        };
-        TotpEnabled: {
-            recovery_codes: string[];
-        };
-        TotpDisable: {
-            password: string;
-        };
-        /** @enum {string} */
-        TokenScope: "read" | "write";
-        ApiToken: {
-            id: string;
-            name: string;
-            scopes: components["schemas"]["TokenScope"][];
+        /** @description A personal API token (the secret itself is shown only when created). */
+        TokenInfo: {
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
             /** Format: date-time */
             last_used_at?: string | null;
-        };
-        ApiTokenCreate: {
             name: string;
-            scopes: components["schemas"]["TokenScope"][];
+            scopes: string[];
+        };
+        /** @description A code from the authenticator app. */
+        TotpCode: {
+            code: string;
+        };
+        /** @description A fresh two-factor secret to scan. */
+        TotpSetup: {
+            otpauth_url: string;
+            /** @description An SVG image of the QR code. */
+            qr_svg: string;
+            secret: string;
+        };
+        /** @description Company changes. */
+        UpdateCompany: {
+            kind?: string | null;
+            name?: string | null;
             /** Format: int32 */
-            expires_in_days?: number | null;
+            sort_order?: number | null;
         };
-        ApiTokenCreated: {
-            token: string;
-            info: components["schemas"]["ApiToken"];
-        };
-        AuditEntry: {
-            id: string;
-            /** Format: date-time */
-            at: string;
-            actor_id?: string | null;
-            actor_name?: string | null;
-            acting_for_id?: string | null;
-            action: string;
-            target_type: string;
-            target_id?: string | null;
-            summary: string;
-            before?: unknown;
-            after?: unknown;
-            ip?: string | null;
-            request_id?: string | null;
-        };
-        AuditPage: {
-            items: components["schemas"]["AuditEntry"][];
-            /** Format: int64 */
-            total: number;
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            page_size: number;
-        };
-        /** @enum {string} */
-        CompanyKind: "hq" | "subsidiary" | "holding";
-        Company: {
-            id: string;
-            name: string;
-            kind: components["schemas"]["CompanyKind"];
-            parent_id?: string | null;
-        };
-        Department: {
-            id: string;
-            company_id: string;
-            parent_id?: string | null;
-            name: string;
-            /** Format: int64 */
-            sort_order: number;
+        /** @description Department changes; `null` clears head, leader or parent. */
+        UpdateDepartment: {
+            /** Format: uuid */
             head_user_id?: string | null;
-            head_name?: string | null;
+            /** Format: uuid */
             leader_user_id?: string | null;
-            leader_name?: string | null;
-            /** Format: int64 */
-            member_count: number;
-        };
-        DepartmentCreate: {
-            company_id: string;
+            name?: string | null;
+            /** Format: uuid */
             parent_id?: string | null;
-            name: string;
-            /** Format: int64 */
-            sort_order?: number;
+            /** Format: int32 */
+            sort_order?: number | null;
         };
-        DepartmentPatch: {
-            name?: string;
-            parent_id?: string | null;
-            /** Format: int64 */
-            sort_order?: number;
-            head_user_id?: string | null;
-            leader_user_id?: string | null;
+        /** @description Profile changes the user makes themself. */
+        UpdateMeRequest: {
+            display_name?: string | null;
+            email?: string | null;
+            /** @description `zh-CN` or `en`. */
+            locale?: string | null;
+            phone?: string | null;
         };
-        Post: {
-            id: string;
-            name: string;
-            /** Format: int64 */
-            rank: number;
-            company_id?: string | null;
+        /** @description Post changes. */
+        UpdatePost: {
+            name?: string | null;
+            /** Format: int32 */
+            rank?: number | null;
         };
-        PostCreate: {
-            name: string;
-            /** Format: int64 */
-            rank: number;
-            company_id?: string | null;
-        };
-        PostPatch: {
-            name?: string;
-            /** Format: int64 */
-            rank?: number;
-            company_id?: string | null;
-        };
-        Role: {
-            key: components["schemas"]["RoleKey"];
-            name: string;
-        };
-        /** @enum {string} */
-        UserStatus: "active" | "disabled";
-        PartTime: {
-            department_id: string;
+        /** @description Account changes; `null` clears post or supervisor. */
+        UpdateUserRequest: {
+            /** Format: uuid */
+            department_id?: string | null;
+            display_name?: string | null;
+            email?: string | null;
+            part_time?: components["schemas"]["PartTime"][] | null;
+            phone?: string | null;
+            /** Format: uuid */
             post_id?: string | null;
+            roles?: components["schemas"]["Role"][] | null;
+            /** Format: uuid */
+            supervisor_id?: string | null;
         };
-        User: {
+        /** @description A user in a short list. */
+        UserBrief: {
+            display_name: string;
+            /** Format: uuid */
             id: string;
             username: string;
-            display_name: string;
-            email?: string | null;
-            phone?: string | null;
-            status: components["schemas"]["UserStatus"];
-            department_id: string;
-            department_name: string;
-            post_id?: string | null;
-            post_name?: string | null;
-            supervisor_id?: string | null;
-            supervisor_name?: string | null;
-            roles: components["schemas"]["RoleKey"][];
-            part_time: components["schemas"]["PartTime"][];
-            /** Format: date-time */
-            last_login_at?: string | null;
+        };
+        /** @description A user as the directory shows them (never any secret). */
+        UserView: {
             /** Format: date-time */
             created_at: string;
-        };
-        UserPage: {
-            items: components["schemas"]["User"][];
-            /** Format: int64 */
-            total: number;
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            page_size: number;
-        };
-        UserCreate: {
-            username: string;
-            display_name: string;
+            /** Format: uuid */
             department_id: string;
-            post_id?: string | null;
-            supervisor_id?: string | null;
-            email?: string | null;
-            phone?: string | null;
-            roles?: components["schemas"]["RoleKey"][];
-        };
-        UserCreated: {
-            user: components["schemas"]["User"];
-            initial_password: string;
-        };
-        UserPatch: {
-            username?: string;
-            display_name?: string;
-            department_id?: string;
-            post_id?: string | null;
-            supervisor_id?: string | null;
-            email?: string | null;
-            phone?: string | null;
-            roles?: components["schemas"]["RoleKey"][];
-            part_time?: components["schemas"]["PartTime"][];
-        };
-        OneTimePassword: {
-            one_time_password: string;
-        };
-        ImportResult: {
-            /** Format: int64 */
-            created: number;
-            /** Format: int64 */
-            updated: number;
-        };
-        ImportRejectedRow: {
-            /** Format: int64 */
-            row: number;
-            column: string;
-            message: string;
-        };
-        LoginReportRow: {
-            user_id: string;
+            department_name?: string | null;
             display_name: string;
-            department_name: string;
-            per_day: number[];
-            /** Format: int64 */
-            total: number;
-        };
-        LoginReportDepartment: {
-            department_id: string;
-            department_name: string;
-            per_day: number[];
-        };
-        LoginReport: {
-            days: string[];
-            rows: components["schemas"]["LoginReportRow"][];
-            per_department: components["schemas"]["LoginReportDepartment"][];
-        };
-        /** @enum {string} */
-        LoginMethod: "password" | "token";
-        LoginRecord: {
+            /**
+             * Format: uuid
+             * @description The effective direct supervisor (explicit, else by department heads).
+             */
+            effective_supervisor_id?: string | null;
+            email?: string | null;
+            /** Format: uuid */
+            id: string;
             /** Format: date-time */
-            at: string;
-            user_id?: string | null;
+            last_login_at?: string | null;
+            must_change_password: boolean;
+            part_time: components["schemas"]["PartTime"][];
+            phone?: string | null;
+            /** Format: uuid */
+            post_id?: string | null;
+            post_name?: string | null;
+            /** Format: int32 */
+            post_rank?: number | null;
+            roles: components["schemas"]["Role"][];
+            /** @description `active` or `disabled` (离职). */
+            status: string;
+            /**
+             * Format: uuid
+             * @description The explicit supervisor, if set.
+             */
+            supervisor_id?: string | null;
+            supervisor_name?: string | null;
+            totp_enabled: boolean;
             username: string;
-            ip: string;
-            user_agent: string;
-            method: components["schemas"]["LoginMethod"];
-            success: boolean;
-        };
-        LoginRecordPage: {
-            items: components["schemas"]["LoginRecord"][];
-            /** Format: int64 */
-            total: number;
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            page_size: number;
         };
     };
     responses: never;
@@ -827,6 +1125,84 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_audit: {
+        parameters: {
+            query?: {
+                actor_id?: string;
+                /** @description Exact action, or a prefix ending in `.` (e.g. `user.`). */
+                action?: string;
+                target_type?: string;
+                target_id?: string;
+                from?: string;
+                to?: string;
+                /** @description Words in the summary. */
+                q?: string;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntryView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_audit: {
+        parameters: {
+            query?: {
+                actor_id?: string;
+                /** @description Exact action, or a prefix ending in `.` (e.g. `user.`). */
+                action?: string;
+                target_type?: string;
+                target_id?: string;
+                from?: string;
+                to?: string;
+                /** @description Words in the summary. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -840,7 +1216,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Signed in; sets the `xt_session` and `xt_csrf` cookies */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -849,22 +1225,39 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            /** @description auth.invalid_credentials, auth.totp_required, auth.totp_invalid */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Server error */
-            "5XX": {
+            /** @description auth.disabled */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description auth.locked; details.locked_until */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -878,30 +1271,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
             };
         };
     };
@@ -914,33 +1288,22 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PasswordChange"];
+                "application/json": components["schemas"]["ChangePasswordRequest"];
             };
         };
         responses: {
-            /** @description No content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Client error */
-            "4XX": {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -954,502 +1317,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PasswordPolicy"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    get_me: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Me"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    patch_me: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MePatch"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Me"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    list_my_sessions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"][];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    revoke_my_session: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    revoke_other_sessions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    totp_setup: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TotpSetup"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    totp_enable: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TotpEnable"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TotpEnabled"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    totp_disable: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TotpDisable"];
-            };
-        };
-        responses: {
-            /** @description No content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    list_my_tokens: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiToken"][];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    create_my_token: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ApiTokenCreate"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiTokenCreated"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    delete_my_token: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    my_account_events: {
-        parameters: {
-            query?: {
-                page?: number;
-                page_size?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditPage"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1463,31 +1336,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Company"][];
+                    "application/json": components["schemas"]["CompanyView"][];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+        };
+    };
+    create_company: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCompany"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["CompanyView"];
                 };
             };
-            /** @description Server error */
-            "5XX": {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_company: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCompany"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1501,31 +1419,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Department"][];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["DepartmentView"][];
                 };
             };
         };
@@ -1539,35 +1438,32 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DepartmentCreate"];
+                "application/json": components["schemas"]["CreateDepartment"];
             };
         };
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Department"];
+                    "application/json": components["schemas"]["DepartmentView"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Server error */
-            "5XX": {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1583,34 +1479,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Client error */
-            "4XX": {
+            /** @description org.department_not_empty */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    patch_department: {
+    update_department: {
         parameters: {
             query?: never;
             header?: never;
@@ -1621,35 +1507,423 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DepartmentPatch"];
+                "application/json": components["schemas"]["UpdateDepartment"];
             };
         };
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Department"];
+                    "application/json": components["schemas"]["DepartmentView"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Server error */
-            "5XX": {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_records: {
+        parameters: {
+            query?: {
+                user_id?: string;
+                from?: string;
+                to?: string;
+                success?: boolean;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LoginRecordView"];
+                };
+            };
+        };
+    };
+    get_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    account_events: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntryView"];
+                };
+            };
+        };
+    };
+    list_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"][];
+                };
+            };
+        };
+    };
+    revoke_other_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    revoke_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_tokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenInfo"][];
+                };
+            };
+        };
+    };
+    create_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTokenRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedToken"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    totp_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordConfirm"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    totp_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCode"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    totp_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetup"];
+                };
+            };
+        };
+    };
+    export_org: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (default) or `csv`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description field `file`: .xlsx or .csv */
+        requestBody?: {
+            content: {
+                "multipart/form-data": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description org.import_rejected; details.rows lists every bad row */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1663,31 +1937,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Post"][];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PostView"][];
                 };
             };
         };
@@ -1701,35 +1956,24 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PostCreate"];
+                "application/json": components["schemas"]["CreatePost"];
             };
         };
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Post"];
+                    "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1745,34 +1989,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Client error */
-            "4XX": {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    patch_post: {
+    update_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1783,35 +2016,58 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PostPatch"];
+                "application/json": components["schemas"]["UpdatePost"];
             };
         };
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Post"];
+                    "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Server error */
-            "5XX": {
+        };
+    };
+    login_report: {
+        parameters: {
+            query: {
+                /** @description First day (tenant time zone), `YYYY-MM-DD`. */
+                from: string;
+                /** @description Last day, inclusive. */
+                to: string;
+                /** @description Only this department and its sub-departments. */
+                department_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["LoginReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1825,31 +2081,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Role"][];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["RoleView"][];
                 };
             };
         };
@@ -1857,11 +2094,16 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
+                /** @description Words in the name, username, phone or e-mail. */
                 q?: string;
                 department_id?: string;
+                /** @description With `department_id`: include sub-departments (default true). */
                 include_sub?: boolean;
-                status?: components["schemas"]["UserStatus"];
+                /** @description `active` or `disabled`. */
+                status?: string;
+                /** @description 1-based page number (default 1). */
                 page?: number;
+                /** @description Rows per page (default 20, at most 200). */
                 page_size?: number;
             };
             header?: never;
@@ -1870,31 +2112,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserPage"];
+                    "application/json": components["schemas"]["Page_UserView"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1908,35 +2139,32 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UserCreate"];
+                "application/json": components["schemas"]["CreateUserRequest"];
             };
         };
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserCreated"];
+                    "application/json": components["schemas"]["CreatedUser"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Server error */
-            "5XX": {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1952,36 +2180,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    patch_user: {
+    update_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -1992,35 +2209,32 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UserPatch"];
+                "application/json": components["schemas"]["UpdateUserRequest"];
             };
         };
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Server error */
-            "5XX": {
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2036,31 +2250,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2076,36 +2279,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    reset_user_password: {
+    reset_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -2116,296 +2308,52 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OneTimePassword"];
+                    "application/json": components["schemas"]["ResetPassword"];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    import_org: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportResult"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    export_org: {
+    supervisors: {
         parameters: {
             query?: {
-                format?: "xlsx" | "csv";
+                /** @description 1–20 (default 1). */
+                levels?: number;
             };
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description File */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/json": components["schemas"]["UserBrief"][];
                 };
             };
-            /** @description Client error */
-            "4XX": {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    list_audit: {
-        parameters: {
-            query?: {
-                actor_id?: string;
-                action?: string;
-                target_type?: string;
-                target_id?: string;
-                from?: string;
-                to?: string;
-                q?: string;
-                page?: number;
-                page_size?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditPage"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    export_audit: {
-        parameters: {
-            query?: {
-                actor_id?: string;
-                action?: string;
-                target_type?: string;
-                target_id?: string;
-                from?: string;
-                to?: string;
-                q?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description CSV */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": string;
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    login_report: {
-        parameters: {
-            query: {
-                from: string;
-                to: string;
-                department_id?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginReport"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    list_login_records: {
-        parameters: {
-            query?: {
-                user_id?: string;
-                from?: string;
-                to?: string;
-                page?: number;
-                page_size?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginRecordPage"];
-                };
-            };
-            /** @description Client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Server error */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -1,7 +1,7 @@
 import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { ApiError, api, call, type Schemas } from '../api/client';
 
-export type Me = Schemas['Me'];
+export type Me = Schemas['MeView'];
 
 export const meKey = ['me'] as const;
 

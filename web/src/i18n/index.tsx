@@ -10,16 +10,20 @@ import {
   type MessageKey,
   setCurrentLocale,
   translate,
+  translateEnum,
   type Vars,
 } from './locale';
 
 export type TFunction = (key: MessageKey, vars?: Vars) => string;
+/** Label for a server enum value: `te('user.status', 'active')`. */
+export type EnumFunction = (prefix: string, value: string) => string;
 
 interface I18nValue {
   locale: Locale;
   /** Switch the UI language; `persist` stores it as this device's choice. */
   setLocale: (locale: Locale, persist?: boolean) => void;
   t: TFunction;
+  te: EnumFunction;
 }
 
 const I18nContext = createContext<I18nValue | null>(null);
@@ -41,7 +45,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLocaleState(l);
   }, []);
   const value = useMemo<I18nValue>(
-    () => ({ locale, setLocale, t: (key, vars) => translate(key, vars, locale) }),
+    () => ({
+      locale,
+      setLocale,
+      t: (key, vars) => translate(key, vars, locale),
+      te: (prefix, value) => translateEnum(prefix, value, locale),
+    }),
     [locale, setLocale],
   );
   return (

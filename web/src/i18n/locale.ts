@@ -51,3 +51,13 @@ export function format(template: string, vars?: Vars): string {
 export function translate(key: MessageKey, vars?: Vars, locale: Locale = current): string {
   return format(catalogs[locale][key], vars);
 }
+
+export function isMessageKey(key: string): key is MessageKey {
+  return key in zhCN;
+}
+
+/** Translates `prefix.value` when the catalog has it, else shows the raw value (server enums). */
+export function translateEnum(prefix: string, value: string, locale: Locale = current): string {
+  const key = `${prefix}.${value}`;
+  return isMessageKey(key) ? translate(key, undefined, locale) : value;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { access } from '../access';
+import type { Me } from '../auth/session';
 import { translate } from '../i18n/locale';
 import { menuItems, selectedKey } from './menu';
 
@@ -13,13 +14,14 @@ function keys(items: ReturnType<typeof menuItems>): string[] {
   });
 }
 
-const base = {
+const base: Omit<Me, 'permissions'> = {
   id: 'u',
   username: 'u',
   display_name: 'U',
   locale: 'zh-CN' as const,
   must_change_password: false,
   totp_enabled: false,
+  department_id: 'd1',
   roles: [],
   is_department_head: false,
   tenant: { id: 't', name: 'T', time_zone: 'Asia/Shanghai' },
@@ -34,7 +36,14 @@ describe('menuItems', () => {
   });
 
   it('shows an administrator every page', () => {
-    const all = ['org.read', 'org.write', 'user.read', 'user.write', 'audit.read', 'report.read'];
+    const all: Me['permissions'] = [
+      'org.read',
+      'org.write',
+      'user.read',
+      'user.write',
+      'audit.read',
+      'report.read',
+    ];
     expect(keys(menuItems(access({ ...base, permissions: all }), t))).toEqual([
       '/workbench',
       '/org',

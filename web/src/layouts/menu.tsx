@@ -23,7 +23,7 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
   if (flags.canImportOrg) org.push({ key: '/org/import', label: t('menu.import') });
 
   const items: Item[] = [{ key: '/workbench', icon: <HomeOutlined />, label: t('menu.workbench') }];
-  if (org.length > 0)
+  if (flags.canSeeOrgAdmin && org.length > 0)
     items.push({ key: '/org', icon: <ApartmentOutlined />, label: t('menu.org'), children: org });
   if (flags.canReadAudit)
     items.push({ key: '/audit', icon: <AuditOutlined />, label: t('menu.audit') });

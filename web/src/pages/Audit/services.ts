@@ -1,7 +1,7 @@
 import { api, call, type Schemas } from '../../api/client';
 
-export type AuditEntry = Schemas['AuditEntry'];
-export type AuditPage = Schemas['AuditPage'];
+export type AuditEntry = Schemas['AuditEntryView'];
+export type AuditPage = Schemas['Page_AuditEntryView'];
 
 export interface AuditFilters {
   actor_id?: string;

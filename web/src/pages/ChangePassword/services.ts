@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, call, type Schemas } from '../../api/client';
 import { DEFAULT_POLICY, type PasswordPolicy } from '../../utils/password';
 
-export type PasswordChange = Schemas['PasswordChange'];
+export type PasswordChange = Schemas['ChangePasswordRequest'];
 
 export function changePassword(body: PasswordChange): Promise<void> {
   return call(api.POST('/api/v1/auth/password', { body }));

@@ -12,6 +12,62 @@ type Outcome =
   | { kind: 'rejected'; message: string; rows: ImportRejectedRow[] }
   | { kind: 'error'; error: ApiError | null };
 
+type InitialPassword = ImportResult['initial_passwords'][number];
+
+/** The counts, and the initial passwords of new accounts: shown once, like on creation. */
+function ImportDone({ result }: { result: ImportResult }) {
+  const t = useT();
+  const csv = [
+    'username,initial_password',
+    ...result.initial_passwords.map((p) => `${p.username},${p.password}`),
+  ].join('\n');
+  return (
+    <Flex vertical gap={12}>
+      <Alert
+        type="success"
+        showIcon
+        title={t('import.done', { created: result.created, updated: result.updated })}
+        description={t('import.doneMore', {
+          departments: result.departments_created,
+          posts: result.posts_created,
+        })}
+      />
+      {result.initial_passwords.length > 0 ? (
+        <>
+          <Alert type="warning" showIcon title={t('import.passwordsOnce')} />
+          <Button
+            href={`data:text/csv;charset=utf-8,${encodeURIComponent(`${csv}\n`)}`}
+            download="xietong-initial-passwords.csv"
+            icon={<DownloadOutlined />}
+            style={{ alignSelf: 'flex-start' }}
+          >
+            {t('import.downloadPasswords')}
+          </Button>
+          <Table<InitialPassword>
+            rowKey="username"
+            size="small"
+            dataSource={result.initial_passwords}
+            pagination={result.initial_passwords.length > 50 ? { pageSize: 50 } : false}
+            scroll={{ x: 'max-content' }}
+            columns={[
+              { title: t('user.username'), dataIndex: 'username' },
+              {
+                title: t('import.initialPassword'),
+                dataIndex: 'password',
+                render: (v: string) => (
+                  <Typography.Text code copyable>
+                    {v}
+                  </Typography.Text>
+                ),
+              },
+            ]}
+          />
+        </>
+      ) : null}
+    </Flex>
+  );
+}
+
 function rejectedRows(e: ApiError): ImportRejectedRow[] {
   const rows = e.details.rows;
   if (!Array.isArray(rows)) return [];
@@ -88,16 +144,7 @@ export default function OrgImportPage() {
           <p className="ant-upload-hint">{t('import.formats')}</p>
         </Upload.Dragger>
       </Card>
-      {outcome?.kind === 'ok' ? (
-        <Alert
-          type="success"
-          showIcon
-          title={t('import.done', {
-            created: outcome.result.created,
-            updated: outcome.result.updated,
-          })}
-        />
-      ) : null}
+      {outcome?.kind === 'ok' ? <ImportDone result={outcome.result} /> : null}
       {outcome?.kind === 'error' ? (
         <Alert
           type="error"

@@ -3,12 +3,12 @@ import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryError';
-import { useT } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { type Role, useRoles } from './services';
 
 /** Built-in roles; who holds them is set on each user. */
 export default function RolesPage() {
-  const t = useT();
+  const { t, te } = useI18n();
   const roles = useRoles();
   useEffect(() => {
     document.title = `${t('menu.roles')} - ${t('app.name')}`;
@@ -39,7 +39,7 @@ export default function RolesPage() {
               title: t('role.description'),
               dataIndex: 'key',
               key: 'desc',
-              render: (k: Role['key']) => t(`role.desc.${k}`),
+              render: (k: string) => te('role.desc', k),
             },
           ]}
         />

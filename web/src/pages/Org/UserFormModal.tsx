@@ -1,6 +1,8 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Col, Flex, Form, Input, Modal, Row, Select } from 'antd';
 import { useEffect, useState } from 'react';
+import { access } from '../../access';
+import { useMe } from '../../auth/session';
 import { useApiError } from '../../hooks/useApiError';
 import { useT } from '../../i18n';
 import { DepartmentPicker, PostPicker, UserPicker } from './pickers';
@@ -47,6 +49,8 @@ export function UserFormModal({
   const [form] = Form.useForm<Values>();
   const showError = useApiError();
   const roles = useRoles();
+  const { data: me } = useMe();
+  const canAssignRoles = access(me).canAssignRoles;
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -80,7 +84,8 @@ export function UserFormModal({
       supervisor_id: v.supervisor_id ?? null,
       email: blankToNull(v.email),
       phone: blankToNull(v.phone),
-      roles: v.roles,
+      // Only people who may assign roles send them; the server would refuse the rest.
+      ...(canAssignRoles ? { roles: v.roles } : {}),
     };
     try {
       if (user) {
@@ -164,6 +169,7 @@ export function UserFormModal({
             <Form.Item name="roles" label={t('user.roles')}>
               <Select
                 mode="multiple"
+                disabled={!canAssignRoles}
                 loading={roles.isPending}
                 options={(roles.data ?? []).map((r) => ({ value: r.key, label: r.name }))}
               />

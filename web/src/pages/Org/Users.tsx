@@ -23,7 +23,7 @@ import { QueryError } from '../../components/QueryError';
 import { SecretOnce } from '../../components/SecretOnce';
 import { useApiError } from '../../hooks/useApiError';
 import { useFormatTime } from '../../hooks/useTenantTime';
-import { useT } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { DepartmentPicker } from './pickers';
 import {
   disableUser,
@@ -69,10 +69,12 @@ interface Secret {
 
 /** User list with search, department filter and paging; the account lifecycle. */
 export default function UsersPage() {
-  const t = useT();
+  const { t, te } = useI18n();
   const fmt = useFormatTime();
   const { data: me } = useMe();
-  const canWrite = access(me).canWriteUsers;
+  const flags = access(me);
+  const canWrite = flags.canWriteUsers;
+  const canReset = flags.canResetPasswords;
   const [params, setParams] = useSearchParams();
   const query = useMemo(() => readQuery(params), [params]);
   const queryClient = useQueryClient();
@@ -222,7 +224,7 @@ export default function UsersPage() {
               render: (s: UserStatus) => (
                 <Badge
                   status={s === 'active' ? 'success' : 'default'}
-                  text={t(`user.status.${s}`)}
+                  text={te('user.status', s)}
                 />
               ),
             },
@@ -231,30 +233,34 @@ export default function UsersPage() {
               dataIndex: 'last_login_at',
               render: (v) => (v ? fmt(v) : '-'),
             },
-            ...(canWrite
+            ...(canWrite || canReset
               ? [
                   {
                     title: t('common.actions'),
                     key: 'actions',
-                    render: (_: unknown, u: User) => (
-                      <Space.Compact size="small">
-                        <Button onClick={() => setEditing(u)}>{t('common.edit')}</Button>
-                        <Dropdown
-                          trigger={['click']}
-                          menu={{
-                            items: [
-                              { key: 'reset', label: t('user.resetPassword') },
-                              u.status === 'active'
-                                ? { key: 'disable', label: t('user.disable'), danger: true }
-                                : { key: 'reactivate', label: t('user.reactivate') },
-                            ],
-                            onClick: ({ key }) => confirmAction(key, u),
-                          }}
-                        >
-                          <Button icon={<DownOutlined />} aria-label={t('common.more')} />
-                        </Dropdown>
-                      </Space.Compact>
-                    ),
+                    render: (_: unknown, u: User) => {
+                      const more = [
+                        ...(canReset ? [{ key: 'reset', label: t('user.resetPassword') }] : []),
+                        ...(!canWrite
+                          ? []
+                          : u.status === 'active'
+                            ? [{ key: 'disable', label: t('user.disable'), danger: true }]
+                            : [{ key: 'reactivate', label: t('user.reactivate') }]),
+                      ];
+                      return (
+                        <Space.Compact size="small">
+                          {canWrite ? (
+                            <Button onClick={() => setEditing(u)}>{t('common.edit')}</Button>
+                          ) : null}
+                          <Dropdown
+                            trigger={['click']}
+                            menu={{ items: more, onClick: ({ key }) => confirmAction(key, u) }}
+                          >
+                            <Button icon={<DownOutlined />} aria-label={t('common.more')} />
+                          </Dropdown>
+                        </Space.Compact>
+                      );
+                    },
                   },
                 ]
               : []),

@@ -1,23 +1,28 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, call, type Schemas, upload } from '../../api/client';
 
-export type Company = Schemas['Company'];
-export type Department = Schemas['Department'];
-export type DepartmentCreate = Schemas['DepartmentCreate'];
-export type DepartmentPatch = Schemas['DepartmentPatch'];
-export type Post = Schemas['Post'];
-export type PostCreate = Schemas['PostCreate'];
-export type PostPatch = Schemas['PostPatch'];
-export type Role = Schemas['Role'];
-export type RoleKey = Schemas['RoleKey'];
-export type User = Schemas['User'];
-export type UserPage = Schemas['UserPage'];
-export type UserCreate = Schemas['UserCreate'];
-export type UserCreated = Schemas['UserCreated'];
-export type UserPatch = Schemas['UserPatch'];
-export type UserStatus = Schemas['UserStatus'];
+export type Company = Schemas['CompanyView'];
+export type Department = Schemas['DepartmentView'];
+export type DepartmentCreate = Schemas['CreateDepartment'];
+export type DepartmentPatch = Schemas['UpdateDepartment'];
+export type Post = Schemas['PostView'];
+export type PostCreate = Schemas['CreatePost'];
+export type PostPatch = Schemas['UpdatePost'];
+export type Role = Schemas['RoleView'];
+export type RoleKey = Schemas['Role'];
+export type User = Schemas['UserView'];
+export type UserPage = Schemas['Page_UserView'];
+export type UserCreate = Schemas['CreateUserRequest'];
+export type UserCreated = Schemas['CreatedUser'];
+export type UserPatch = Schemas['UpdateUserRequest'];
+export type UserStatus = 'active' | 'disabled';
 export type ImportResult = Schemas['ImportResult'];
-export type ImportRejectedRow = Schemas['ImportRejectedRow'];
+/** One bad row of a rejected import (`details.rows` of `org.import_rejected`). */
+export interface ImportRejectedRow {
+  row: number;
+  column: string;
+  message: string;
+}
 
 export interface UserQuery {
   q?: string;

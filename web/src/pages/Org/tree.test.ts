@@ -3,8 +3,8 @@ import type { Company, Department } from './services';
 import { buildOrgTree, departmentPath, descendantsOf, planMove } from './tree';
 
 const companies: Company[] = [
-  { id: 'hq', name: '示例科技有限公司', kind: 'hq' },
-  { id: 'sub', name: '示例子公司', kind: 'subsidiary', parent_id: 'hq' },
+  { id: 'hq', name: '示例科技有限公司', kind: 'hq', sort_order: 0 },
+  { id: 'sub', name: '示例子公司', kind: 'subsidiary', parent_id: 'hq', sort_order: 1 },
 ];
 
 function dept(id: string, parent: string | null, order: number, company = 'hq'): Department {
@@ -15,6 +15,7 @@ function dept(id: string, parent: string | null, order: number, company = 'hq'):
     name: id,
     sort_order: order,
     member_count: 0,
+    updated_at: '2026-11-01T00:00:00Z',
   };
 }
 

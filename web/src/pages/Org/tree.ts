@@ -42,7 +42,10 @@ export function buildOrgTree(companies: Company[], departments: Department[]): O
       children: build(companyId, d.id),
     }));
   const companyIds = new Set(companies.map((c) => c.id));
-  const roots: OrgNode[] = companies.map((c) => ({
+  const ordered = [...companies].sort(
+    (a, b) => (a.sort_order ?? 0) - (b.sort_order ?? 0) || a.name.localeCompare(b.name),
+  );
+  const roots: OrgNode[] = ordered.map((c) => ({
     key: companyKey(c.id),
     title: c.name,
     companyId: c.id,

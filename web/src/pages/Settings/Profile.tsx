@@ -16,7 +16,7 @@ interface Values {
 }
 
 export function Profile() {
-  const { t, setLocale } = useI18n();
+  const { t, te, setLocale } = useI18n();
   const { data: me } = useMe();
   const [form] = Form.useForm<Values>();
   const queryClient = useQueryClient();
@@ -61,7 +61,7 @@ export function Profile() {
         </Descriptions.Item>
         <Descriptions.Item label={t('user.roles')}>
           {me.roles.map((r) => (
-            <Tag key={r}>{t(`role.${r}`)}</Tag>
+            <Tag key={r}>{te('role', r)}</Tag>
           ))}
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.tenant')}>{me.tenant.name}</Descriptions.Item>

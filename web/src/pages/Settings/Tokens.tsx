@@ -6,7 +6,7 @@ import { QueryError } from '../../components/QueryError';
 import { SecretOnce } from '../../components/SecretOnce';
 import { useApiError } from '../../hooks/useApiError';
 import { useFormatTime } from '../../hooks/useTenantTime';
-import { useT } from '../../i18n';
+import { useI18n } from '../../i18n';
 import {
   type ApiToken,
   type ApiTokenCreate,
@@ -24,7 +24,7 @@ interface Values {
 
 /** Personal API tokens: shown once on creation, revocable. */
 export function Tokens() {
-  const t = useT();
+  const { t, te } = useI18n();
   const fmt = useFormatTime();
   const queryClient = useQueryClient();
   const showError = useApiError();
@@ -79,7 +79,7 @@ export function Tokens() {
             title: t('tokens.scopes'),
             dataIndex: 'scopes',
             render: (scopes: ApiToken['scopes']) =>
-              scopes.map((s) => <Tag key={s}>{t(`tokens.scope.${s}`)}</Tag>),
+              scopes.map((s) => <Tag key={s}>{te('tokens.scope', s)}</Tag>),
           },
           { title: t('common.createdAt'), dataIndex: 'created_at', render: fmt },
           {

@@ -1,13 +1,13 @@
 import { api, call, type Schemas } from '../../api/client';
 
-export type Me = Schemas['Me'];
-export type MePatch = Schemas['MePatch'];
-export type Session = Schemas['Session'];
-export type ApiToken = Schemas['ApiToken'];
-export type ApiTokenCreate = Schemas['ApiTokenCreate'];
-export type ApiTokenCreated = Schemas['ApiTokenCreated'];
+export type Me = Schemas['MeView'];
+export type MePatch = Schemas['UpdateMeRequest'];
+export type Session = Schemas['SessionView'];
+export type ApiToken = Schemas['TokenInfo'];
+export type ApiTokenCreate = Schemas['CreateTokenRequest'];
+export type ApiTokenCreated = Schemas['CreatedToken'];
 export type TotpSetup = Schemas['TotpSetup'];
-export type AuditPage = Schemas['AuditPage'];
+export type AuditPage = Schemas['Page_AuditEntryView'];
 
 export const settingsKeys = {
   sessions: ['me', 'sessions'] as const,

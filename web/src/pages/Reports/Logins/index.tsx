@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryError } from '../../../components/QueryError';
 import { useFormatTime, useTimeZone } from '../../../hooks/useTenantTime';
-import { useT } from '../../../i18n';
+import { useI18n, useT } from '../../../i18n';
 import { addDays, startOfDayInZone, todayInZone } from '../../../utils/time';
 import { DepartmentPicker, UserPicker } from '../../Org/pickers';
 import { LineChart } from './LineChart';
@@ -129,6 +129,12 @@ function DailyReport() {
               { title: t('user.department'), dataIndex: 'department_name' },
               ...dayColumns,
               {
+                title: t('report.daysBelowTwo'),
+                dataIndex: 'days_below_two',
+                align: 'right',
+                sorter: (a, b) => (a.days_below_two ?? 0) - (b.days_below_two ?? 0),
+              },
+              {
                 title: t('report.total'),
                 dataIndex: 'total',
                 align: 'right',
@@ -143,7 +149,7 @@ function DailyReport() {
 }
 
 function Records() {
-  const t = useT();
+  const { t, te } = useI18n();
   const fmt = useFormatTime();
   const tz = useTimeZone();
   const [form] = Form.useForm<{
@@ -222,22 +228,25 @@ function Records() {
             {
               title: t('report.method'),
               dataIndex: 'method',
-              render: (m: LoginRecord['method']) => t(`report.method.${m}`),
+              render: (m: string) => te('report.method', m),
             },
             {
               title: t('report.result'),
               dataIndex: 'success',
-              render: (ok: boolean) =>
+              render: (ok: boolean, r: LoginRecord) =>
                 ok ? (
                   <Tag color="success">{t('report.success')}</Tag>
                 ) : (
-                  <Tag color="error">{t('report.failure')}</Tag>
+                  <Tag color="error">
+                    {t('report.failure')}
+                    {r.reason ? ` · ${r.reason}` : ''}
+                  </Tag>
                 ),
             },
             {
               title: t('sessions.device'),
               dataIndex: 'user_agent',
-              render: (v: string) => (
+              render: (v: string | null | undefined) => (
                 <span style={{ display: 'inline-block', maxWidth: 320, wordBreak: 'break-word' }}>
                   {v}
                 </span>

@@ -2,8 +2,8 @@ import { api, call, type Schemas } from '../../../api/client';
 
 export type LoginReport = Schemas['LoginReport'];
 export type LoginReportRow = Schemas['LoginReportRow'];
-export type LoginRecord = Schemas['LoginRecord'];
-export type LoginRecordPage = Schemas['LoginRecordPage'];
+export type LoginRecord = Schemas['LoginRecordView'];
+export type LoginRecordPage = Schemas['Page_LoginRecordView'];
 
 export interface ReportQuery {
   from: string;
