@@ -40,7 +40,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts `$XIETONG_BIN serve` on a free port with an empty SQLite data dir,
  * serving the built SPA from web/dist, and waits for /healthz.
  */
-export async function startServer({ adminPassword }) {
+export async function startServer({ adminPassword, extraArgs = [] }) {
   const bin = resolve(webDir, process.env.XIETONG_BIN ?? '../target/debug/xietong');
   if (!existsSync(bin)) throw new Error(`server binary not found: ${bin} (set XIETONG_BIN)`);
   const distDir = join(webDir, 'dist');
@@ -50,7 +50,7 @@ export async function startServer({ adminPassword }) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const logs = [];
-  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
+  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...extraArgs], {
     env: {
       ...process.env,
       XIETONG_ADMIN_PASSWORD: adminPassword,
