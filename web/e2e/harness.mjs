@@ -50,15 +50,19 @@ export async function startServer({ adminPassword, extraArgs = [] }) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const logs = [];
-  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...extraArgs], {
-    env: {
-      ...process.env,
-      XIETONG_ADMIN_PASSWORD: adminPassword,
-      XIETONG_WEB_DIR: distDir,
-      RUST_LOG: process.env.RUST_LOG ?? 'info',
+  const child = spawn(
+    bin,
+    ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...extraArgs],
+    {
+      env: {
+        ...process.env,
+        XIETONG_ADMIN_PASSWORD: adminPassword,
+        XIETONG_WEB_DIR: distDir,
+        RUST_LOG: process.env.RUST_LOG ?? 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const keep = (chunk) => {
     logs.push(chunk.toString());
     if (logs.length > 2000) logs.shift();
