@@ -21,7 +21,7 @@ use super::users::{CreateUser, create_user_in};
 use super::validate;
 use crate::app::App;
 use crate::audit::{self, Actor, Change};
-use crate::auth::access::{Authorized, OrgWrite, UserRead, UserWrite};
+use crate::auth::access::{Authorized, OrgWrite, UserWrite};
 use crate::auth::password;
 use crate::entities::{company, department, post, user};
 use crate::error::{AppError, AppResult, FieldError, Text};
@@ -463,7 +463,7 @@ fn cells(r: &OrgRow) -> [&str; 7] {
 /// Exports the org chart (active users) as xlsx or CSV, in the import format.
 #[utoipa::path(get, path = "/api/v1/org/export", tag = "org", params(ExportFormat),
     responses((status = 200, description = "the file"), (status = 400, body = crate::error::ErrorBody)))]
-async fn export_org(State(app): State<App>, who: Authorized<UserRead>, Query(f): Query<ExportFormat>) -> AppResult<impl IntoResponse> {
+async fn export_org(State(app): State<App>, who: Authorized<OrgWrite>, Query(f): Query<ExportFormat>) -> AppResult<impl IntoResponse> {
     let rows = export_rows(&app, who.tenant_id).await?;
     match f.format.as_deref().unwrap_or("xlsx") {
         "csv" => {

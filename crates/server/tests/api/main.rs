@@ -1,0 +1,11 @@
+//! API tests: every endpoint through the real router, on SQLite and on PostgreSQL.
+
+mod common;
+
+mod access;
+mod audit;
+mod auth;
+mod conventions;
+mod isolation;
+mod org;
+mod transfer;
