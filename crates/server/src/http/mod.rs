@@ -69,6 +69,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .fallback_service(ui::service(web_dir))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn(render_errors))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())

@@ -51,27 +51,44 @@ pub fn service(web_dir: Option<PathBuf>) -> UiService {
 }
 
 #[cfg(feature = "embed-ui")]
+static ASSETS: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/ui_assets.rs"));
+
+#[cfg(feature = "embed-ui")]
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" | "webmanifest" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(feature = "embed-ui")]
 fn embedded() -> UiService {
-    let router: axum::Router = memory_serve::MemoryServe::new(memory_serve::load_assets!("../../web/dist"))
-        .index_file(Some("/index.html"))
-        .fallback(Some("/index.html"))
-        .fallback_status(StatusCode::OK)
-        .html_cache_control(memory_serve::CacheControl::NoCache)
-        .cache_control(memory_serve::CacheControl::Long)
-        .enable_gzip(true)
-        .enable_brotli(true)
-        .into_router();
-    BoxCloneSyncService::new(tower::service_fn(move |req: Request<Body>| {
-        let router = router.clone();
-        async move {
-            let path = req.uri().path().to_string();
-            if api_not_found(&path) {
-                return Ok::<_, Infallible>(StatusCode::NOT_FOUND.into_response());
-            }
-            let res = router.oneshot(req).await.unwrap_or_else(|e| match e {});
-            Ok(with_cache_headers(&path, res))
+    let svc = tower::service_fn(|req: Request<Body>| async move {
+        let path = req.uri().path().to_string();
+        if api_not_found(&path) {
+            return Ok::<_, Infallible>(StatusCode::NOT_FOUND.into_response());
         }
-    }))
+        let found = ASSETS.iter().find(|(p, _)| *p == path).filter(|_| path != "/");
+        let (route, bytes) = match found {
+            Some(hit) => *hit,
+            // Deep links such as /workbench/todo answer the app itself.
+            None => *ASSETS.iter().find(|(p, _)| *p == "/index.html").expect("index.html embedded"),
+        };
+        let res = Response::builder()
+            .header(header::CONTENT_TYPE, content_type(route))
+            .body(Body::from(bytes))
+            .expect("static response");
+        Ok(with_cache_headers(&path, res))
+    });
+    BoxCloneSyncService::new(svc)
 }
 
 #[cfg(not(feature = "embed-ui"))]
