@@ -1,0 +1,110 @@
+//! Send-back (退回) and resubmission. A send-back cancels exactly the region between the target
+//! and the sender: the whole section when the target lies outside it, one branch when inside.
+
+use super::Ctx;
+use crate::command::{FormData, SendBackTarget};
+use crate::history::{CloseReason, Effect, HistoryAction};
+use crate::ids::{NodeId, TaskId};
+use crate::model::TaskAction;
+use crate::refusal::Refusal;
+use std::sync::Arc;
+
+impl Ctx<'_, '_> {
+    pub(super) fn send_back(&mut self, task: TaskId, target: &SendBackTarget, opinion: &str) -> Result<(), Refusal> {
+        let i = self.own_task(task, Some(TaskAction::SendBack))?;
+        if opinion.trim().is_empty() {
+            return Err(Refusal::ReasonRequired);
+        }
+        let (from, token) = (self.run.st.tasks[i].node, self.run.st.tasks[i].token);
+        let target = match target {
+            SendBackTarget::Initiator => None,
+            SendBackTarget::Previous => self.previous_node(from),
+            SendBackTarget::Node { key } => {
+                let node = self.run.def.node_id(key).ok_or(Refusal::InvalidSendBackTarget)?;
+                if node == self.run.def.start {
+                    None
+                } else if self.may_send_back_to(node, from) {
+                    Some(node)
+                } else {
+                    return Err(Refusal::InvalidSendBackTarget);
+                }
+            }
+        };
+        let mut ev = self.event(HistoryAction::SentBack);
+        ev.opinion = Some(opinion.to_string());
+        ev.from = Some(from);
+        ev.task = Some(task);
+        self.run.st.acted = true;
+        let Some(target) = target else {
+            ev.to = vec![self.run.def.start];
+            self.run.fx.history.push(ev);
+            self.run.return_to_initiator(Some(from));
+            return Ok(());
+        };
+        // the activation that holds both ends: everything inside it on the sender's branch goes
+        let depth = self.run.def.sections[target.index()].len();
+        let tok = self.run.st.tokens.iter().find(|k| k.id == token).ok_or(Refusal::TaskNotFound)?;
+        let mut chain = self.run.st.chain(tok.frame, tok.branch);
+        chain.reverse();
+        let region = depth.checked_sub(1).and_then(|d| chain.get(d).copied());
+        self.run.cancel_region(region);
+        let at = self.run.fx.history.len();
+        self.run.fx.history.push(ev);
+        let (frame, branch) = region.map_or((None, 0), |(f, b)| (Some(f), b));
+        let to = self.run.enter((target, frame, branch))?;
+        self.run.fx.history[at].to = to;
+        Ok(())
+    }
+
+    /// A target must be a passed approve/handle node upstream of the sender, on the sender's own
+    /// path through every section (never a sibling branch).
+    fn may_send_back_to(&self, target: NodeId, from: NodeId) -> bool {
+        let def = self.run.def;
+        let (ts, fs) = (&def.sections[target.index()], &def.sections[from.index()]);
+        target != from
+            && def.node(target).kind.is_task()
+            && self.run.st.passed.contains(&target)
+            && ts.len() <= fs.len()
+            && fs[..ts.len()] == ts[..]
+            && def.reaches(target, from)
+    }
+
+    /// The approve/handle node passed most recently on the way to `from`.
+    fn previous_node(&self, from: NodeId) -> Option<NodeId> {
+        self.run.st.passed.iter().rev().copied().find(|&n| self.may_send_back_to(n, from))
+    }
+
+    pub(super) fn resubmit(&mut self, task: TaskId, form: Option<&FormData>) -> Result<(), Refusal> {
+        let st = &self.run.st;
+        let i = st.tasks.iter().position(|t| t.id == task).ok_or(Refusal::TaskNotFound)?;
+        if st.tasks[i].node != self.run.def.start {
+            return Err(Refusal::NotResubmitTask);
+        }
+        if self.cmd.actor != st.initiator {
+            return Err(Refusal::NotInitiator);
+        }
+        if let Some(patch) = form {
+            Arc::make_mut(&mut self.run.st.form).extend(patch.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        let token = self.run.st.tasks[i].token;
+        self.run.st.tasks.remove(i);
+        self.run.st.tokens.retain(|k| k.id != token);
+        self.run.fx.effects.push(Effect::TaskClosed { task, reason: CloseReason::Completed });
+        self.run.st.acted = false;
+        self.run.st.last_actors.clear();
+        let def = self.run.def;
+        // jumping back into a section re-runs the whole section: its other branches were cancelled
+        let target = match self.run.st.returned_from.take() {
+            Some(node) => def.sections[node.index()].first().map_or(node, |s| s.0),
+            None => def.start,
+        };
+        let mut ev = self.event(HistoryAction::Resubmitted);
+        ev.from = Some(def.start);
+        ev.task = Some(task);
+        let at = self.run.fx.history.len();
+        self.run.fx.history.push(ev);
+        let to = self.run.enter((target, None, 0))?;
+        self.run.fx.history[at].to = to;
+        Ok(())
+    }
+}

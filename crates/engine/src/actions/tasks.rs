@@ -1,0 +1,122 @@
+//! Smaller task matters: carbon copies, keeping pending, extensions, timers, sub-flows.
+
+use super::Ctx;
+use crate::history::{Effect, HistoryAction, NotifyReason};
+use crate::ids::{CcId, TaskId, TimerId, Timestamp, TokenId, UserId};
+use crate::model::{NodeKind, TaskAction};
+use crate::refusal::Refusal;
+use crate::state::{Pending, Status, TaskState};
+
+impl Ctx<'_, '_> {
+    pub(super) fn carbon_copy(&mut self, task: TaskId, users: &[UserId]) -> Result<(), Refusal> {
+        let i = self.own_task(task, Some(TaskAction::Cc))?;
+        if users.is_empty() {
+            return Err(Refusal::NoUsers);
+        }
+        let node = self.run.st.tasks[i].node;
+        self.run.send_cc(node, users.to_vec());
+        if let Some(ev) = self.run.fx.history.last_mut() {
+            ev.actor = Some(self.cmd.actor.clone());
+            ev.acting_for = self.cmd.acting_for.clone();
+            ev.task = Some(task);
+        }
+        Ok(())
+    }
+
+    pub(super) fn mark_read(&mut self, cc: CcId) -> Result<(), Refusal> {
+        let st = &mut self.run.st;
+        let i = st.cc.iter().position(|c| c.id == cc && c.user == self.cmd.actor).ok_or(Refusal::CcNotFound)?;
+        let item = st.cc.remove(i);
+        let mut ev = self.event(HistoryAction::CcRead);
+        ev.from = Some(item.node);
+        self.run.fx.history.push(ev);
+        Ok(())
+    }
+
+    pub(super) fn keep_pending(&mut self, task: TaskId, reason: &str, promised: Timestamp) -> Result<(), Refusal> {
+        let i = self.own_task(task, Some(TaskAction::KeepPending))?;
+        if reason.trim().is_empty() {
+            return Err(Refusal::ReasonRequired);
+        }
+        if promised <= self.run.facts.now {
+            return Err(Refusal::PromiseInPast);
+        }
+        let t = &mut self.run.st.tasks[i];
+        t.pending = Some(Pending { reason: reason.to_string(), promised });
+        let node = t.node;
+        let mut ev = self.event(HistoryAction::KeptPending);
+        ev.task = Some(task);
+        ev.from = Some(node);
+        ev.opinion = Some(reason.to_string());
+        self.run.fx.history.push(ev);
+        Ok(())
+    }
+
+    pub(super) fn extend(&mut self, task: TaskId, days: u8, reason: &str) -> Result<(), Refusal> {
+        let i = self.own_task(task, Some(TaskAction::RequestExtension))?;
+        if !(1..=2).contains(&days) {
+            return Err(Refusal::ExtensionTooLong);
+        }
+        if reason.trim().is_empty() {
+            return Err(Refusal::ReasonRequired);
+        }
+        let facts = self.run.facts;
+        let t = &mut self.run.st.tasks[i];
+        if t.extended {
+            return Err(Refusal::AlreadyExtended);
+        }
+        let due = facts.calendar.add_working_days(t.due.unwrap_or(facts.now), days as u32);
+        t.due = Some(due);
+        t.extended = true;
+        let node = t.node;
+        self.run.fx.effects.push(Effect::TaskDueChanged { task, due });
+        let mut ev = self.event(HistoryAction::Extended);
+        ev.task = Some(task);
+        ev.from = Some(node);
+        ev.opinion = Some(reason.to_string());
+        self.run.fx.history.push(ev);
+        Ok(())
+    }
+
+    pub(super) fn fire_timer(&mut self, timer: TimerId) -> Result<(), Refusal> {
+        let st = &mut self.run.st;
+        let i = st.timers.iter().position(|t| t.id == timer).ok_or(Refusal::TimerNotFound)?;
+        let t = st.timers.remove(i);
+        let NodeKind::TimerBoundary { interrupting, .. } = self.run.def.node(t.boundary).kind else {
+            return Err(Refusal::TimerNotFound);
+        };
+        let mut ev = self.run.event(HistoryAction::TimerFired);
+        ev.from = Some(t.boundary);
+        if !interrupting {
+            for task in self.run.st.tasks.iter().filter(|k| k.token == t.token && k.state == TaskState::Open) {
+                self.run.fx.effects.push(Effect::Notify { user: task.assignee.clone(), reason: NotifyReason::Reminder, task: Some(task.id) });
+            }
+            self.run.fx.history.push(ev);
+            return Ok(());
+        }
+        let Some(tok) = self.run.drop_token(t.token) else { return Err(Refusal::TokenNotFound) };
+        let at = self.run.fx.history.len();
+        self.run.fx.history.push(ev);
+        let to = self.run.enter((t.boundary, tok.frame, tok.branch))?;
+        self.run.fx.history[at].to = to;
+        Ok(())
+    }
+
+    pub(super) fn sub_flow_finished(&mut self, token: TokenId, approved: bool) -> Result<(), Refusal> {
+        let tok = self.run.st.tokens.iter().find(|k| k.id == token).ok_or(Refusal::TokenNotFound)?;
+        if !matches!(self.run.def.node(tok.node).kind, NodeKind::CallActivity { .. }) {
+            return Err(Refusal::TokenNotFound);
+        }
+        let mut ev = self.run.event(HistoryAction::SubFlowFinished);
+        ev.from = Some(tok.node);
+        let at = self.run.fx.history.len();
+        self.run.fx.history.push(ev);
+        if !approved {
+            self.run.finish(Status::Rejected);
+            return Ok(());
+        }
+        let to = self.run.pass_node(token)?;
+        self.run.fx.history[at].to = to;
+        Ok(())
+    }
+}
