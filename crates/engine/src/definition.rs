@@ -163,7 +163,16 @@ impl FlowDefinition {
         if errors.is_empty() {
             def.compute_sections(&mut errors);
         }
-        if errors.is_empty() { Ok(def) } else { Err(errors) }
+        if errors.is_empty() {
+            return Ok(def);
+        }
+        let mut unique: Vec<ValidationError> = Vec::with_capacity(errors.len());
+        for e in errors {
+            if !unique.contains(&e) {
+                unique.push(e);
+            }
+        }
+        Err(unique)
     }
 
     /// The graph as authored.

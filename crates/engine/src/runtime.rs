@@ -242,7 +242,7 @@ impl Run<'_, '_> {
                 users.clear();
             }
         }
-        if cfg.mode == Mode::Single {
+        if cfg.mode == Mode::Single && def.node(node).kind.is_task() {
             users.truncate(1);
         }
         Ok(users)

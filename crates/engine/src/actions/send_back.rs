@@ -41,31 +41,37 @@ impl Ctx<'_, '_> {
             self.run.return_to_initiator(Some(from));
             return Ok(());
         };
-        // the activation that holds both ends: everything inside it on the sender's branch goes
-        let depth = self.run.def.sections[target.index()].len();
+        // The sections both ends share: everything the sender's branch did inside the innermost
+        // shared activation is cancelled. Sections the target sits in but the sender has left get
+        // a fresh activation expecting only the returning branch, so their join fires once.
+        let def = self.run.def;
+        let (ts, fs) = (&def.sections[target.index()], &def.sections[from.index()]);
+        let shared = ts.iter().zip(fs.iter()).take_while(|(a, b)| a == b).count();
         let tok = self.run.st.tokens.iter().find(|k| k.id == token).ok_or(Refusal::TaskNotFound)?;
         let mut chain = self.run.st.chain(tok.frame, tok.branch);
         chain.reverse();
-        let region = depth.checked_sub(1).and_then(|d| chain.get(d).copied());
+        let region = shared.checked_sub(1).and_then(|d| chain.get(d).copied());
         self.run.cancel_region(region);
+        let (mut frame, mut branch) = region.map_or((None, 0), |(f, b)| (Some(f), b));
+        for &(split, b) in &ts[shared..] {
+            let id = crate::ids::FrameId(self.run.st.fresh_id());
+            self.run.st.frames.push(crate::state::Frame { id, split, parent: frame, parent_branch: branch, expected: 1, arrived: 0 });
+            (frame, branch) = (Some(id), b);
+        }
         let at = self.run.fx.history.len();
         self.run.fx.history.push(ev);
-        let (frame, branch) = region.map_or((None, 0), |(f, b)| (Some(f), b));
         let to = self.run.enter((target, frame, branch))?;
         self.run.fx.history[at].to = to;
         Ok(())
     }
 
-    /// A target must be a passed approve/handle node upstream of the sender, on the sender's own
-    /// path through every section (never a sibling branch).
+    /// A target must be a passed approve/handle node upstream of the sender (so never on a
+    /// sibling branch, which cannot reach it).
     fn may_send_back_to(&self, target: NodeId, from: NodeId) -> bool {
         let def = self.run.def;
-        let (ts, fs) = (&def.sections[target.index()], &def.sections[from.index()]);
         target != from
             && def.node(target).kind.is_task()
             && self.run.st.passed.contains(&target)
-            && ts.len() <= fs.len()
-            && fs[..ts.len()] == ts[..]
             && def.reaches(target, from)
     }
 

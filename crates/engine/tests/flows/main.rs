@@ -1,0 +1,10 @@
+//! Behaviour tests of the engine: actions, R5 opinion rules, send-back in parallel sections,
+//! formats, and property tests of the DESIGN §3 invariants.
+
+mod actions;
+mod formats;
+mod opinion_rules;
+mod participants;
+mod properties;
+mod send_back;
+mod support;

@@ -1,0 +1,181 @@
+//! Property tests: random valid tree-shaped flows and random action sequences keep DESIGN §3's
+//! invariants: a running instance always has work waiting, a finished one has none, every
+//! instance can still end, history only grows.
+
+use crate::support::*;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use xietong_engine::*;
+
+/// A random tree of approvers, conditions and parallel/inclusive blocks.
+fn arb_nodes(depth: u32) -> BoxedStrategy<Vec<Value>> {
+    let leaf = (0u8..4, 1usize..3).prop_map(|(mode, n)| {
+        let users: Vec<String> = (0..n).map(|k| format!("p{k}")).collect();
+        let mode = ["single", "all", "any", "sequential"][mode as usize];
+        json!({"type": "approver", "participants": [{"type": "users", "users": users}], "mode": {"type": mode},
+               "on_disagree": "return_to_initiator"})
+    });
+    if depth == 0 {
+        return prop::collection::vec(leaf, 1..3).boxed();
+    }
+    let block = (0u8..3, prop::collection::vec(arb_nodes(depth - 1), 2..4)).prop_map(|(kind, branches)| {
+        let kind = ["conditions", "parallel", "inclusive"][kind as usize];
+        let n = branches.len();
+        let branches: Vec<Value> = branches
+            .into_iter()
+            .enumerate()
+            .map(|(i, nodes)| {
+                let cond = (kind != "parallel" && i + 1 < n).then(|| format!("amount > {}", i * 100));
+                json!({"condition": cond, "nodes": nodes})
+            })
+            .collect();
+        json!({"type": kind, "branches": branches})
+    });
+    prop::collection::vec(prop_oneof![3 => leaf, 1 => block], 1..4).boxed()
+}
+
+/// Gives every node a unique id.
+fn number(nodes: &mut [Value], next: &mut usize) {
+    for n in nodes {
+        n["id"] = json!(format!("n{next}"));
+        *next += 1;
+        if let Some(branches) = n.get_mut("branches").and_then(Value::as_array_mut) {
+            for b in branches {
+                if let Some(inner) = b.get_mut("nodes").and_then(Value::as_array_mut) {
+                    number(inner, next);
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Agree(usize),
+    Disagree(usize),
+    SendBackPrevious(usize),
+    SendBackInitiator(usize),
+    SendBackTo(usize, usize),
+    AddSigner(usize, u8),
+    Transfer(usize),
+    Withdraw,
+}
+
+fn arb_step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => any::<usize>().prop_map(Step::Agree),
+        1 => any::<usize>().prop_map(Step::Disagree),
+        1 => any::<usize>().prop_map(Step::SendBackPrevious),
+        1 => any::<usize>().prop_map(Step::SendBackInitiator),
+        2 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Step::SendBackTo(a, b)),
+        1 => (any::<usize>(), 0u8..3).prop_map(|(a, p)| Step::AddSigner(a, p)),
+        1 => any::<usize>().prop_map(Step::Transfer),
+        1 => Just(Step::Withdraw),
+    ]
+}
+
+fn pick(i: &Instance<'_>, k: usize) -> (TaskId, String) {
+    let open: Vec<_> = i.state.open_tasks().collect();
+    let t = open[k % open.len()];
+    (t.id, t.assignee.to_string())
+}
+
+fn run_step(i: &mut Instance<'_>, step: &Step, extra: &mut usize) {
+    if i.state.open_tasks().next().is_none() {
+        return;
+    }
+    let reason = "理由：需要补充材料".to_string();
+    let (task, who) = match step {
+        Step::Agree(k) | Step::Disagree(k) | Step::SendBackPrevious(k) | Step::SendBackInitiator(k) | Step::SendBackTo(k, _) | Step::AddSigner(k, _) | Step::Transfer(k) => pick(i, *k),
+        Step::Withdraw => (TaskId(0), String::new()),
+    };
+    let resubmit = i.w.def.key(i.state.tasks.iter().find(|t| t.id == task).map_or(i.w.def.node_id("start").unwrap(), |t| t.node)) == "start";
+    let action = if resubmit && !matches!(step, Step::Withdraw) {
+        Action::Resubmit { task, form: None }
+    } else {
+        match step {
+            Step::Agree(_) => Action::Agree { task, opinion: reason, form: None },
+            Step::Disagree(_) => Action::Disagree { task, opinion: reason },
+            Step::SendBackPrevious(_) => Action::SendBack { task, target: SendBackTarget::Previous, opinion: reason },
+            Step::SendBackInitiator(_) => Action::SendBack { task, target: SendBackTarget::Initiator, opinion: reason },
+            Step::SendBackTo(_, n) => {
+                let passed = &i.state.passed;
+                if passed.is_empty() {
+                    return;
+                }
+                let key = i.w.def.key(passed[n % passed.len()]).to_string();
+                Action::SendBack { task, target: SendBackTarget::Node { key }, opinion: reason }
+            }
+            Step::AddSigner(_, p) => {
+                *extra += 1;
+                let position = [SignerPosition::Before, SignerPosition::After, SignerPosition::Parallel][*p as usize];
+                Action::AddSigners { task, users: vec![u(&format!("extra{extra}"))], position }
+            }
+            Step::Transfer(_) => {
+                *extra += 1;
+                Action::Transfer { task, to: u(&format!("t{extra}")), opinion: reason }
+            }
+            Step::Withdraw => Action::Withdraw { reason },
+        }
+    };
+    let actor = if matches!(action, Action::Withdraw { .. }) { "staff".to_string() } else { who };
+    let before = i.history.len();
+    match i.act(&actor, action) {
+        Ok(()) => assert!(i.history.len() > before),
+        Err(Refusal::RunawayLoop(k)) => panic!("runaway at {k}"),
+        Err(_) => assert_eq!(i.history.len(), before),
+    }
+}
+
+/// Agrees to every open task (resubmitting when sent back) until the instance ends.
+fn drive_to_end(i: &mut Instance<'_>) {
+    for _ in 0..500 {
+        if i.state.status != Status::Running {
+            return;
+        }
+        let (task, who) = pick(i, 0);
+        let action = if who == "staff" && i.state.tasks.iter().any(|t| t.id == task && i.w.def.key(t.node) == "start") {
+            Action::Resubmit { task, form: None }
+        } else {
+            Action::Agree { task, opinion: "同意：金额与用途均已核对".into(), form: None }
+        };
+        i.act(&who, action).unwrap_or_else(|e| panic!("{who}: {e} in {:?}", i.state));
+    }
+    panic!("instance did not end: {:?}", i.state);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, max_shrink_iters: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_flows_and_actions_keep_the_invariants(
+        mut nodes in arb_nodes(2),
+        amount in prop_oneof![Just(0), Just(150), Just(100_000)],
+        steps in prop::collection::vec(arb_step(), 0..25),
+    ) {
+        let mut next = 0;
+        number(&mut nodes, &mut next);
+        let def = tree_with(json!({"key": "p", "fields": ["amount"], "nodes": nodes}));
+        let bpmn_round = xietong_engine::bpmn::import(&xietong_engine::bpmn::export(def.graph())).unwrap();
+        prop_assert_eq!(&bpmn_round.without_layout(), def.graph());
+        let w = World::new(def);
+        let mut i = w.start("staff", json!({"amount": amount}));
+        let mut extra = 0;
+        for step in &steps {
+            run_step(&mut i, step, &mut extra);
+            if i.state.status != Status::Running {
+                break;
+            }
+        }
+        // whatever happened, the instance can still end (or be cancelled)
+        let mut cancelled = Instance { w: &w, state: i.state.clone(), history: Vec::new(), effects: Vec::new() };
+        if cancelled.state.status == Status::Running {
+            cancelled.act("staff", Action::Cancel { reason: String::new() }).unwrap();
+            prop_assert_eq!(cancelled.state.status, Status::Cancelled);
+        }
+        drive_to_end(&mut i);
+        prop_assert!(i.state.status != Status::Running);
+        let serials = i.effects.iter().filter(|e| **e == Effect::SerialNumberRequested).count();
+        prop_assert_eq!(serials, 1);
+    }
+}
