@@ -85,7 +85,7 @@ impl TimeLimit {
         }
         let (amount, unit) = if time_part.is_empty() {
             (minutes / 1440, TimeUnit::Days)
-        } else if minutes % 60 == 0 {
+        } else if minutes.is_multiple_of(60) {
             (minutes / 60, TimeUnit::Hours)
         } else {
             (minutes, TimeUnit::Minutes)

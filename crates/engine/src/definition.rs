@@ -294,10 +294,8 @@ impl FlowDefinition {
             }
             let edges: Vec<_> = outs.iter().map(|&e| &self.graph.edges[e as usize]).collect();
             match node.kind {
-                NodeKind::Parallel => {
-                    if edges.iter().any(|e| e.condition.is_some() || e.is_default) {
-                        errors.push(located(&node.key, Problem::ConditionOnParallel));
-                    }
+                NodeKind::Parallel if edges.iter().any(|e| e.condition.is_some() || e.is_default) => {
+                    errors.push(located(&node.key, Problem::ConditionOnParallel));
                 }
                 NodeKind::Exclusive | NodeKind::Inclusive => {
                     let defaults = edges.iter().filter(|e| e.is_default).count();

@@ -2,24 +2,44 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, Default)]
+        // Arc<str>: ids are copied into tasks, effects and history all the time; sharing the
+        // text keeps those copies free of allocation.
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(pub String);
+        pub struct $name(Arc<str>);
 
         impl $name {
+            /// An id from text.
+            pub fn new(text: impl Into<Arc<str>>) -> Self {
+                $name(text.into())
+            }
+
             /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
         }
 
+        impl Default for $name {
+            fn default() -> Self {
+                $name(Arc::from(""))
+            }
+        }
+
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
-                $name(s.to_string())
+                $name(Arc::from(s))
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                $name(Arc::from(s))
             }
         }
 

@@ -118,7 +118,7 @@ pub struct RuleInputs<'a> {
 
 fn users_in_field(value: Option<&serde_json::Value>) -> Vec<UserId> {
     match value {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => vec![UserId(s.clone())],
+        Some(serde_json::Value::String(s)) if !s.is_empty() => vec![UserId::from(s.as_str())],
         Some(serde_json::Value::Array(items)) => items.iter().flat_map(|v| users_in_field(Some(v))).collect(),
         Some(serde_json::Value::Object(o)) => users_in_field(o.get("id")),
         _ => Vec::new(),
@@ -146,7 +146,7 @@ pub fn resolve(rules: &[ParticipantRule], inputs: &RuleInputs<'_>, org: &dyn Org
                 let dept = match department {
                     DepartmentSource::Initiator => initiator_dept(),
                     DepartmentSource::FormField { field } => match inputs.form.get(field) {
-                        Some(serde_json::Value::String(s)) => Some(DeptId(s.clone())),
+                        Some(serde_json::Value::String(s)) => Some(DeptId::from(s.as_str())),
                         Some(serde_json::Value::Object(o)) => o.get("id").and_then(|v| v.as_str()).map(DeptId::from),
                         _ => None,
                     },

@@ -39,8 +39,8 @@ impl Scope for FlowScope<'_> {
         {
             let f = &self.st.initiator_facts;
             return match fact.as_str() {
-                "id" => Value::Str(self.st.initiator.0.clone()),
-                "department" => f.department.as_ref().map_or(Value::Null, |d| Value::Str(d.0.clone())),
+                "id" => Value::Str(self.st.initiator.to_string()),
+                "department" => f.department.as_ref().map_or(Value::Null, |d| Value::Str(d.to_string())),
                 "post" => f.post.clone().map_or(Value::Null, Value::Str),
                 "rank" => f.rank.map_or(Value::Null, |r| Value::Num(Decimal::from_int(r))),
                 _ => Value::Null,
@@ -83,20 +83,21 @@ impl Run<'_, '_> {
     /// Moves tokens from `start` until every one waits at a task, a sub-flow or has ended.
     /// Returns the nodes where work now waits.
     pub fn enter(&mut self, start: Position) -> Result<Vec<NodeId>, Refusal> {
-        let mut work = vec![start];
+        // a straight path never allocates: only fan-out goes through `work`
+        let mut work: Vec<Position> = Vec::new();
+        let mut next = Some(start);
         let mut reached = Vec::new();
         let mut steps = 0;
-        while let Some((node, frame, branch)) = work.pop() {
+        while let Some((node, frame, branch)) = next.take().or_else(|| work.pop()) {
             steps += 1;
             if steps > MAX_STEPS {
                 return Err(Refusal::RunawayLoop(self.def.key(node).to_string()));
             }
             match &self.def.node(node).kind {
-                NodeKind::Start | NodeKind::TimerBoundary { .. } => work.push((self.target(node), frame, branch)),
+                NodeKind::Start | NodeKind::TimerBoundary { .. } => next = Some((self.target(node), frame, branch)),
                 NodeKind::End => self.arrive_at_end(node, frame, &mut work),
                 NodeKind::Exclusive => {
-                    let next = self.choose(node, true)[0];
-                    work.push((next.1, frame, branch));
+                    next = Some((self.choose_one(node), frame, branch));
                 }
                 NodeKind::Parallel | NodeKind::Inclusive => {
                     let (mut frame, mut branch) = (frame, branch);
@@ -111,7 +112,7 @@ impl Run<'_, '_> {
                         self.st.frames.retain(|fr| fr.id != f);
                     }
                     if self.def.outgoing[node.index()].len() > 1 {
-                        let chosen = self.choose(node, false);
+                        let chosen = self.choose(node);
                         let id = FrameId(self.st.fresh_id());
                         self.st.frames.push(Frame {
                             id,
@@ -126,27 +127,25 @@ impl Run<'_, '_> {
                             work.push((target, Some(id), b));
                         }
                     } else {
-                        work.push((self.target(node), frame, branch));
+                        next = Some((self.target(node), frame, branch));
                     }
                 }
                 NodeKind::Approve(_) | NodeKind::Handle(_) => {
                     if self.activate(node, frame, branch)? {
                         reached.push(node);
                     } else {
-                        work.push((self.target(node), frame, branch));
+                        next = Some((self.target(node), frame, branch));
                     }
                 }
                 NodeKind::Cc(_) => {
                     let users = self.participants(node)?;
                     self.send_cc(node, users);
-                    work.push((self.target(node), frame, branch));
+                    next = Some((self.target(node), frame, branch));
                 }
                 NodeKind::SubProcess => {
                     let id = FrameId(self.st.fresh_id());
                     self.st.frames.push(Frame { id, split: node, parent: frame, parent_branch: branch, expected: 1, arrived: 0 });
-                    if let Some(inner) = self.def.inner_start[node.index()] {
-                        work.push((inner, Some(id), 0));
-                    }
+                    next = self.def.inner_start[node.index()].map(|inner| (inner, Some(id), 0));
                 }
                 NodeKind::CallActivity { called } => {
                     let token = TokenId(self.st.fresh_id());
@@ -159,9 +158,32 @@ impl Run<'_, '_> {
         Ok(reached)
     }
 
-    /// The outgoing edges to take, as (branch index, target): exclusive takes the first true
-    /// condition, inclusive every true one, parallel all; the default when none holds.
-    fn choose(&self, node: NodeId, first_only: bool) -> Vec<(u16, NodeId)> {
+    /// The target of an exclusive gateway: the first edge whose condition holds, else the default.
+    fn choose_one(&self, node: NodeId) -> NodeId {
+        let outs = &self.def.outgoing[node.index()];
+        if let [only] = outs.as_slice() {
+            return self.def.edge_target(*only);
+        }
+        let scope = FlowScope { st: self.st, counters: None };
+        let mut default = None;
+        for &e in outs {
+            let edge = &self.def.graph().edges[e as usize];
+            match &self.def.conditions[e as usize] {
+                Some(cond) if !edge.is_default => {
+                    if cond.is_true(&scope) {
+                        return edge.to;
+                    }
+                }
+                _ => default = default.or(Some(edge.to)),
+            }
+        }
+        // validation guarantees a default edge on every conditional split
+        default.unwrap_or_else(|| self.def.edge_target(outs[0]))
+    }
+
+    /// The outgoing edges of a parallel or inclusive split, as (branch index, target): parallel
+    /// takes all, inclusive every true condition, or the default when none holds.
+    fn choose(&self, node: NodeId) -> Vec<(u16, NodeId)> {
         let outs = &self.def.outgoing[node.index()];
         if outs.len() == 1 {
             return vec![(0, self.def.edge_target(outs[0]))];
@@ -175,9 +197,6 @@ impl Run<'_, '_> {
                 Some(cond) if !edge.is_default => {
                     if cond.is_true(&scope) {
                         chosen.push((b as u16, edge.to));
-                        if first_only {
-                            break;
-                        }
                     }
                 }
                 _ if matches!(self.def.node(node).kind, NodeKind::Parallel) => chosen.push((b as u16, edge.to)),

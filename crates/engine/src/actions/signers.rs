@@ -18,7 +18,7 @@ impl Ctx<'_, '_> {
         }
         let signs_already = self.run.st.tasks.iter().any(|t| t.token == old.token && t.assignee == *to);
         if signs_already && delegated_by.is_none() {
-            return Err(Refusal::AlreadySigner(to.0.clone()));
+            return Err(Refusal::AlreadySigner(to.to_string()));
         }
         let old = self.run.st.tasks.remove(i);
         self.run.fx.effects.push(Effect::TaskClosed { task: old.id, reason: CloseReason::Reassigned });
@@ -96,7 +96,7 @@ impl Ctx<'_, '_> {
         for (k, u) in users.iter().enumerate() {
             let signs = self.run.st.tasks.iter().any(|t| t.token == me.token && t.assignee == *u);
             if signs || users[..k].contains(u) {
-                return Err(Refusal::AlreadySigner(u.0.clone()));
+                return Err(Refusal::AlreadySigner(u.to_string()));
             }
         }
         let n = users.len() as u32;
@@ -149,7 +149,7 @@ impl Ctx<'_, '_> {
         }
         for u in users {
             if !self.run.st.tasks.iter().any(|t| t.token == me.token && t.assignee == *u) {
-                return Err(Refusal::NotPendingSigner(u.0.clone()));
+                return Err(Refusal::NotPendingSigner(u.to_string()));
             }
         }
         let mut lanes = Vec::new();

@@ -32,14 +32,9 @@ pub fn bounds(graph: &FlowGraph) -> Vec<Bounds> {
 fn generate(graph: &FlowGraph) -> Vec<Bounds> {
     let n = graph.nodes.len();
     let mut local = vec![Bounds { x: 0.0, y: 0.0, width: 0.0, height: 0.0 }; n];
-    let (w, h) = place_scope(graph, None, &mut local);
-    let _ = (w, h);
-    // translate children of sub-processes into their parent's box, outermost first
-    let mut absolute = local.clone();
-    for i in 0..n {
-        absolute[i] = translate(graph, &local, NodeId(i as u32));
-    }
-    absolute
+    place_scope(graph, None, &mut local);
+    // children of sub-processes move into their parent's box
+    (0..n).map(|i| translate(graph, &local, NodeId(i as u32))).collect()
 }
 
 fn translate(graph: &FlowGraph, local: &[Bounds], id: NodeId) -> Bounds {

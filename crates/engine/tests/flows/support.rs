@@ -37,26 +37,26 @@ impl Org {
 
 impl OrgDirectory for Org {
     fn supervisor(&self, user: &UserId) -> Option<UserId> {
-        self.supervisor.get(user.as_str()).map(|s| UserId(s.clone()))
+        self.supervisor.get(user.as_str()).map(|s| UserId::from(s.as_str()))
     }
     fn department_of(&self, user: &UserId) -> Option<DeptId> {
-        self.department.get(user.as_str()).map(|s| DeptId(s.clone()))
+        self.department.get(user.as_str()).map(|s| DeptId::from(s.as_str()))
     }
     fn department_head(&self, dept: &DeptId) -> Option<UserId> {
-        self.head.get(dept.as_str()).map(|s| UserId(s.clone()))
+        self.head.get(dept.as_str()).map(|s| UserId::from(s.as_str()))
     }
     fn leader_in_charge(&self, dept: &DeptId) -> Option<UserId> {
-        self.leader.get(dept.as_str()).map(|s| UserId(s.clone()))
+        self.leader.get(dept.as_str()).map(|s| UserId::from(s.as_str()))
     }
     fn members_of_role(&self, role: &str) -> Vec<UserId> {
-        self.roles.get(role).map(|v| v.iter().map(|s| UserId(s.clone())).collect()).unwrap_or_default()
+        self.roles.get(role).map(|v| v.iter().map(|s| UserId::from(s.as_str())).collect()).unwrap_or_default()
     }
     fn members_of_post(&self, _: &str) -> Vec<UserId> {
         Vec::new()
     }
     fn members_of_department(&self, dept: &DeptId, _: bool) -> Vec<UserId> {
         let mut v: Vec<UserId> =
-            self.department.iter().filter(|(_, d)| *d == dept.as_str()).map(|(u, _)| UserId(u.clone())).collect();
+            self.department.iter().filter(|(_, d)| *d == dept.as_str()).map(|(u, _)| UserId::from(u.as_str())).collect();
         v.sort();
         v
     }
