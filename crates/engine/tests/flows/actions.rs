@@ -266,3 +266,27 @@ fn exclusive_branch_takes_the_first_true_condition_by_priority() {
     assert_eq!(w.start("staff", json!({"amount": 500})).open(), ["mid:mgr"]);
     assert_eq!(w.start("staff", json!({"amount": 5})).state.status, Status::Approved);
 }
+
+#[test]
+fn completion_condition_ends_a_countersign_early() {
+    let w = World::new(tree(vec![approver(
+        "cs",
+        &["x", "y", "z"],
+        json!({"mode": {"type": "all"}, "completion": "${nrOfCompletedInstances / nrOfInstances >= 0.6}"}),
+    )]));
+    let mut i = w.start("staff", json!({}));
+    i.agree("x");
+    assert_eq!(i.open(), ["cs:y", "cs:z"]);
+    i.agree("z");
+    assert_eq!(i.state.status, Status::Approved, "2 of 3 completed satisfies the condition");
+}
+
+#[test]
+fn due_times_come_from_the_node_limit_on_the_working_calendar() {
+    let w = World::new(tree(vec![approver("a", &["ua"], json!({"time_limit": {"amount": 1, "unit": "working_days"}}))]));
+    // 2024-05-10 is a Friday: one working day later is Monday
+    let i = w.start("staff", json!({}));
+    let due = i.state.tasks[0].due.unwrap();
+    assert_eq!(due.0 - w.now.0, 3 * 86_400);
+    assert!(i.effects.iter().any(|e| matches!(e, Effect::TaskOpened { due: Some(d), .. } if *d == due)));
+}

@@ -179,3 +179,29 @@ proptest! {
         prop_assert_eq!(serials, 1);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_condition_parser_never_panics(text in "[a-z0-9 .,()\\[\\]!=<>&|'\"+*/-]{0,60}") {
+        if let Ok(expr) = xietong_engine::expr::Expr::parse(&text) {
+            let _ = expr.fields();
+        }
+    }
+
+    #[test]
+    fn the_bpmn_importer_never_panics_on_damaged_documents(cut in 0usize..4000, flip in 0usize..4000, byte in 32u8..127) {
+        let graph = xietong_engine::tree::to_graph(&serde_json::from_value(json!({"key": "k", "nodes": [
+            {"type": "approver", "id": "a", "participants": [{"type": "users", "users": ["x"]}]},
+            {"type": "parallel", "id": "p", "branches": [{"nodes": []}, {"nodes": []}]}
+        ]})).unwrap());
+        let mut xml = xietong_engine::bpmn::export(&graph).into_bytes();
+        let at = flip % xml.len();
+        xml[at] = byte;
+        xml.truncate(xml.len() - cut % xml.len());
+        if let Ok(text) = String::from_utf8(xml) {
+            let _ = xietong_engine::bpmn::load(&text);
+        }
+    }
+}
