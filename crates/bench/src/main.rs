@@ -9,7 +9,10 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(name) = args.first() else {
-        eprintln!("usage: xietong-bench <scenario> [flags]\nscenarios: {}", scenarios::NAMES.join(", "));
+        eprintln!(
+            "usage: xietong-bench <scenario> [flags]\nscenarios: {}",
+            scenarios::NAMES.join(", ")
+        );
         return ExitCode::from(2);
     };
     match scenarios::run(name, &args[1..]) {

@@ -10,7 +10,9 @@ where
     let key = format!("--{name}");
     for pair in args.windows(2) {
         if pair[0] == key {
-            return pair[1].parse().map_err(|e| anyhow::anyhow!("--{name}: {e}"));
+            return pair[1]
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--{name}: {e}"));
         }
     }
     if args.last() == Some(&key) {
@@ -30,7 +32,8 @@ pub fn percentile_ms(sorted_ns: &[u64], p: f64) -> f64 {
 
 /// Peak resident set size of this process in KiB (VmHWM).
 pub fn peak_rss_kb() -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
+    let status =
+        std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
     status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))

@@ -90,7 +90,10 @@ impl TimeLimit {
         } else {
             (minutes, TimeUnit::Minutes)
         };
-        Some(TimeLimit { amount: u32::try_from(amount).ok()?, unit })
+        Some(TimeLimit {
+            amount: u32::try_from(amount).ok()?,
+            unit,
+        })
     }
 
     /// The ISO 8601 duration BPMN tools understand; working units are written as calendar units
@@ -125,7 +128,9 @@ pub struct WeekendsOnly {
 
 impl Default for WeekendsOnly {
     fn default() -> Self {
-        WeekendsOnly { utc_offset_secs: 8 * 3600 }
+        WeekendsOnly {
+            utc_offset_secs: 8 * 3600,
+        }
     }
 }
 
@@ -187,16 +192,28 @@ mod tests {
     fn working_days_skip_weekends() {
         let utc = WeekendsOnly { utc_offset_secs: 0 };
         // Friday 2024-05-10 + 1 working day = Monday 2024-05-13
-        assert_eq!(utc.add_working_days(at(2024, 5, 10, 10), 1), at(2024, 5, 13, 10));
-        assert_eq!(utc.add_working_days(at(2024, 5, 6, 10), 5), at(2024, 5, 13, 10));
+        assert_eq!(
+            utc.add_working_days(at(2024, 5, 10, 10), 1),
+            at(2024, 5, 13, 10)
+        );
+        assert_eq!(
+            utc.add_working_days(at(2024, 5, 6, 10), 5),
+            at(2024, 5, 13, 10)
+        );
     }
 
     #[test]
     fn working_hours_stay_inside_the_working_day() {
         let utc = WeekendsOnly { utc_offset_secs: 0 };
         // Friday 15:00 + 4 working hours = Monday 11:00
-        assert_eq!(utc.add_working_hours(at(2024, 5, 10, 15), 4), at(2024, 5, 13, 11));
-        assert_eq!(utc.add_working_hours(at(2024, 5, 11, 12), 1), at(2024, 5, 13, 10));
+        assert_eq!(
+            utc.add_working_hours(at(2024, 5, 10, 15), 4),
+            at(2024, 5, 13, 11)
+        );
+        assert_eq!(
+            utc.add_working_hours(at(2024, 5, 11, 12), 1),
+            at(2024, 5, 13, 10)
+        );
     }
 
     #[test]
@@ -204,7 +221,13 @@ mod tests {
         for text in ["P2D", "PT48H", "PT30M"] {
             assert_eq!(TimeLimit::from_iso8601(text).unwrap().to_iso8601(), text);
         }
-        assert_eq!(TimeLimit::from_iso8601("P1DT1H").unwrap(), TimeLimit { amount: 25, unit: TimeUnit::Hours });
+        assert_eq!(
+            TimeLimit::from_iso8601("P1DT1H").unwrap(),
+            TimeLimit {
+                amount: 25,
+                unit: TimeUnit::Hours
+            }
+        );
         assert!(TimeLimit::from_iso8601("P").is_none());
         assert!(TimeLimit::from_iso8601("2D").is_none());
         assert!(TimeLimit::from_iso8601("P2X").is_none());

@@ -91,16 +91,25 @@ pub enum Problem {
     #[error("needs exactly one outgoing edge")]
     OutgoingCount,
     /// A timer is attached to something that is not a task, or a reminder has edges.
-    #[error("timer must be attached to an approve/handle node; a non-interrupting timer takes no edge")]
+    #[error(
+        "timer must be attached to an approve/handle node; a non-interrupting timer takes no edge"
+    )]
     BadTimer,
 }
 
 fn located(at: &str, problem: Problem) -> ValidationError {
-    ValidationError { at: at.to_string(), problem }
+    ValidationError {
+        at: at.to_string(),
+        problem,
+    }
 }
 
 const INITIATOR_FACTS: [&str; 4] = ["id", "department", "post", "rank"];
-const MULTI_INSTANCE_VARS: [&str; 3] = ["nrOfInstances", "nrOfCompletedInstances", "nrOfActiveInstances"];
+const MULTI_INSTANCE_VARS: [&str; 3] = [
+    "nrOfInstances",
+    "nrOfCompletedInstances",
+    "nrOfActiveInstances",
+];
 
 impl FlowDefinition {
     /// Validates and indexes a graph; every problem found is reported, each located.
@@ -113,7 +122,10 @@ impl FlowDefinition {
                 errors.push(located(&node.key, Problem::DuplicateKey));
             }
             if let Some(p) = node.parent
-                && !matches!(graph.nodes.get(p.index()).map(|p| &p.kind), Some(NodeKind::SubProcess))
+                && !matches!(
+                    graph.nodes.get(p.index()).map(|p| &p.kind),
+                    Some(NodeKind::SubProcess)
+                )
             {
                 errors.push(located(&node.key, Problem::BadParent));
             }
@@ -125,7 +137,10 @@ impl FlowDefinition {
             if !edge_keys.insert(e.key.as_str()) || by_key.contains_key(&e.key) {
                 errors.push(located(&e.key, Problem::DuplicateKey));
             }
-            let (Some(a), Some(b)) = (graph.nodes.get(e.from.index()), graph.nodes.get(e.to.index())) else {
+            let (Some(a), Some(b)) = (
+                graph.nodes.get(e.from.index()),
+                graph.nodes.get(e.to.index()),
+            ) else {
                 errors.push(located(&e.key, Problem::BadEdge));
                 continue;
             };
@@ -217,7 +232,9 @@ impl FlowDefinition {
                         errors.push(located(&node.key, Problem::BadStart));
                     }
                 }
-                NodeKind::End if outs != 0 => errors.push(located(&node.key, Problem::EndHasOutgoing)),
+                NodeKind::End if outs != 0 => {
+                    errors.push(located(&node.key, Problem::EndHasOutgoing))
+                }
                 NodeKind::Approve(_)
                 | NodeKind::Handle(_)
                 | NodeKind::Cc(_)
@@ -227,9 +244,14 @@ impl FlowDefinition {
                 {
                     errors.push(located(&node.key, Problem::OutgoingCount))
                 }
-                NodeKind::TimerBoundary { attached_to, interrupting, .. } => {
+                NodeKind::TimerBoundary {
+                    attached_to,
+                    interrupting,
+                    ..
+                } => {
                     let target = self.graph.nodes.get(attached_to.index());
-                    let ok_target = target.is_some_and(|t| t.kind.is_task() && t.parent == node.parent);
+                    let ok_target =
+                        target.is_some_and(|t| t.kind.is_task() && t.parent == node.parent);
                     let ok_edges = if *interrupting { outs == 1 } else { outs == 0 } && ins == 0;
                     if ok_target && ok_edges {
                         self.boundaries[attached_to.index()].push(id);
@@ -258,10 +280,15 @@ impl FlowDefinition {
 
     fn compile_conditions(&mut self, errors: &mut Vec<ValidationError>) {
         let fields = &self.graph.fields;
-        let check_field = |path: &[String], at: &str, errors: &mut Vec<ValidationError>, extra: &[&str]| {
+        let check_field = |path: &[String],
+                           at: &str,
+                           errors: &mut Vec<ValidationError>,
+                           extra: &[&str]| {
             let known = match path[0].as_str() {
                 "initiator" => path.len() == 2 && INITIATOR_FACTS.contains(&path[1].as_str()),
-                root => fields.is_empty() || fields.iter().any(|f| f == root) || extra.contains(&root),
+                root => {
+                    fields.is_empty() || fields.iter().any(|f| f == root) || extra.contains(&root)
+                }
             };
             if !known {
                 errors.push(located(at, Problem::UnknownField(path.join("."))));
@@ -271,17 +298,23 @@ impl FlowDefinition {
             let Some(src) = &edge.condition else { continue };
             match Expr::parse(src) {
                 Ok(expr) => {
-                    expr.fields().into_iter().for_each(|p| check_field(p, &edge.key, errors, &[]));
+                    expr.fields()
+                        .into_iter()
+                        .for_each(|p| check_field(p, &edge.key, errors, &[]));
                     self.conditions[i] = Some(expr);
                 }
                 Err(e) => errors.push(located(&edge.key, Problem::BadCondition(e.to_string()))),
             }
         }
         for (i, node) in self.graph.nodes.iter().enumerate() {
-            let Some(src) = node.kind.user_node().and_then(|u| u.completion.as_ref()) else { continue };
+            let Some(src) = node.kind.user_node().and_then(|u| u.completion.as_ref()) else {
+                continue;
+            };
             match Expr::parse(src) {
                 Ok(expr) => {
-                    expr.fields().into_iter().for_each(|p| check_field(p, &node.key, errors, &MULTI_INSTANCE_VARS));
+                    expr.fields()
+                        .into_iter()
+                        .for_each(|p| check_field(p, &node.key, errors, &MULTI_INSTANCE_VARS));
                     self.completion[i] = Some(expr);
                 }
                 Err(e) => errors.push(located(&node.key, Problem::BadCondition(e.to_string()))),
@@ -292,14 +325,22 @@ impl FlowDefinition {
             if outs.len() < 2 {
                 continue;
             }
-            let edges: Vec<_> = outs.iter().map(|&e| &self.graph.edges[e as usize]).collect();
+            let edges: Vec<_> = outs
+                .iter()
+                .map(|&e| &self.graph.edges[e as usize])
+                .collect();
             match node.kind {
-                NodeKind::Parallel if edges.iter().any(|e| e.condition.is_some() || e.is_default) => {
+                NodeKind::Parallel
+                    if edges.iter().any(|e| e.condition.is_some() || e.is_default) =>
+                {
                     errors.push(located(&node.key, Problem::ConditionOnParallel));
                 }
                 NodeKind::Exclusive | NodeKind::Inclusive => {
                     let defaults = edges.iter().filter(|e| e.is_default).count();
-                    let bare = edges.iter().filter(|e| !e.is_default && e.condition.is_none()).count();
+                    let bare = edges
+                        .iter()
+                        .filter(|e| !e.is_default && e.condition.is_none())
+                        .count();
                     if defaults + bare == 0 {
                         errors.push(located(&node.key, Problem::BranchWithoutDefault));
                     } else if defaults + bare > 1 {
@@ -339,7 +380,10 @@ impl FlowDefinition {
                 self.reaches(NodeId(i as u32), NodeId(j as u32))
                     && matches!(
                         self.graph.nodes[j].kind,
-                        NodeKind::Approve(_) | NodeKind::Handle(_) | NodeKind::SubProcess | NodeKind::CallActivity { .. }
+                        NodeKind::Approve(_)
+                            | NodeKind::Handle(_)
+                            | NodeKind::SubProcess
+                            | NodeKind::CallActivity { .. }
                     )
             });
         }
@@ -352,7 +396,13 @@ impl FlowDefinition {
                 errors.push(located(&node.key, Problem::Unreachable));
                 continue;
             }
-            let is_reminder = matches!(node.kind, NodeKind::TimerBoundary { interrupting: false, .. });
+            let is_reminder = matches!(
+                node.kind,
+                NodeKind::TimerBoundary {
+                    interrupting: false,
+                    ..
+                }
+            );
             let way_out = matches!(node.kind, NodeKind::End)
                 || is_reminder
                 || self.graph.nodes.iter().enumerate().any(|(j, other)| {
@@ -383,9 +433,10 @@ impl FlowDefinition {
                     seen[target.index()] = Some(path);
                     work.push(target);
                 }
-                Some(existing) if *existing != path => {
-                    errors.push(located(&nodes[target.index()].key, Problem::UnbalancedSection))
-                }
+                Some(existing) if *existing != path => errors.push(located(
+                    &nodes[target.index()].key,
+                    Problem::UnbalancedSection,
+                )),
                 Some(_) => {}
             }
         };
@@ -438,6 +489,11 @@ impl FlowDefinition {
 
 impl fmt::Display for FlowDefinition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "flow `{}` ({} nodes)", self.graph.key, self.graph.nodes.len())
+        write!(
+            f,
+            "flow `{}` ({} nodes)",
+            self.graph.key,
+            self.graph.nodes.len()
+        )
     }
 }

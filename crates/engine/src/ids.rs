@@ -108,6 +108,8 @@ index_id!(
 
 /// A point in time: seconds since 1970-01-01T00:00:00Z. The engine never reads a clock; the
 /// server passes `now` in.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, Default,
+)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);

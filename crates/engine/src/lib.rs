@@ -25,7 +25,9 @@ pub use actions::{apply, apply_in_place, start};
 pub use calendar::{TimeLimit, TimeUnit, WeekendsOnly, WorkCalendar};
 pub use command::{Action, Command, Facts, FormData, SendBackTarget, SignerPosition, StartRequest};
 pub use definition::{FlowDefinition, Problem, ValidationError};
-pub use history::{CloseReason, Effect, Effects, HistoryAction, HistoryEvent, NotifyReason, Stance};
+pub use history::{
+    CloseReason, Effect, Effects, HistoryAction, HistoryEvent, NotifyReason, Stance,
+};
 pub use ids::{CcId, DeptId, FrameId, NodeId, TaskId, TimerId, Timestamp, TokenId, UserId};
 pub use model::{FlowGraph, Node, NodeKind, TaskAction, UserNode};
 pub use participants::{OrgDirectory, ParticipantRule};

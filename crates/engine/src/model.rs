@@ -292,7 +292,10 @@ impl From<Vec<TaskAction>> for ActionSet {
 
 impl From<ActionSet> for Vec<TaskAction> {
     fn from(s: ActionSet) -> Self {
-        TaskAction::ALL.into_iter().filter(|a| s.allows(*a)).collect()
+        TaskAction::ALL
+            .into_iter()
+            .filter(|a| s.allows(*a))
+            .collect()
     }
 }
 
@@ -366,7 +369,10 @@ impl NodeKind {
 impl FlowGraph {
     /// The node with this key.
     pub fn node_id(&self, key: &str) -> Option<NodeId> {
-        self.nodes.iter().position(|n| n.key == key).map(|i| NodeId(i as u32))
+        self.nodes
+            .iter()
+            .position(|n| n.key == key)
+            .map(|i| NodeId(i as u32))
     }
 
     /// The same graph without diagram positions (they are presentation, not flow).

@@ -9,7 +9,17 @@ use crate::refusal::Refusal;
 use crate::state::InstanceState;
 
 /// Words that take a stance without saying what it is about.
-const BARE_WORDS: [&str; 9] = ["同意", "不同意", "已阅", "agree", "disagree", "read", "ok", "yes", "no"];
+const BARE_WORDS: [&str; 9] = [
+    "同意",
+    "不同意",
+    "已阅",
+    "agree",
+    "disagree",
+    "read",
+    "ok",
+    "yes",
+    "no",
+];
 
 /// How far up the initiator's supervisor chain counts as "a superior".
 const SUPERIOR_LEVELS: u8 = 16;
@@ -24,13 +34,20 @@ pub fn check(
     stance: Stance,
     opinion: &str,
 ) -> Result<(), Refusal> {
-    let cfg = def.node(node).kind.user_node().expect("decisions are taken on user nodes");
+    let cfg = def
+        .node(node)
+        .kind
+        .user_node()
+        .expect("decisions are taken on user nodes");
     let written = opinion.trim();
     if stance == Stance::Disagree && written.is_empty() {
         return Err(Refusal::ReasonRequired);
     }
     if stance == Stance::Read {
-        if org.supervisor_chain(&st.initiator, SUPERIOR_LEVELS).contains(actor) {
+        if org
+            .supervisor_chain(&st.initiator, SUPERIOR_LEVELS)
+            .contains(actor)
+        {
             return Err(Refusal::SuperiorMustTakeStance);
         }
         if written.is_empty() {
@@ -55,7 +72,10 @@ pub fn check(
 
 /// Whether an opinion says something beyond a bare stance.
 fn is_specific(text: &str) -> bool {
-    let stripped: String = text.chars().filter(|c| !c.is_ascii_punctuation() && !"。，！、".contains(*c)).collect();
+    let stripped: String = text
+        .chars()
+        .filter(|c| !c.is_ascii_punctuation() && !"。，！、".contains(*c))
+        .collect();
     let stripped = stripped.trim().to_lowercase();
     stripped.chars().count() >= 4 && !BARE_WORDS.contains(&stripped.as_str())
 }

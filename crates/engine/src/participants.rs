@@ -119,14 +119,20 @@ pub struct RuleInputs<'a> {
 fn users_in_field(value: Option<&serde_json::Value>) -> Vec<UserId> {
     match value {
         Some(serde_json::Value::String(s)) if !s.is_empty() => vec![UserId::from(s.as_str())],
-        Some(serde_json::Value::Array(items)) => items.iter().flat_map(|v| users_in_field(Some(v))).collect(),
+        Some(serde_json::Value::Array(items)) => {
+            items.iter().flat_map(|v| users_in_field(Some(v))).collect()
+        }
         Some(serde_json::Value::Object(o)) => users_in_field(o.get("id")),
         _ => Vec::new(),
     }
 }
 
 /// Resolves rules to users, in rule order, without duplicates.
-pub fn resolve(rules: &[ParticipantRule], inputs: &RuleInputs<'_>, org: &dyn OrgDirectory) -> Vec<UserId> {
+pub fn resolve(
+    rules: &[ParticipantRule],
+    inputs: &RuleInputs<'_>,
+    org: &dyn OrgDirectory,
+) -> Vec<UserId> {
     let mut out: Vec<UserId> = Vec::new();
     let mut add = |users: Vec<UserId>| {
         for u in users {
@@ -141,24 +147,33 @@ pub fn resolve(rules: &[ParticipantRule], inputs: &RuleInputs<'_>, org: &dyn Org
             ParticipantRule::Users { users } => add(users.clone()),
             ParticipantRule::Role { role } => add(org.members_of_role(role)),
             ParticipantRule::Post { post } => add(org.members_of_post(post)),
-            ParticipantRule::Supervisor { levels } => add(org.supervisor_chain(inputs.initiator, *levels)),
+            ParticipantRule::Supervisor { levels } => {
+                add(org.supervisor_chain(inputs.initiator, *levels))
+            }
             ParticipantRule::DepartmentHead { department } => {
                 let dept = match department {
                     DepartmentSource::Initiator => initiator_dept(),
                     DepartmentSource::FormField { field } => match inputs.form.get(field) {
                         Some(serde_json::Value::String(s)) => Some(DeptId::from(s.as_str())),
-                        Some(serde_json::Value::Object(o)) => o.get("id").and_then(|v| v.as_str()).map(DeptId::from),
+                        Some(serde_json::Value::Object(o)) => {
+                            o.get("id").and_then(|v| v.as_str()).map(DeptId::from)
+                        }
                         _ => None,
                     },
                 };
-                add(dept.and_then(|d| org.department_head(&d)).into_iter().collect());
+                add(dept
+                    .and_then(|d| org.department_head(&d))
+                    .into_iter()
+                    .collect());
             }
-            ParticipantRule::LeaderInCharge => {
-                add(initiator_dept().and_then(|d| org.leader_in_charge(&d)).into_iter().collect())
-            }
-            ParticipantRule::DepartmentMembers { department, include_sub } => {
-                add(org.members_of_department(department, *include_sub))
-            }
+            ParticipantRule::LeaderInCharge => add(initiator_dept()
+                .and_then(|d| org.leader_in_charge(&d))
+                .into_iter()
+                .collect()),
+            ParticipantRule::DepartmentMembers {
+                department,
+                include_sub,
+            } => add(org.members_of_department(department, *include_sub)),
             ParticipantRule::InitiatorChosen => add(inputs.chosen.to_vec()),
             ParticipantRule::FormUserField { field } => add(users_in_field(inputs.form.get(field))),
             ParticipantRule::Initiator => add(vec![inputs.initiator.clone()]),

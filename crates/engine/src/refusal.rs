@@ -27,13 +27,17 @@ pub enum Refusal {
     #[error("this node asks for a stance: agree or disagree, or write why you only read it")]
     StanceRequired,
     /// 已阅 alone is allowed only on the last node, inform-only nodes and for relay countersigners.
-    #[error("read alone is only allowed on the last node, inform-only nodes or for relay countersigners; write a reason")]
+    #[error(
+        "read alone is only allowed on the last node, inform-only nodes or for relay countersigners; write a reason"
+    )]
     ReadNeedsReason,
     /// A superior approving a subordinate's flow must take a stance.
     #[error("a superior approving a subordinate's flow must agree or disagree")]
     SuperiorMustTakeStance,
     /// The flow carries two different stances: say exactly what you agree or disagree with.
-    #[error("the flow already carries different stances: write what exactly you agree or disagree with")]
+    #[error(
+        "the flow already carries different stances: write what exactly you agree or disagree with"
+    )]
     OpinionMustBeSpecific,
     /// Only the initiator may do this.
     #[error("only the initiator may do this")]
@@ -45,7 +49,9 @@ pub enum Refusal {
     #[error("not a node already passed on this path")]
     InvalidSendBackTarget,
     /// A node resolved to nobody and its policy refuses.
-    #[error("node `{0}` has no participants; ask the administrator to fix the flow or the organisation")]
+    #[error(
+        "node `{0}` has no participants; ask the administrator to fix the flow or the organisation"
+    )]
     NoParticipants(String),
     /// Only the template's supervisor (or the administrator) may do this.
     #[error("only the template's supervisor may do this")]

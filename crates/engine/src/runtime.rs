@@ -40,9 +40,14 @@ impl Scope for FlowScope<'_> {
             let f = &self.st.initiator_facts;
             return match fact.as_str() {
                 "id" => Value::Str(self.st.initiator.to_string()),
-                "department" => f.department.as_ref().map_or(Value::Null, |d| Value::Str(d.to_string())),
+                "department" => f
+                    .department
+                    .as_ref()
+                    .map_or(Value::Null, |d| Value::Str(d.to_string())),
                 "post" => f.post.clone().map_or(Value::Null, Value::Str),
-                "rank" => f.rank.map_or(Value::Null, |r| Value::Num(Decimal::from_int(r))),
+                "rank" => f
+                    .rank
+                    .map_or(Value::Null, |r| Value::Num(Decimal::from_int(r))),
                 _ => Value::Null,
             };
         }
@@ -94,7 +99,9 @@ impl Run<'_, '_> {
                 return Err(Refusal::RunawayLoop(self.def.key(node).to_string()));
             }
             match &self.def.node(node).kind {
-                NodeKind::Start | NodeKind::TimerBoundary { .. } => next = Some((self.target(node), frame, branch)),
+                NodeKind::Start | NodeKind::TimerBoundary { .. } => {
+                    next = Some((self.target(node), frame, branch))
+                }
                 NodeKind::End => self.arrive_at_end(node, frame, &mut work),
                 NodeKind::Exclusive => {
                     next = Some((self.choose_one(node), frame, branch));
@@ -103,7 +110,9 @@ impl Run<'_, '_> {
                     let (mut frame, mut branch) = (frame, branch);
                     if self.def.incoming[node.index()].len() > 1 {
                         let Some(f) = frame else { continue };
-                        let Some(fr) = self.st.frames.iter_mut().find(|fr| fr.id == f) else { continue };
+                        let Some(fr) = self.st.frames.iter_mut().find(|fr| fr.id == f) else {
+                            continue;
+                        };
                         fr.arrived += 1;
                         if fr.arrived < fr.expected {
                             continue;
@@ -144,13 +153,32 @@ impl Run<'_, '_> {
                 }
                 NodeKind::SubProcess => {
                     let id = FrameId(self.st.fresh_id());
-                    self.st.frames.push(Frame { id, split: node, parent: frame, parent_branch: branch, expected: 1, arrived: 0 });
+                    self.st.frames.push(Frame {
+                        id,
+                        split: node,
+                        parent: frame,
+                        parent_branch: branch,
+                        expected: 1,
+                        arrived: 0,
+                    });
                     next = self.def.inner_start[node.index()].map(|inner| (inner, Some(id), 0));
                 }
                 NodeKind::CallActivity { called } => {
                     let token = TokenId(self.st.fresh_id());
-                    self.st.tokens.push(Token { id: token, node, frame, branch, total: 0, agreed: 0, disagreed: 0, actors: Vec::new() });
-                    self.fx.effects.push(Effect::SubFlowRequested { token, called: called.clone() });
+                    self.st.tokens.push(Token {
+                        id: token,
+                        node,
+                        frame,
+                        branch,
+                        total: 0,
+                        agreed: 0,
+                        disagreed: 0,
+                        actors: Vec::new(),
+                    });
+                    self.fx.effects.push(Effect::SubFlowRequested {
+                        token,
+                        called: called.clone(),
+                    });
                     reached.push(node);
                 }
             }
@@ -164,7 +192,10 @@ impl Run<'_, '_> {
         if let [only] = outs.as_slice() {
             return self.def.edge_target(*only);
         }
-        let scope = FlowScope { st: self.st, counters: None };
+        let scope = FlowScope {
+            st: self.st,
+            counters: None,
+        };
         let mut default = None;
         for &e in outs {
             let edge = &self.def.graph().edges[e as usize];
@@ -188,7 +219,10 @@ impl Run<'_, '_> {
         if outs.len() == 1 {
             return vec![(0, self.def.edge_target(outs[0]))];
         }
-        let scope = FlowScope { st: self.st, counters: None };
+        let scope = FlowScope {
+            st: self.st,
+            counters: None,
+        };
         let mut chosen = Vec::new();
         let mut default = None;
         for (b, &e) in outs.iter().enumerate() {
@@ -199,7 +233,9 @@ impl Run<'_, '_> {
                         chosen.push((b as u16, edge.to));
                     }
                 }
-                _ if matches!(self.def.node(node).kind, NodeKind::Parallel) => chosen.push((b as u16, edge.to)),
+                _ if matches!(self.def.node(node).kind, NodeKind::Parallel) => {
+                    chosen.push((b as u16, edge.to))
+                }
                 _ => default = Some((b as u16, edge.to)),
             }
         }
@@ -218,12 +254,18 @@ impl Run<'_, '_> {
         }
         // the end of an embedded sub-process: it completes when nothing runs inside any more
         let Some(f) = frame else { return };
-        let busy = self.st.tokens.iter().any(|t| self.st.inside_frame(t.frame, f))
+        let busy = self
+            .st
+            .tokens
+            .iter()
+            .any(|t| self.st.inside_frame(t.frame, f))
             || work.iter().any(|w| self.st.inside_frame(w.1, f));
         if busy {
             return;
         }
-        let Some(fr) = self.st.frame(f).cloned() else { return };
+        let Some(fr) = self.st.frame(f).cloned() else {
+            return;
+        };
         self.st.frames.retain(|x| x.id != f);
         work.push((self.target(fr.split), fr.parent, fr.parent_branch));
     }
@@ -232,9 +274,19 @@ impl Run<'_, '_> {
     /// passes on its own.
     pub fn participants(&mut self, node: NodeId) -> Result<Vec<UserId>, Refusal> {
         let def = self.def;
-        let Some(cfg) = def.node(node).kind.user_node() else { return Ok(Vec::new()) };
-        let chosen = self.st.chosen.get(def.key(node)).map_or(&[][..], Vec::as_slice);
-        let inputs = RuleInputs { initiator: &self.st.initiator, chosen, form: &self.st.form };
+        let Some(cfg) = def.node(node).kind.user_node() else {
+            return Ok(Vec::new());
+        };
+        let chosen = self
+            .st
+            .chosen
+            .get(def.key(node))
+            .map_or(&[][..], Vec::as_slice);
+        let inputs = RuleInputs {
+            initiator: &self.st.initiator,
+            chosen,
+            form: &self.st.form,
+        };
         let mut users = resolve(&cfg.participants, &inputs, self.facts.org);
         if users.is_empty() {
             return match cfg.on_empty {
@@ -248,7 +300,11 @@ impl Run<'_, '_> {
                 InitiatorPolicy::Approve => {}
                 InitiatorPolicy::AutoPass => users.retain(|u| *u != self.st.initiator),
                 InitiatorPolicy::ToSupervisor => {
-                    let boss = self.facts.org.supervisor(&self.st.initiator).unwrap_or_else(|| self.facts.admin.clone());
+                    let boss = self
+                        .facts
+                        .org
+                        .supervisor(&self.st.initiator)
+                        .unwrap_or_else(|| self.facts.admin.clone());
                     users.retain(|u| *u != self.st.initiator && *u != boss);
                     users.insert(0, boss);
                 }
@@ -268,7 +324,12 @@ impl Run<'_, '_> {
     }
 
     /// Opens a user node's tasks; `false` when it passed on its own.
-    fn activate(&mut self, node: NodeId, frame: Option<FrameId>, branch: u16) -> Result<bool, Refusal> {
+    fn activate(
+        &mut self,
+        node: NodeId,
+        frame: Option<FrameId>,
+        branch: u16,
+    ) -> Result<bool, Refusal> {
         let users = self.participants(node)?;
         if users.is_empty() {
             let mut ev = self.event(HistoryAction::AutoPassed);
@@ -276,10 +337,17 @@ impl Run<'_, '_> {
             self.fx.history.push(ev);
             return Ok(false);
         }
-        let cfg = self.def.node(node).kind.user_node().expect("activate is called on user nodes");
+        let cfg = self
+            .def
+            .node(node)
+            .kind
+            .user_node()
+            .expect("activate is called on user nodes");
         let token = TokenId(self.st.fresh_id());
         let sequential = cfg.mode == Mode::Sequential;
-        let due = cfg.time_limit.map(|l| l.due(self.facts.now, self.facts.calendar));
+        let due = cfg
+            .time_limit
+            .map(|l| l.due(self.facts.now, self.facts.calendar));
         self.st.tokens.push(Token {
             id: token,
             node,
@@ -291,8 +359,16 @@ impl Run<'_, '_> {
             actors: Vec::new(),
         });
         for (i, user) in users.into_iter().enumerate() {
-            let state = if sequential && i > 0 { TaskState::Queued } else { TaskState::Open };
-            let (lane, seq) = if sequential { (0, i as u32) } else { (i as u16, 0) };
+            let state = if sequential && i > 0 {
+                TaskState::Queued
+            } else {
+                TaskState::Open
+            };
+            let (lane, seq) = if sequential {
+                (0, i as u32)
+            } else {
+                (i as u16, 0)
+            };
             self.add_task(Task {
                 id: TaskId(0),
                 token,
@@ -311,7 +387,12 @@ impl Run<'_, '_> {
             if let NodeKind::TimerBoundary { after, .. } = &self.def.node(b).kind {
                 let id = TimerId(self.st.fresh_id());
                 let at = after.due(self.facts.now, self.facts.calendar);
-                self.st.timers.push(Timer { id, boundary: b, token, at });
+                self.st.timers.push(Timer {
+                    id,
+                    boundary: b,
+                    token,
+                    at,
+                });
                 self.fx.effects.push(Effect::TimerSet { timer: id, at });
             }
         }
@@ -341,8 +422,16 @@ impl Run<'_, '_> {
         }
         for user in &users {
             let id = CcId(self.st.fresh_id());
-            self.st.cc.push(CcItem { id, node, user: user.clone() });
-            self.fx.effects.push(Effect::CcSent { cc: id, user: user.clone(), node });
+            self.st.cc.push(CcItem {
+                id,
+                node,
+                user: user.clone(),
+            });
+            self.fx.effects.push(Effect::CcSent {
+                cc: id,
+                user: user.clone(),
+                node,
+            });
         }
         let mut ev = self.event(HistoryAction::CarbonCopied);
         ev.from = Some(node);
@@ -360,7 +449,10 @@ impl Run<'_, '_> {
                 return true;
             }
             if t.state == TaskState::Open {
-                fx.push(Effect::TaskClosed { task: t.id, reason: CloseReason::Cancelled });
+                fx.push(Effect::TaskClosed {
+                    task: t.id,
+                    reason: CloseReason::Cancelled,
+                });
             }
             false
         });
@@ -376,8 +468,13 @@ impl Run<'_, '_> {
 
     /// Cancels every token, task and activation inside `region` (everything for `None`).
     pub fn cancel_region(&mut self, region: Option<(FrameId, u16)>) {
-        let doomed: Vec<TokenId> =
-            self.st.tokens.iter().filter(|t| self.st.within(t.frame, t.branch, region)).map(|t| t.id).collect();
+        let doomed: Vec<TokenId> = self
+            .st
+            .tokens
+            .iter()
+            .filter(|t| self.st.within(t.frame, t.branch, region))
+            .map(|t| t.id)
+            .collect();
         for t in doomed {
             self.drop_token(t);
         }
@@ -396,13 +493,19 @@ impl Run<'_, '_> {
         self.cancel_region(None);
         self.st.status = status;
         self.fx.effects.push(Effect::Finished { status });
-        self.fx.effects.push(Effect::Notify { user: self.st.initiator.clone(), reason: NotifyReason::Finished, task: None });
+        self.fx.effects.push(Effect::Notify {
+            user: self.st.initiator.clone(),
+            reason: NotifyReason::Finished,
+            task: None,
+        });
         self.fx.history.push(self.event(HistoryAction::Finished));
     }
 
     /// The node of `token` is done: it moves on. Returns where work now waits.
     pub fn pass_node(&mut self, token: TokenId) -> Result<Vec<NodeId>, Refusal> {
-        let Some(tok) = self.drop_token(token) else { return Ok(Vec::new()) };
+        let Some(tok) = self.drop_token(token) else {
+            return Ok(Vec::new());
+        };
         self.st.passed.retain(|n| *n != tok.node);
         self.st.passed.push(tok.node);
         self.st.last_actors = tok.actors;
@@ -420,7 +523,16 @@ impl Run<'_, '_> {
         };
         let token = TokenId(self.st.fresh_id());
         let start = self.def.start;
-        self.st.tokens.push(Token { id: token, node: start, frame: None, branch: 0, total: 1, agreed: 0, disagreed: 0, actors: Vec::new() });
+        self.st.tokens.push(Token {
+            id: token,
+            node: start,
+            frame: None,
+            branch: 0,
+            total: 1,
+            agreed: 0,
+            disagreed: 0,
+            actors: Vec::new(),
+        });
         let initiator = self.st.initiator.clone();
         let task = self.add_task(Task {
             id: TaskId(0),
@@ -435,6 +547,10 @@ impl Run<'_, '_> {
             pending: None,
             extended: false,
         });
-        self.fx.effects.push(Effect::Notify { user: initiator, reason: NotifyReason::SentBack, task: Some(task) });
+        self.fx.effects.push(Effect::Notify {
+            user: initiator,
+            reason: NotifyReason::SentBack,
+            task: Some(task),
+        });
     }
 }

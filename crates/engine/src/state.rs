@@ -246,7 +246,12 @@ impl InstanceState {
     }
 
     /// Whether a position lies inside the region `(frame, branch)` (or anywhere, for `None`).
-    pub(crate) fn within(&self, frame: Option<FrameId>, branch: u16, region: Option<(FrameId, u16)>) -> bool {
+    pub(crate) fn within(
+        &self,
+        frame: Option<FrameId>,
+        branch: u16,
+        region: Option<(FrameId, u16)>,
+    ) -> bool {
         let Some(region) = region else { return true };
         let (mut f, mut b) = (frame, branch);
         while let Some(id) = f {

@@ -126,16 +126,41 @@ struct Builder {
 
 impl Builder {
     fn node(&mut self, key: &str, name: &str, kind: NodeKind) -> NodeId {
-        self.graph.nodes.push(Node { key: key.to_string(), name: name.to_string(), parent: None, kind, layout: None });
+        self.graph.nodes.push(Node {
+            key: key.to_string(),
+            name: name.to_string(),
+            parent: None,
+            kind,
+            layout: None,
+        });
         NodeId(self.graph.nodes.len() as u32 - 1)
     }
 
-    fn edge(&mut self, key: String, name: &str, from: NodeId, to: NodeId, condition: Option<String>, is_default: bool) {
-        self.graph.edges.push(Edge { key, name: name.to_string(), from, to, condition, is_default });
+    fn edge(
+        &mut self,
+        key: String,
+        name: &str,
+        from: NodeId,
+        to: NodeId,
+        condition: Option<String>,
+        is_default: bool,
+    ) {
+        self.graph.edges.push(Edge {
+            key,
+            name: name.to_string(),
+            from,
+            to,
+            condition,
+            is_default,
+        });
     }
 
     fn link(&mut self, from: NodeId, to: NodeId) {
-        let key = format!("{}_to_{}", self.graph.nodes[from.index()].key, self.graph.nodes[to.index()].key);
+        let key = format!(
+            "{}_to_{}",
+            self.graph.nodes[from.index()].key,
+            self.graph.nodes[to.index()].key
+        );
         self.edge(key, "", from, to, None, false);
     }
 
@@ -143,12 +168,24 @@ impl Builder {
     fn sequence(&mut self, nodes: &[TreeNode], mut prev: NodeId) -> NodeId {
         for n in nodes {
             prev = match n {
-                TreeNode::Approver { id, name, config } => self.step(prev, id, name, NodeKind::Approve(config.clone())),
-                TreeNode::Handler { id, name, config } => self.step(prev, id, name, NodeKind::Handle(config.clone())),
-                TreeNode::Cc { id, name, config } => self.step(prev, id, name, NodeKind::Cc(config.clone())),
-                TreeNode::Conditions { id, name, branches } => self.block(prev, id, name, branches, NodeKind::Exclusive),
-                TreeNode::Parallel { id, name, branches } => self.block(prev, id, name, branches, NodeKind::Parallel),
-                TreeNode::Inclusive { id, name, branches } => self.block(prev, id, name, branches, NodeKind::Inclusive),
+                TreeNode::Approver { id, name, config } => {
+                    self.step(prev, id, name, NodeKind::Approve(config.clone()))
+                }
+                TreeNode::Handler { id, name, config } => {
+                    self.step(prev, id, name, NodeKind::Handle(config.clone()))
+                }
+                TreeNode::Cc { id, name, config } => {
+                    self.step(prev, id, name, NodeKind::Cc(config.clone()))
+                }
+                TreeNode::Conditions { id, name, branches } => {
+                    self.block(prev, id, name, branches, NodeKind::Exclusive)
+                }
+                TreeNode::Parallel { id, name, branches } => {
+                    self.block(prev, id, name, branches, NodeKind::Parallel)
+                }
+                TreeNode::Inclusive { id, name, branches } => {
+                    self.block(prev, id, name, branches, NodeKind::Inclusive)
+                }
             };
         }
         prev
@@ -160,7 +197,14 @@ impl Builder {
         n
     }
 
-    fn block(&mut self, prev: NodeId, id: &str, name: &str, branches: &[Branch], kind: NodeKind) -> NodeId {
+    fn block(
+        &mut self,
+        prev: NodeId,
+        id: &str,
+        name: &str,
+        branches: &[Branch],
+        kind: NodeKind,
+    ) -> NodeId {
         let split = self.node(id, name, kind.clone());
         self.link(prev, split);
         let join = self.node(&join_key(id), "", kind.clone());
@@ -170,7 +214,14 @@ impl Builder {
             let first_edge = self.graph.edges.len();
             let last = self.sequence(&b.nodes, split);
             if last == split {
-                self.edge(format!("{id}_b{i}"), &b.name, split, join, b.condition.clone(), is_default);
+                self.edge(
+                    format!("{id}_b{i}"),
+                    &b.name,
+                    split,
+                    join,
+                    b.condition.clone(),
+                    is_default,
+                );
             } else {
                 // the edge out of the split carries the branch's name, condition and key
                 let e = &mut self.graph.edges[first_edge];
@@ -217,27 +268,56 @@ pub fn render(def: &FlowDefinition) -> Result<FlowTree, NotATree> {
     if !matches!(g.nodes[stop.index()].kind, NodeKind::End) {
         return Err(NotATree(def.key(stop).to_string()));
     }
-    Ok(FlowTree { key: g.key.clone(), name: g.name.clone(), fields: g.fields.clone(), resubmit: g.resubmit, nodes })
+    Ok(FlowTree {
+        key: g.key.clone(),
+        name: g.name.clone(),
+        fields: g.fields.clone(),
+        resubmit: g.resubmit,
+        nodes,
+    })
 }
 
-fn render_sequence(def: &FlowDefinition, mut node: NodeId, stop: Option<NodeId>, depth: usize) -> Result<(Vec<TreeNode>, NodeId), NotATree> {
+fn render_sequence(
+    def: &FlowDefinition,
+    mut node: NodeId,
+    stop: Option<NodeId>,
+    depth: usize,
+) -> Result<(Vec<TreeNode>, NodeId), NotATree> {
     let g = def.graph();
     let mut out = Vec::new();
     let mut guard = 0;
     loop {
         guard += 1;
         if Some(node) == stop || guard > g.nodes.len() + 1 || depth > 64 {
-            return if Some(node) == stop { Ok((out, node)) } else { Err(NotATree(def.key(node).to_string())) };
+            return if Some(node) == stop {
+                Ok((out, node))
+            } else {
+                Err(NotATree(def.key(node).to_string()))
+            };
         }
         let n = &g.nodes[node.index()];
         let (id, name) = (n.key.clone(), n.name.clone());
         let outs = &def.outgoing[node.index()];
         match &n.kind {
             NodeKind::End => return Ok((out, node)),
-            NodeKind::Approve(c) => out.push(TreeNode::Approver { id, name, config: c.clone() }),
-            NodeKind::Handle(c) => out.push(TreeNode::Handler { id, name, config: c.clone() }),
-            NodeKind::Cc(c) => out.push(TreeNode::Cc { id, name, config: c.clone() }),
-            NodeKind::Exclusive | NodeKind::Parallel | NodeKind::Inclusive if outs.len() > 1 && def.boundaries[node.index()].is_empty() => {
+            NodeKind::Approve(c) => out.push(TreeNode::Approver {
+                id,
+                name,
+                config: c.clone(),
+            }),
+            NodeKind::Handle(c) => out.push(TreeNode::Handler {
+                id,
+                name,
+                config: c.clone(),
+            }),
+            NodeKind::Cc(c) => out.push(TreeNode::Cc {
+                id,
+                name,
+                config: c.clone(),
+            }),
+            NodeKind::Exclusive | NodeKind::Parallel | NodeKind::Inclusive
+                if outs.len() > 1 && def.boundaries[node.index()].is_empty() =>
+            {
                 let join = find_join(def, node).ok_or_else(|| NotATree(id.clone()))?;
                 let mut branches = Vec::new();
                 for &e in outs {
@@ -246,7 +326,11 @@ fn render_sequence(def: &FlowDefinition, mut node: NodeId, stop: Option<NodeId>,
                     if end != join {
                         return Err(NotATree(id));
                     }
-                    branches.push(Branch { name: edge.name.clone(), condition: edge.condition.clone(), nodes });
+                    branches.push(Branch {
+                        name: edge.name.clone(),
+                        condition: edge.condition.clone(),
+                        nodes,
+                    });
                 }
                 out.push(match n.kind {
                     NodeKind::Exclusive => TreeNode::Conditions { id, name, branches },
@@ -275,14 +359,18 @@ fn render_sequence(def: &FlowDefinition, mut node: NodeId, stop: Option<NodeId>,
 fn find_join(def: &FlowDefinition, split: NodeId) -> Option<NodeId> {
     let g = def.graph();
     let kind = std::mem::discriminant(&g.nodes[split.index()].kind);
-    let targets: Vec<NodeId> = def.outgoing[split.index()].iter().map(|&e| def.edge_target(e)).collect();
+    let targets: Vec<NodeId> = def.outgoing[split.index()]
+        .iter()
+        .map(|&e| def.edge_target(e))
+        .collect();
     let mut seen = vec![false; g.nodes.len()];
     let mut queue: VecDeque<NodeId> = targets.iter().copied().collect();
     while let Some(v) = queue.pop_front() {
         if std::mem::replace(&mut seen[v.index()], true) {
             continue;
         }
-        let candidate = std::mem::discriminant(&g.nodes[v.index()].kind) == kind && def.incoming[v.index()].len() > 1;
+        let candidate = std::mem::discriminant(&g.nodes[v.index()].kind) == kind
+            && def.incoming[v.index()].len() > 1;
         if candidate && targets.iter().all(|&t| t == v || def.reaches(t, v)) {
             return Some(v);
         }

@@ -8,16 +8,23 @@ use serde_json::{Value, json};
 use std::time::Instant;
 use xietong_engine::participants::EmptyOrg;
 use xietong_engine::{
-    Action, Command, Facts, FlowDefinition, ParticipantRule, StartRequest, Status, Timestamp, UserId, WeekendsOnly,
-    bpmn,
+    Action, Command, Facts, FlowDefinition, ParticipantRule, StartRequest, Status, Timestamp,
+    UserId, WeekendsOnly, bpmn,
 };
 
 const DEFAULT_BPMN: &str = "../shared/bench/peers/oa-approval.spiff.bpmn";
 
 fn default_bpmn() -> String {
     // resolved from the repository root (the usual working directory), else from this crate
-    let from_crate = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/peers/oa-approval.spiff.bpmn");
-    if std::path::Path::new(DEFAULT_BPMN).exists() { DEFAULT_BPMN.to_string() } else { from_crate.to_string() }
+    let from_crate = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/bench/peers/oa-approval.spiff.bpmn"
+    );
+    if std::path::Path::new(DEFAULT_BPMN).exists() {
+        DEFAULT_BPMN.to_string()
+    } else {
+        from_crate.to_string()
+    }
 }
 
 /// Assigns the workload's participants: one department head, one general manager, three distinct
@@ -29,9 +36,16 @@ fn assign_participants(def: FlowDefinition) -> anyhow::Result<FlowDefinition> {
         ("gm_approve", vec!["u-gm"]),
         ("countersign", vec!["u-finance", "u-legal", "u-audit"]),
     ] {
-        let id = graph.node_id(key).with_context(|| format!("the workload BPMN has no `{key}`"))?;
-        let node = graph.nodes[id.index()].kind.user_node_mut().with_context(|| format!("`{key}` is not a user task"))?;
-        node.participants = vec![ParticipantRule::Users { users: users.into_iter().map(UserId::from).collect() }];
+        let id = graph
+            .node_id(key)
+            .with_context(|| format!("the workload BPMN has no `{key}`"))?;
+        let node = graph.nodes[id.index()]
+            .kind
+            .user_node_mut()
+            .with_context(|| format!("`{key}` is not a user task"))?;
+        node.participants = vec![ParticipantRule::Users {
+            users: users.into_iter().map(UserId::from).collect(),
+        }];
     }
     FlowDefinition::new(graph).map_err(|e| anyhow::anyhow!("{e:?}"))
 }
@@ -47,8 +61,16 @@ pub fn run(args: &[String]) -> anyhow::Result<String> {
 
     let calendar = WeekendsOnly::default();
     let admin = UserId::from("u-admin");
-    let facts = Facts { now: Timestamp(1_767_225_600), org: &EmptyOrg, calendar: &calendar, admin: &admin, supervisor: None };
-    let applicants: Vec<UserId> = (0..500).map(|i| UserId::from(format!("user-{i}"))).collect();
+    let facts = Facts {
+        now: Timestamp(1_767_225_600),
+        org: &EmptyOrg,
+        calendar: &calendar,
+        admin: &admin,
+        supervisor: None,
+    };
+    let applicants: Vec<UserId> = (0..500)
+        .map(|i| UserId::from(format!("user-{i}")))
+        .collect();
     let mut latencies: Vec<u64> = Vec::with_capacity(n * 5);
     let mut tasks_done = 0usize;
     let mut states_bytes = 0usize;
@@ -58,32 +80,55 @@ pub fn run(args: &[String]) -> anyhow::Result<String> {
         let amount = if i % 2 == 1 { 20000 } else { 5000 };
         let mut form = serde_json::Map::new();
         form.insert("amount".into(), json!(amount));
-        form.insert("applicant".into(), Value::String(applicants[i % 500].to_string()));
+        form.insert(
+            "applicant".into(),
+            Value::String(applicants[i % 500].to_string()),
+        );
         form.insert("reason".into(), json!("travel expense"));
         form.insert("currency".into(), json!("CNY"));
-        let request = StartRequest { initiator: applicants[i % 500].clone(), initiator_facts: Default::default(), form, chosen: Default::default() };
-        let (mut state, _) = xietong_engine::start(&def, request, &facts).map_err(|e| anyhow::anyhow!("start: {e}"))?;
+        let request = StartRequest {
+            initiator: applicants[i % 500].clone(),
+            initiator_facts: Default::default(),
+            form,
+            chosen: Default::default(),
+        };
+        let (mut state, _) = xietong_engine::start(&def, request, &facts)
+            .map_err(|e| anyhow::anyhow!("start: {e}"))?;
         let mut k = 0;
         while state.status == Status::Running {
             let t0 = Instant::now();
-            let Some(task) = state.open_tasks().next() else { bail!("instance {i}: running with no open task") };
+            let Some(task) = state.open_tasks().next() else {
+                bail!("instance {i}: running with no open task")
+            };
             let mut data = serde_json::Map::new();
             data.insert("decision".into(), json!("agree"));
             data.insert("comment".into(), json!("agree"));
             let command = Command {
                 actor: task.assignee.clone(),
                 acting_for: None,
-                action: Action::Agree { task: task.id, opinion: "同意".into(), form: Some(data) },
+                action: Action::Agree {
+                    task: task.id,
+                    opinion: "同意".into(),
+                    form: Some(data),
+                },
             };
             // in memory, as the peers run it: the state is changed in place (the server instead
             // reloads it per request, where a refusal simply discards the copy)
-            xietong_engine::apply_in_place(&def, &mut state, &command, &facts).map_err(|e| anyhow::anyhow!("instance {i}: {e}"))?;
+            xietong_engine::apply_in_place(&def, &mut state, &command, &facts)
+                .map_err(|e| anyhow::anyhow!("instance {i}: {e}"))?;
             latencies.push(t0.elapsed().as_nanos() as u64);
             k += 1;
         }
         let expected = if amount > 10000 { 5 } else { 4 };
-        ensure!(state.status == Status::Approved, "instance {i} ended {:?}", state.status);
-        ensure!(k == expected, "instance {i}: completed {k} tasks, expected {expected}");
+        ensure!(
+            state.status == Status::Approved,
+            "instance {i} ended {:?}",
+            state.status
+        );
+        ensure!(
+            k == expected,
+            "instance {i}: completed {k} tasks, expected {expected}"
+        );
         tasks_done += k;
         if i < 10 {
             states_bytes += serde_json::to_vec(&state).map(|v| v.len()).unwrap_or(0);

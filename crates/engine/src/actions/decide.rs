@@ -18,7 +18,13 @@ enum Verdict {
 }
 
 impl Ctx<'_, '_> {
-    pub(super) fn decide(&mut self, task: TaskId, stance: Stance, opinion: &str, form: Option<&FormData>) -> Result<(), Refusal> {
+    pub(super) fn decide(
+        &mut self,
+        task: TaskId,
+        stance: Stance,
+        opinion: &str,
+        form: Option<&FormData>,
+    ) -> Result<(), Refusal> {
         let action = match stance {
             Stance::Agree => TaskAction::Agree,
             Stance::Disagree => TaskAction::Disagree,
@@ -26,13 +32,24 @@ impl Ctx<'_, '_> {
         };
         let i = self.own_task(task, Some(action))?;
         let node = self.run.st.tasks[i].node;
-        crate::opinion::check(self.run.def, self.run.st, self.run.facts.org, &self.cmd.actor, node, stance, opinion)?;
+        crate::opinion::check(
+            self.run.def,
+            self.run.st,
+            self.run.facts.org,
+            &self.cmd.actor,
+            node,
+            stance,
+            opinion,
+        )?;
         if let Some(patch) = form {
             let form = Arc::make_mut(&mut self.run.st.form);
             form.extend(patch.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         let t = self.run.st.tasks.remove(i);
-        self.run.fx.effects.push(Effect::TaskClosed { task, reason: CloseReason::Completed });
+        self.run.fx.effects.push(Effect::TaskClosed {
+            task,
+            reason: CloseReason::Completed,
+        });
         let st = &mut *self.run.st;
         st.acted = true;
         match stance {
@@ -61,20 +78,38 @@ impl Ctx<'_, '_> {
     }
 
     /// Decides whether the node of `token` is done after a change, and acts on it.
-    pub(super) fn settle(&mut self, token: TokenId, lane: u16, last: Option<Stance>) -> Result<Vec<crate::ids::NodeId>, Refusal> {
-        let Some(tok) = self.run.st.tokens.iter().find(|k| k.id == token) else { return Ok(Vec::new()) };
+    pub(super) fn settle(
+        &mut self,
+        token: TokenId,
+        lane: u16,
+        last: Option<Stance>,
+    ) -> Result<Vec<crate::ids::NodeId>, Refusal> {
+        let Some(tok) = self.run.st.tokens.iter().find(|k| k.id == token) else {
+            return Ok(Vec::new());
+        };
         let node = tok.node;
         let cfg = self.user_node(node);
-        let remaining = self.run.st.tasks.iter().filter(|t| t.token == token).count() as u16;
+        let remaining = self
+            .run
+            .st
+            .tasks
+            .iter()
+            .filter(|t| t.token == token)
+            .count() as u16;
         let (total, agreed, disagreed) = (tok.total, tok.agreed, tok.disagreed);
-        let completion_met = self.run.def.completion[node.index()].as_ref().is_some_and(|c| {
-            let counters = [
-                ("nrOfInstances", total),
-                ("nrOfCompletedInstances", agreed + disagreed),
-                ("nrOfActiveInstances", remaining),
-            ];
-            c.is_true(&FlowScope { st: self.run.st, counters: Some(counters) })
-        });
+        let completion_met = self.run.def.completion[node.index()]
+            .as_ref()
+            .is_some_and(|c| {
+                let counters = [
+                    ("nrOfInstances", total),
+                    ("nrOfCompletedInstances", agreed + disagreed),
+                    ("nrOfActiveInstances", remaining),
+                ];
+                c.is_true(&FlowScope {
+                    st: self.run.st,
+                    counters: Some(counters),
+                })
+            });
         let verdict = if completion_met {
             Verdict::Pass
         } else if let Mode::Ratio { percent } = cfg.mode {
@@ -88,7 +123,9 @@ impl Ctx<'_, '_> {
             }
         } else if last == Some(Stance::Disagree) && cfg.on_disagree != DisagreeOutcome::Continue {
             Verdict::Fail
-        } else if cfg.mode == Mode::Any && matches!(last, Some(Stance::Agree | Stance::Read)) || remaining == 0 {
+        } else if cfg.mode == Mode::Any && matches!(last, Some(Stance::Agree | Stance::Read))
+            || remaining == 0
+        {
             Verdict::Pass
         } else {
             Verdict::Wait
@@ -117,7 +154,12 @@ impl Ctx<'_, '_> {
     pub(super) fn open_next_in_lane(&mut self, token: TokenId, lane: u16) {
         let st = &mut *self.run.st;
         let in_lane = |t: &&mut crate::state::Task| t.token == token && t.lane == lane;
-        if st.tasks.iter_mut().filter(in_lane).any(|t| t.state == TaskState::Open) {
+        if st
+            .tasks
+            .iter_mut()
+            .filter(in_lane)
+            .any(|t| t.state == TaskState::Open)
+        {
             return;
         }
         if let Some(next) = st.tasks.iter_mut().filter(in_lane).min_by_key(|t| t.seq) {

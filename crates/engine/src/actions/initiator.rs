@@ -11,7 +11,12 @@ impl Ctx<'_, '_> {
         if self.cmd.actor != self.run.st.initiator {
             return Err(Refusal::NotInitiator);
         }
-        let at_start = self.run.st.tokens.iter().any(|t| t.node == self.run.def.start);
+        let at_start = self
+            .run
+            .st
+            .tokens
+            .iter()
+            .any(|t| t.node == self.run.def.start);
         if self.run.st.acted || at_start {
             return Err(Refusal::AlreadyActed);
         }
@@ -55,7 +60,11 @@ impl Ctx<'_, '_> {
         ev.task = task;
         for (id, user) in targets {
             ev.users.push(user.clone());
-            self.run.fx.effects.push(Effect::Notify { user, reason: NotifyReason::Urged, task: Some(id) });
+            self.run.fx.effects.push(Effect::Notify {
+                user,
+                reason: NotifyReason::Urged,
+                task: Some(id),
+            });
         }
         self.run.fx.history.push(ev);
         Ok(())

@@ -17,7 +17,11 @@ use crate::state::{InstanceState, Status, TaskState};
 use std::sync::Arc;
 
 /// Starts an instance: the new state and its effects, or why it cannot start.
-pub fn start(def: &FlowDefinition, request: StartRequest, facts: &Facts<'_>) -> Result<(InstanceState, Effects), Refusal> {
+pub fn start(
+    def: &FlowDefinition,
+    request: StartRequest,
+    facts: &Facts<'_>,
+) -> Result<(InstanceState, Effects), Refusal> {
     let mut st = InstanceState {
         status: Status::Running,
         initiator: request.initiator,
@@ -38,7 +42,12 @@ pub fn start(def: &FlowDefinition, request: StartRequest, facts: &Facts<'_>) -> 
     };
     let mut fx = Effects::default();
     fx.effects.push(Effect::SerialNumberRequested);
-    let mut run = Run { def, facts, st: &mut st, fx: &mut fx };
+    let mut run = Run {
+        def,
+        facts,
+        st: &mut st,
+        fx: &mut fx,
+    };
     let mut ev = run.event(HistoryAction::Started);
     ev.actor = Some(run.st.initiator.clone());
     ev.from = Some(def.start);
@@ -71,27 +80,55 @@ pub fn apply_in_place(
     facts: &Facts<'_>,
 ) -> Result<Effects, Refusal> {
     let mut fx = Effects::default();
-    let mut ctx = Ctx { run: Run { def, facts, st: state, fx: &mut fx }, cmd: command };
+    let mut ctx = Ctx {
+        run: Run {
+            def,
+            facts,
+            st: state,
+            fx: &mut fx,
+        },
+        cmd: command,
+    };
     if ctx.run.st.is_finished() && !matches!(command.action, Action::MarkRead { .. }) {
         return Err(Refusal::InstanceNotRunning);
     }
     match &command.action {
-        Action::Agree { task, opinion, form } => ctx.decide(*task, crate::history::Stance::Agree, opinion, form.as_ref()),
-        Action::Disagree { task, opinion } => ctx.decide(*task, crate::history::Stance::Disagree, opinion, None),
-        Action::Read { task, opinion } => ctx.decide(*task, crate::history::Stance::Read, opinion, None),
-        Action::SendBack { task, target, opinion } => ctx.send_back(*task, target, opinion),
+        Action::Agree {
+            task,
+            opinion,
+            form,
+        } => ctx.decide(*task, crate::history::Stance::Agree, opinion, form.as_ref()),
+        Action::Disagree { task, opinion } => {
+            ctx.decide(*task, crate::history::Stance::Disagree, opinion, None)
+        }
+        Action::Read { task, opinion } => {
+            ctx.decide(*task, crate::history::Stance::Read, opinion, None)
+        }
+        Action::SendBack {
+            task,
+            target,
+            opinion,
+        } => ctx.send_back(*task, target, opinion),
         Action::Resubmit { task, form } => ctx.resubmit(*task, form.as_ref()),
         Action::Transfer { task, to, opinion } => ctx.transfer(*task, to, opinion),
         Action::Delegate { task, to, opinion } => ctx.delegate(*task, to, opinion),
         Action::ReturnDelegation { task, opinion } => ctx.return_delegation(*task, opinion),
-        Action::AddSigners { task, users, position } => ctx.add_signers(*task, users, *position),
+        Action::AddSigners {
+            task,
+            users,
+            position,
+        } => ctx.add_signers(*task, users, *position),
         Action::RemoveSigners { task, users } => ctx.remove_signers(*task, users),
         Action::Withdraw { reason } => ctx.withdraw(reason),
         Action::Cancel { reason } => ctx.cancel(reason),
         Action::Urge { task, message } => ctx.urge(*task, message),
         Action::Cc { task, users } => ctx.carbon_copy(*task, users),
         Action::MarkRead { cc } => ctx.mark_read(*cc),
-        Action::KeepPending { task, reason, promised } => ctx.keep_pending(*task, reason, *promised),
+        Action::KeepPending {
+            task,
+            reason,
+            promised,
+        } => ctx.keep_pending(*task, reason, *promised),
         Action::RequestExtension { task, days, reason } => ctx.extend(*task, *days, reason),
         Action::ReplaceHandler { task, to, reason } => ctx.replace_handler(*task, to, reason),
         Action::FireTimer { timer } => ctx.fire_timer(*timer),
@@ -124,7 +161,11 @@ impl Ctx<'_, '_> {
     /// node allows `action`.
     fn own_task(&self, task: TaskId, action: Option<TaskAction>) -> Result<usize, Refusal> {
         let st = &self.run.st;
-        let i = st.tasks.iter().position(|t| t.id == task).ok_or(Refusal::TaskNotFound)?;
+        let i = st
+            .tasks
+            .iter()
+            .position(|t| t.id == task)
+            .ok_or(Refusal::TaskNotFound)?;
         let t = &st.tasks[i];
         if t.state != TaskState::Open {
             return Err(Refusal::TaskNotOpen);
@@ -147,10 +188,16 @@ impl Ctx<'_, '_> {
     }
 
     fn user_node(&self, node: crate::ids::NodeId) -> &UserNode {
-        self.run.def.node(node).kind.user_node().expect("tasks live on user nodes")
+        self.run
+            .def
+            .node(node)
+            .kind
+            .user_node()
+            .expect("tasks live on user nodes")
     }
 
     fn is_supervisor(&self) -> bool {
-        self.run.facts.supervisor == Some(&self.cmd.actor) || *self.run.facts.admin == self.cmd.actor
+        self.run.facts.supervisor == Some(&self.cmd.actor)
+            || *self.run.facts.admin == self.cmd.actor
     }
 }

@@ -10,7 +10,12 @@ use crate::refusal::Refusal;
 use std::sync::Arc;
 
 impl Ctx<'_, '_> {
-    pub(super) fn send_back(&mut self, task: TaskId, target: &SendBackTarget, opinion: &str) -> Result<(), Refusal> {
+    pub(super) fn send_back(
+        &mut self,
+        task: TaskId,
+        target: &SendBackTarget,
+        opinion: &str,
+    ) -> Result<(), Refusal> {
         let i = self.own_task(task, Some(TaskAction::SendBack))?;
         if opinion.trim().is_empty() {
             return Err(Refusal::ReasonRequired);
@@ -20,7 +25,11 @@ impl Ctx<'_, '_> {
             SendBackTarget::Initiator => None,
             SendBackTarget::Previous => self.previous_node(from),
             SendBackTarget::Node { key } => {
-                let node = self.run.def.node_id(key).ok_or(Refusal::InvalidSendBackTarget)?;
+                let node = self
+                    .run
+                    .def
+                    .node_id(key)
+                    .ok_or(Refusal::InvalidSendBackTarget)?;
                 if node == self.run.def.start {
                     None
                 } else if self.may_send_back_to(node, from) {
@@ -47,7 +56,13 @@ impl Ctx<'_, '_> {
         let def = self.run.def;
         let (ts, fs) = (&def.sections[target.index()], &def.sections[from.index()]);
         let shared = ts.iter().zip(fs.iter()).take_while(|(a, b)| a == b).count();
-        let tok = self.run.st.tokens.iter().find(|k| k.id == token).ok_or(Refusal::TaskNotFound)?;
+        let tok = self
+            .run
+            .st
+            .tokens
+            .iter()
+            .find(|k| k.id == token)
+            .ok_or(Refusal::TaskNotFound)?;
         let mut chain = self.run.st.chain(tok.frame, tok.branch);
         chain.reverse();
         let region = shared.checked_sub(1).and_then(|d| chain.get(d).copied());
@@ -55,7 +70,14 @@ impl Ctx<'_, '_> {
         let (mut frame, mut branch) = region.map_or((None, 0), |(f, b)| (Some(f), b));
         for &(split, b) in &ts[shared..] {
             let id = crate::ids::FrameId(self.run.st.fresh_id());
-            self.run.st.frames.push(crate::state::Frame { id, split, parent: frame, parent_branch: branch, expected: 1, arrived: 0 });
+            self.run.st.frames.push(crate::state::Frame {
+                id,
+                split,
+                parent: frame,
+                parent_branch: branch,
+                expected: 1,
+                arrived: 0,
+            });
             (frame, branch) = (Some(id), b);
         }
         let at = self.run.fx.history.len();
@@ -77,12 +99,26 @@ impl Ctx<'_, '_> {
 
     /// The approve/handle node passed most recently on the way to `from`.
     fn previous_node(&self, from: NodeId) -> Option<NodeId> {
-        self.run.st.passed.iter().rev().copied().find(|&n| self.may_send_back_to(n, from))
+        self.run
+            .st
+            .passed
+            .iter()
+            .rev()
+            .copied()
+            .find(|&n| self.may_send_back_to(n, from))
     }
 
-    pub(super) fn resubmit(&mut self, task: TaskId, form: Option<&FormData>) -> Result<(), Refusal> {
+    pub(super) fn resubmit(
+        &mut self,
+        task: TaskId,
+        form: Option<&FormData>,
+    ) -> Result<(), Refusal> {
         let st = &self.run.st;
-        let i = st.tasks.iter().position(|t| t.id == task).ok_or(Refusal::TaskNotFound)?;
+        let i = st
+            .tasks
+            .iter()
+            .position(|t| t.id == task)
+            .ok_or(Refusal::TaskNotFound)?;
         if st.tasks[i].node != self.run.def.start {
             return Err(Refusal::NotResubmitTask);
         }
@@ -90,19 +126,27 @@ impl Ctx<'_, '_> {
             return Err(Refusal::NotInitiator);
         }
         if let Some(patch) = form {
-            Arc::make_mut(&mut self.run.st.form).extend(patch.iter().map(|(k, v)| (k.clone(), v.clone())));
+            Arc::make_mut(&mut self.run.st.form)
+                .extend(patch.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         let token = self.run.st.tasks[i].token;
         self.run.st.tasks.remove(i);
         self.run.st.tokens.retain(|k| k.id != token);
-        self.run.fx.effects.push(Effect::TaskClosed { task, reason: CloseReason::Completed });
+        self.run.fx.effects.push(Effect::TaskClosed {
+            task,
+            reason: CloseReason::Completed,
+        });
         self.run.st.acted = false;
         self.run.st.last_actors.clear();
         let def = self.run.def;
         // jumping back into a section re-runs the whole section: its other branches were cancelled
         let target = match self.run.st.returned_from.take() {
             Some(node) => def.sections[node.index()].first().map_or(node, |s| s.0),
-            None => def.start,
+            None => {
+                // a fresh walk: only nodes passed from now on are send-back targets
+                self.run.st.passed.clear();
+                def.start
+            }
         };
         let mut ev = self.event(HistoryAction::Resubmitted);
         ev.from = Some(def.start);

@@ -11,21 +11,46 @@ use crate::state::{Task, TaskState};
 
 impl Ctx<'_, '_> {
     /// Hands task `i` to `to` as a new task; the old one leaves the inbox.
-    fn reassign(&mut self, i: usize, to: &UserId, delegated_by: Option<UserId>) -> Result<TaskId, Refusal> {
+    fn reassign(
+        &mut self,
+        i: usize,
+        to: &UserId,
+        delegated_by: Option<UserId>,
+    ) -> Result<TaskId, Refusal> {
         let old = &self.run.st.tasks[i];
         if old.assignee == *to {
             return Err(Refusal::SameAssignee);
         }
-        let signs_already = self.run.st.tasks.iter().any(|t| t.token == old.token && t.assignee == *to);
+        let signs_already = self
+            .run
+            .st
+            .tasks
+            .iter()
+            .any(|t| t.token == old.token && t.assignee == *to);
         if signs_already && delegated_by.is_none() {
             return Err(Refusal::AlreadySigner(to.to_string()));
         }
         let old = self.run.st.tasks.remove(i);
-        self.run.fx.effects.push(Effect::TaskClosed { task: old.id, reason: CloseReason::Reassigned });
-        Ok(self.run.add_task(Task { assignee: to.clone(), delegated_by, state: TaskState::Open, ..old }))
+        self.run.fx.effects.push(Effect::TaskClosed {
+            task: old.id,
+            reason: CloseReason::Reassigned,
+        });
+        Ok(self.run.add_task(Task {
+            assignee: to.clone(),
+            delegated_by,
+            state: TaskState::Open,
+            ..old
+        }))
     }
 
-    fn record(&mut self, action: HistoryAction, task: TaskId, node: crate::ids::NodeId, opinion: &str, users: Vec<UserId>) {
+    fn record(
+        &mut self,
+        action: HistoryAction,
+        task: TaskId,
+        node: crate::ids::NodeId,
+        opinion: &str,
+        users: Vec<UserId>,
+    ) {
         let mut ev = self.event(action);
         ev.task = Some(task);
         ev.from = Some(node);
@@ -34,42 +59,87 @@ impl Ctx<'_, '_> {
         self.run.fx.history.push(ev);
     }
 
-    pub(super) fn transfer(&mut self, task: TaskId, to: &UserId, opinion: &str) -> Result<(), Refusal> {
+    pub(super) fn transfer(
+        &mut self,
+        task: TaskId,
+        to: &UserId,
+        opinion: &str,
+    ) -> Result<(), Refusal> {
         let i = self.own_task(task, Some(TaskAction::Transfer))?;
         let node = self.run.st.tasks[i].node;
         self.reassign(i, to, None)?;
-        self.record(HistoryAction::Transferred, task, node, opinion, vec![to.clone()]);
+        self.record(
+            HistoryAction::Transferred,
+            task,
+            node,
+            opinion,
+            vec![to.clone()],
+        );
         Ok(())
     }
 
-    pub(super) fn delegate(&mut self, task: TaskId, to: &UserId, opinion: &str) -> Result<(), Refusal> {
+    pub(super) fn delegate(
+        &mut self,
+        task: TaskId,
+        to: &UserId,
+        opinion: &str,
+    ) -> Result<(), Refusal> {
         let i = self.own_task(task, Some(TaskAction::Delegate))?;
         let node = self.run.st.tasks[i].node;
         let owner = self.run.st.tasks[i].assignee.clone();
         self.reassign(i, to, Some(owner))?;
-        self.record(HistoryAction::Delegated, task, node, opinion, vec![to.clone()]);
+        self.record(
+            HistoryAction::Delegated,
+            task,
+            node,
+            opinion,
+            vec![to.clone()],
+        );
         Ok(())
     }
 
     pub(super) fn return_delegation(&mut self, task: TaskId, opinion: &str) -> Result<(), Refusal> {
         let st = &self.run.st;
-        let i = st.tasks.iter().position(|t| t.id == task).ok_or(Refusal::TaskNotFound)?;
+        let i = st
+            .tasks
+            .iter()
+            .position(|t| t.id == task)
+            .ok_or(Refusal::TaskNotFound)?;
         let t = &st.tasks[i];
         if t.assignee != *self.principal() {
             return Err(Refusal::NotAssignee);
         }
-        let Some(owner) = t.delegated_by.clone() else { return Err(Refusal::NotDelegated) };
+        let Some(owner) = t.delegated_by.clone() else {
+            return Err(Refusal::NotDelegated);
+        };
         let node = t.node;
         self.reassign(i, &owner, None)?;
-        self.record(HistoryAction::DelegationReturned, task, node, opinion, vec![owner]);
+        self.record(
+            HistoryAction::DelegationReturned,
+            task,
+            node,
+            opinion,
+            vec![owner],
+        );
         Ok(())
     }
 
-    pub(super) fn replace_handler(&mut self, task: TaskId, to: &UserId, reason: &str) -> Result<(), Refusal> {
+    pub(super) fn replace_handler(
+        &mut self,
+        task: TaskId,
+        to: &UserId,
+        reason: &str,
+    ) -> Result<(), Refusal> {
         if !self.is_supervisor() {
             return Err(Refusal::NotSupervisor);
         }
-        let i = self.run.st.tasks.iter().position(|t| t.id == task).ok_or(Refusal::TaskNotFound)?;
+        let i = self
+            .run
+            .st
+            .tasks
+            .iter()
+            .position(|t| t.id == task)
+            .ok_or(Refusal::TaskNotFound)?;
         if self.run.st.tasks[i].node == self.run.def.start {
             return Err(Refusal::ResubmitTask);
         }
@@ -80,51 +150,107 @@ impl Ctx<'_, '_> {
             if let Some(t) = self.run.st.tasks.iter_mut().find(|t| t.id == new) {
                 t.state = TaskState::Queued;
             }
-            self.run.fx.effects.retain(|e| !matches!(e, Effect::TaskOpened { task, .. } if *task == new));
-            self.run.fx.effects.retain(|e| !matches!(e, Effect::TaskClosed { task: t, .. } if *t == task));
+            self.run
+                .fx
+                .effects
+                .retain(|e| !matches!(e, Effect::TaskOpened { task, .. } if *task == new));
+            self.run
+                .fx
+                .effects
+                .retain(|e| !matches!(e, Effect::TaskClosed { task: t, .. } if *t == task));
         }
-        self.record(HistoryAction::HandlerReplaced, task, node, reason, vec![to.clone()]);
+        self.record(
+            HistoryAction::HandlerReplaced,
+            task,
+            node,
+            reason,
+            vec![to.clone()],
+        );
         Ok(())
     }
 
-    pub(super) fn add_signers(&mut self, task: TaskId, users: &[UserId], position: SignerPosition) -> Result<(), Refusal> {
+    pub(super) fn add_signers(
+        &mut self,
+        task: TaskId,
+        users: &[UserId],
+        position: SignerPosition,
+    ) -> Result<(), Refusal> {
         let i = self.own_task(task, Some(TaskAction::AddSigners))?;
         if users.is_empty() {
             return Err(Refusal::NoUsers);
         }
         let me = self.run.st.tasks[i].clone();
         for (k, u) in users.iter().enumerate() {
-            let signs = self.run.st.tasks.iter().any(|t| t.token == me.token && t.assignee == *u);
+            let signs = self
+                .run
+                .st
+                .tasks
+                .iter()
+                .any(|t| t.token == me.token && t.assignee == *u);
             if signs || users[..k].contains(u) {
                 return Err(Refusal::AlreadySigner(u.to_string()));
             }
         }
         let n = users.len() as u32;
         let st = &mut *self.run.st;
-        let template = Task { state: TaskState::Queued, delegated_by: None, pending: None, extended: false, ..me.clone() };
+        let template = Task {
+            state: TaskState::Queued,
+            delegated_by: None,
+            pending: None,
+            extended: false,
+            ..me.clone()
+        };
         let mut new_tasks = Vec::new();
         match position {
             SignerPosition::Before | SignerPosition::After => {
                 // make room in the actor's lane: before takes the actor's place, after the next one
-                let first = if position == SignerPosition::Before { me.seq } else { me.seq + 1 };
-                for t in st.tasks.iter_mut().filter(|t| t.token == me.token && t.lane == me.lane && t.seq >= first) {
+                let first = if position == SignerPosition::Before {
+                    me.seq
+                } else {
+                    me.seq + 1
+                };
+                for t in st
+                    .tasks
+                    .iter_mut()
+                    .filter(|t| t.token == me.token && t.lane == me.lane && t.seq >= first)
+                {
                     t.seq += n;
                 }
                 for (k, u) in users.iter().enumerate() {
-                    new_tasks.push(Task { assignee: u.clone(), seq: first + k as u32, ..template.clone() });
+                    new_tasks.push(Task {
+                        assignee: u.clone(),
+                        seq: first + k as u32,
+                        ..template.clone()
+                    });
                 }
                 if position == SignerPosition::Before {
                     if let Some(t) = st.tasks.iter_mut().find(|t| t.id == task) {
                         t.state = TaskState::Queued;
                     }
-                    self.run.fx.effects.push(Effect::TaskClosed { task, reason: CloseReason::Deferred });
+                    self.run.fx.effects.push(Effect::TaskClosed {
+                        task,
+                        reason: CloseReason::Deferred,
+                    });
                     new_tasks[0].state = TaskState::Open;
                 }
             }
             SignerPosition::Parallel => {
-                let next_lane = st.tasks.iter().filter(|t| t.token == me.token).map(|t| t.lane).max().unwrap_or(0) + 1;
+                let next_lane = st
+                    .tasks
+                    .iter()
+                    .filter(|t| t.token == me.token)
+                    .map(|t| t.lane)
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
                 for (k, u) in users.iter().enumerate() {
-                    new_tasks.push(Task { assignee: u.clone(), lane: next_lane + k as u16, seq: 0, state: TaskState::Open, ..template.clone() });
+                    new_tasks.push(Task {
+                        assignee: u.clone(),
+                        lane: next_lane + k as u16,
+                        seq: 0,
+                        state: TaskState::Open,
+                        ..template.clone()
+                    });
                 }
             }
         }
@@ -134,7 +260,13 @@ impl Ctx<'_, '_> {
         for t in new_tasks {
             self.run.add_task(t);
         }
-        self.record(HistoryAction::SignersAdded, task, me.node, "", users.to_vec());
+        self.record(
+            HistoryAction::SignersAdded,
+            task,
+            me.node,
+            "",
+            users.to_vec(),
+        );
         Ok(())
     }
 
@@ -148,7 +280,13 @@ impl Ctx<'_, '_> {
             return Err(Refusal::CannotRemoveSelf);
         }
         for u in users {
-            if !self.run.st.tasks.iter().any(|t| t.token == me.token && t.assignee == *u) {
+            if !self
+                .run
+                .st
+                .tasks
+                .iter()
+                .any(|t| t.token == me.token && t.assignee == *u)
+            {
                 return Err(Refusal::NotPendingSigner(u.to_string()));
             }
         }
@@ -159,7 +297,10 @@ impl Ctx<'_, '_> {
                 return true;
             }
             if t.state == TaskState::Open {
-                fx.push(Effect::TaskClosed { task: t.id, reason: CloseReason::Cancelled });
+                fx.push(Effect::TaskClosed {
+                    task: t.id,
+                    reason: CloseReason::Cancelled,
+                });
             }
             lanes.push(t.lane);
             false
@@ -170,7 +311,13 @@ impl Ctx<'_, '_> {
         for lane in lanes {
             self.open_next_in_lane(me.token, lane);
         }
-        self.record(HistoryAction::SignersRemoved, task, me.node, "", users.to_vec());
+        self.record(
+            HistoryAction::SignersRemoved,
+            task,
+            me.node,
+            "",
+            users.to_vec(),
+        );
         // the actor still holds an open task, so the node cannot be done here
         Ok(())
     }

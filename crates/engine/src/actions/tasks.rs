@@ -25,7 +25,11 @@ impl Ctx<'_, '_> {
 
     pub(super) fn mark_read(&mut self, cc: CcId) -> Result<(), Refusal> {
         let st = &mut self.run.st;
-        let i = st.cc.iter().position(|c| c.id == cc && c.user == self.cmd.actor).ok_or(Refusal::CcNotFound)?;
+        let i = st
+            .cc
+            .iter()
+            .position(|c| c.id == cc && c.user == self.cmd.actor)
+            .ok_or(Refusal::CcNotFound)?;
         let item = st.cc.remove(i);
         let mut ev = self.event(HistoryAction::CcRead);
         ev.from = Some(item.node);
@@ -33,7 +37,12 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
-    pub(super) fn keep_pending(&mut self, task: TaskId, reason: &str, promised: Timestamp) -> Result<(), Refusal> {
+    pub(super) fn keep_pending(
+        &mut self,
+        task: TaskId,
+        reason: &str,
+        promised: Timestamp,
+    ) -> Result<(), Refusal> {
         let i = self.own_task(task, Some(TaskAction::KeepPending))?;
         if reason.trim().is_empty() {
             return Err(Refusal::ReasonRequired);
@@ -42,7 +51,10 @@ impl Ctx<'_, '_> {
             return Err(Refusal::PromiseInPast);
         }
         let t = &mut self.run.st.tasks[i];
-        t.pending = Some(Pending { reason: reason.to_string(), promised });
+        t.pending = Some(Pending {
+            reason: reason.to_string(),
+            promised,
+        });
         let node = t.node;
         let mut ev = self.event(HistoryAction::KeptPending);
         ev.task = Some(task);
@@ -65,11 +77,16 @@ impl Ctx<'_, '_> {
         if t.extended {
             return Err(Refusal::AlreadyExtended);
         }
-        let due = facts.calendar.add_working_days(t.due.unwrap_or(facts.now), days as u32);
+        let due = facts
+            .calendar
+            .add_working_days(t.due.unwrap_or(facts.now), days as u32);
         t.due = Some(due);
         t.extended = true;
         let node = t.node;
-        self.run.fx.effects.push(Effect::TaskDueChanged { task, due });
+        self.run
+            .fx
+            .effects
+            .push(Effect::TaskDueChanged { task, due });
         let mut ev = self.event(HistoryAction::Extended);
         ev.task = Some(task);
         ev.from = Some(node);
@@ -80,21 +97,38 @@ impl Ctx<'_, '_> {
 
     pub(super) fn fire_timer(&mut self, timer: TimerId) -> Result<(), Refusal> {
         let st = &mut self.run.st;
-        let i = st.timers.iter().position(|t| t.id == timer).ok_or(Refusal::TimerNotFound)?;
+        let i = st
+            .timers
+            .iter()
+            .position(|t| t.id == timer)
+            .ok_or(Refusal::TimerNotFound)?;
         let t = st.timers.remove(i);
-        let NodeKind::TimerBoundary { interrupting, .. } = self.run.def.node(t.boundary).kind else {
+        let NodeKind::TimerBoundary { interrupting, .. } = self.run.def.node(t.boundary).kind
+        else {
             return Err(Refusal::TimerNotFound);
         };
         let mut ev = self.run.event(HistoryAction::TimerFired);
         ev.from = Some(t.boundary);
         if !interrupting {
-            for task in self.run.st.tasks.iter().filter(|k| k.token == t.token && k.state == TaskState::Open) {
-                self.run.fx.effects.push(Effect::Notify { user: task.assignee.clone(), reason: NotifyReason::Reminder, task: Some(task.id) });
+            for task in self
+                .run
+                .st
+                .tasks
+                .iter()
+                .filter(|k| k.token == t.token && k.state == TaskState::Open)
+            {
+                self.run.fx.effects.push(Effect::Notify {
+                    user: task.assignee.clone(),
+                    reason: NotifyReason::Reminder,
+                    task: Some(task.id),
+                });
             }
             self.run.fx.history.push(ev);
             return Ok(());
         }
-        let Some(tok) = self.run.drop_token(t.token) else { return Err(Refusal::TokenNotFound) };
+        let Some(tok) = self.run.drop_token(t.token) else {
+            return Err(Refusal::TokenNotFound);
+        };
         let at = self.run.fx.history.len();
         self.run.fx.history.push(ev);
         let to = self.run.enter((t.boundary, tok.frame, tok.branch))?;
@@ -102,9 +136,22 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
-    pub(super) fn sub_flow_finished(&mut self, token: TokenId, approved: bool) -> Result<(), Refusal> {
-        let tok = self.run.st.tokens.iter().find(|k| k.id == token).ok_or(Refusal::TokenNotFound)?;
-        if !matches!(self.run.def.node(tok.node).kind, NodeKind::CallActivity { .. }) {
+    pub(super) fn sub_flow_finished(
+        &mut self,
+        token: TokenId,
+        approved: bool,
+    ) -> Result<(), Refusal> {
+        let tok = self
+            .run
+            .st
+            .tokens
+            .iter()
+            .find(|k| k.id == token)
+            .ok_or(Refusal::TokenNotFound)?;
+        if !matches!(
+            self.run.def.node(tok.node).kind,
+            NodeKind::CallActivity { .. }
+        ) {
             return Err(Refusal::TokenNotFound);
         }
         let mut ev = self.run.event(HistoryAction::SubFlowFinished);

@@ -26,15 +26,34 @@ pub fn bounds(graph: &FlowGraph) -> Vec<Bounds> {
             slot.get_or_insert(g);
         }
     }
-    out.into_iter().map(|b| b.unwrap_or(Bounds { x: 0.0, y: 0.0, width: 36.0, height: 36.0 })).collect()
+    out.into_iter()
+        .map(|b| {
+            b.unwrap_or(Bounds {
+                x: 0.0,
+                y: 0.0,
+                width: 36.0,
+                height: 36.0,
+            })
+        })
+        .collect()
 }
 
 fn generate(graph: &FlowGraph) -> Vec<Bounds> {
     let n = graph.nodes.len();
-    let mut local = vec![Bounds { x: 0.0, y: 0.0, width: 0.0, height: 0.0 }; n];
+    let mut local = vec![
+        Bounds {
+            x: 0.0,
+            y: 0.0,
+            width: 0.0,
+            height: 0.0
+        };
+        n
+    ];
     place_scope(graph, None, &mut local);
     // children of sub-processes move into their parent's box
-    (0..n).map(|i| translate(graph, &local, NodeId(i as u32))).collect()
+    (0..n)
+        .map(|i| translate(graph, &local, NodeId(i as u32)))
+        .collect()
 }
 
 fn translate(graph: &FlowGraph, local: &[Bounds], id: NodeId) -> Bounds {
@@ -60,7 +79,10 @@ fn translate(graph: &FlowGraph, local: &[Bounds], id: NodeId) -> Bounds {
 /// Lays out one scope in local coordinates; returns its size.
 fn place_scope(graph: &FlowGraph, parent: Option<NodeId>, out: &mut [Bounds]) -> (f64, f64) {
     let members: Vec<usize> = (0..graph.nodes.len())
-        .filter(|&i| graph.nodes[i].parent == parent && !matches!(graph.nodes[i].kind, NodeKind::TimerBoundary { .. }))
+        .filter(|&i| {
+            graph.nodes[i].parent == parent
+                && !matches!(graph.nodes[i].kind, NodeKind::TimerBoundary { .. })
+        })
         .collect();
     for &i in &members {
         let (w, h) = if matches!(graph.nodes[i].kind, NodeKind::SubProcess) {
@@ -74,8 +96,11 @@ fn place_scope(graph: &FlowGraph, parent: Option<NodeId>, out: &mut [Bounds]) ->
     }
     // columns: breadth-first distance from the scope's start
     let mut rank = vec![usize::MAX; graph.nodes.len()];
-    let mut queue: VecDeque<usize> =
-        members.iter().copied().filter(|&i| matches!(graph.nodes[i].kind, NodeKind::Start)).collect();
+    let mut queue: VecDeque<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| matches!(graph.nodes[i].kind, NodeKind::Start))
+        .collect();
     queue.iter().for_each(|&i| rank[i] = 0);
     while let Some(v) = queue.pop_front() {
         for e in graph.edges.iter().filter(|e| e.from.index() == v) {
@@ -86,7 +111,12 @@ fn place_scope(graph: &FlowGraph, parent: Option<NodeId>, out: &mut [Bounds]) ->
             }
         }
     }
-    let columns = members.iter().map(|&i| if rank[i] == usize::MAX { 0 } else { rank[i] }).max().unwrap_or(0) + 1;
+    let columns = members
+        .iter()
+        .map(|&i| if rank[i] == usize::MAX { 0 } else { rank[i] })
+        .max()
+        .unwrap_or(0)
+        + 1;
     let mut col_width = vec![0.0f64; columns];
     let mut col_height = vec![0.0f64; columns];
     for &i in &members {
@@ -114,7 +144,12 @@ fn place_scope(graph: &FlowGraph, parent: Option<NodeId>, out: &mut [Bounds]) ->
             && node.parent == parent
         {
             let t = out[attached_to.index()];
-            out[i] = Bounds { x: t.x + t.width - 30.0, y: t.y + t.height - 18.0, width: 36.0, height: 36.0 };
+            out[i] = Bounds {
+                x: t.x + t.width - 30.0,
+                y: t.y + t.height - 18.0,
+                width: 36.0,
+                height: 36.0,
+            };
         }
     }
     let width = x_at[columns - 1] + col_width[columns - 1];

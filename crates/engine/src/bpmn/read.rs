@@ -11,8 +11,16 @@ use std::collections::HashMap;
 type X<'a, 'i> = XmlNode<'a, 'i>;
 
 /// Elements that carry no flow meaning and are skipped wherever they appear.
-const IGNORED: [&str; 8] =
-    ["documentation", "extensionElements", "laneSet", "textAnnotation", "association", "group", "incoming", "outgoing"];
+const IGNORED: [&str; 8] = [
+    "documentation",
+    "extensionElements",
+    "laneSet",
+    "textAnnotation",
+    "association",
+    "group",
+    "incoming",
+    "outgoing",
+];
 
 fn is_bpmn(n: &X<'_, '_>) -> bool {
     n.is_element() && matches!(n.tag_name().namespace(), Some(BPMN_NS) | None)
@@ -27,23 +35,30 @@ fn unsupported(n: &X<'_, '_>, detail: Option<&str>) -> BpmnError {
         Some(d) => format!("{}/{d}", n.tag_name().name()),
         None => n.tag_name().name().to_string(),
     };
-    BpmnError::Unsupported { element, id: id_of(n) }
+    BpmnError::Unsupported {
+        element,
+        id: id_of(n),
+    }
 }
 
 fn required<'a>(n: &X<'a, '_>, attribute: &str) -> Result<&'a str, BpmnError> {
-    n.attribute(attribute).ok_or_else(|| BpmnError::MissingAttribute {
-        element: n.tag_name().name().to_string(),
-        id: id_of(n),
-        attribute: attribute.to_string(),
-    })
+    n.attribute(attribute)
+        .ok_or_else(|| BpmnError::MissingAttribute {
+            element: n.tag_name().name().to_string(),
+            id: id_of(n),
+            attribute: attribute.to_string(),
+        })
 }
 
 fn child<'a, 'i>(n: &X<'a, 'i>, name: &str) -> Option<X<'a, 'i>> {
-    n.children().find(|c| is_bpmn(c) && c.tag_name().name() == name)
+    n.children()
+        .find(|c| is_bpmn(c) && c.tag_name().name() == name)
 }
 
 fn text_of(n: Option<X<'_, '_>>) -> Option<String> {
-    n.and_then(|c| c.text()).map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+    n.and_then(|c| c.text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
 }
 
 /// Imports the (first executable) process of a BPMN document as a graph.
@@ -71,7 +86,12 @@ pub fn import(xml: &str) -> Result<FlowGraph, BpmnError> {
     reader.graph.key = required(process, "id")?.to_string();
     reader.graph.name = process.attribute("name").unwrap_or_default().to_string();
     if let Some(fields) = process.attribute((XIETONG_NS, "fields")) {
-        reader.graph.fields = fields.split(',').map(str::trim).filter(|f| !f.is_empty()).map(String::from).collect();
+        reader.graph.fields = fields
+            .split(',')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(String::from)
+            .collect();
     }
     if process.attribute((XIETONG_NS, "resubmit")) == Some("to_sender") {
         reader.graph.resubmit = Resubmit::ToSender;
@@ -92,14 +112,28 @@ struct Reader<'a, 'i> {
 }
 
 impl<'a, 'i> Reader<'a, 'i> {
-    fn add(&mut self, n: &X<'a, 'i>, parent: Option<NodeId>, kind: NodeKind) -> Result<NodeId, BpmnError> {
+    fn add(
+        &mut self,
+        n: &X<'a, 'i>,
+        parent: Option<NodeId>,
+        kind: NodeKind,
+    ) -> Result<NodeId, BpmnError> {
         let key = required(n, "id")?.to_string();
         let id = NodeId(self.graph.nodes.len() as u32);
         if self.ids.insert(key.clone(), id).is_some() {
-            return Err(BpmnError::BadValue { id: key, message: "duplicate id".into() });
+            return Err(BpmnError::BadValue {
+                id: key,
+                message: "duplicate id".into(),
+            });
         }
         let name = n.attribute("name").unwrap_or_default().to_string();
-        self.graph.nodes.push(Node { key, name, parent, kind, layout: None });
+        self.graph.nodes.push(Node {
+            key,
+            name,
+            parent,
+            kind,
+            layout: None,
+        });
         if let Some(flow) = n.attribute("default") {
             self.defaults.push((id_of(n), flow.to_string()));
         }
@@ -178,11 +212,18 @@ impl<'a, 'i> Reader<'a, 'i> {
         for (id, n) in std::mem::take(&mut self.boundaries) {
             let key = id_of(&n);
             let attached = required(&n, "attachedToRef")?;
-            let attached_to = *self
-                .ids
-                .get(attached)
-                .ok_or_else(|| BpmnError::UnknownReference { id: key.clone(), reference: attached.to_string() })?;
-            let defs: Vec<_> = n.children().filter(|c| c.is_element() && !IGNORED.contains(&c.tag_name().name())).collect();
+            let attached_to =
+                *self
+                    .ids
+                    .get(attached)
+                    .ok_or_else(|| BpmnError::UnknownReference {
+                        id: key.clone(),
+                        reference: attached.to_string(),
+                    })?;
+            let defs: Vec<_> = n
+                .children()
+                .filter(|c| c.is_element() && !IGNORED.contains(&c.tag_name().name()))
+                .collect();
             let [timer] = defs.as_slice() else {
                 return Err(unsupported(&n, defs.get(1).map(|d| d.tag_name().name())));
             };
@@ -190,23 +231,39 @@ impl<'a, 'i> Reader<'a, 'i> {
                 return Err(unsupported(&n, Some(timer.tag_name().name())));
             }
             let Some(duration) = text_of(child(timer, "timeDuration")) else {
-                return Err(BpmnError::BadValue { id: key, message: "only timeDuration timers are supported".into() });
+                return Err(BpmnError::BadValue {
+                    id: key,
+                    message: "only timeDuration timers are supported".into(),
+                });
             };
-            let mut after = TimeLimit::from_iso8601(&duration)
-                .ok_or_else(|| BpmnError::BadValue { id: key.clone(), message: format!("`{duration}` is not an ISO 8601 duration") })?;
+            let mut after =
+                TimeLimit::from_iso8601(&duration).ok_or_else(|| BpmnError::BadValue {
+                    id: key.clone(),
+                    message: format!("`{duration}` is not an ISO 8601 duration"),
+                })?;
             match n.attribute((XIETONG_NS, "unit")) {
                 Some("working_days") => after.unit = TimeUnit::WorkingDays,
                 Some("working_hours") => after.unit = TimeUnit::WorkingHours,
                 _ => {}
             }
             let interrupting = n.attribute("cancelActivity") != Some("false");
-            self.graph.nodes[id.index()].kind = NodeKind::TimerBoundary { attached_to, after, interrupting };
+            self.graph.nodes[id.index()].kind = NodeKind::TimerBoundary {
+                attached_to,
+                after,
+                interrupting,
+            };
         }
         for f in std::mem::take(&mut self.flows) {
             let key = required(&f, "id")?.to_string();
             let lookup = |attr: &str| -> Result<NodeId, BpmnError> {
                 let r = required(&f, attr)?;
-                self.ids.get(r).copied().ok_or_else(|| BpmnError::UnknownReference { id: key.clone(), reference: r.to_string() })
+                self.ids
+                    .get(r)
+                    .copied()
+                    .ok_or_else(|| BpmnError::UnknownReference {
+                        id: key.clone(),
+                        reference: r.to_string(),
+                    })
             };
             let (from, to) = (lookup("sourceRef")?, lookup("targetRef")?);
             for c in f.children().filter(|c| c.is_element()) {
@@ -217,26 +274,55 @@ impl<'a, 'i> Reader<'a, 'i> {
             }
             let condition = text_of(child(&f, "conditionExpression"));
             let name = f.attribute("name").unwrap_or_default().to_string();
-            self.graph.edges.push(Edge { key, name, from, to, condition, is_default: false });
+            self.graph.edges.push(Edge {
+                key,
+                name,
+                from,
+                to,
+                condition,
+                is_default: false,
+            });
         }
         for (gateway, flow) in std::mem::take(&mut self.defaults) {
             match self.graph.edges.iter_mut().find(|e| e.key == flow) {
                 Some(e) => e.is_default = true,
-                None => return Err(BpmnError::UnknownReference { id: gateway, reference: flow }),
+                None => {
+                    return Err(BpmnError::UnknownReference {
+                        id: gateway,
+                        reference: flow,
+                    });
+                }
             }
         }
         Ok(())
     }
 
     fn read_layout(&mut self, root: &X<'_, '_>) {
-        for shape in root.descendants().filter(|d| d.tag_name().namespace() == Some(BPMNDI_NS) && d.tag_name().name() == "BPMNShape") {
-            let Some(id) = shape.attribute("bpmnElement").and_then(|k| self.ids.get(k)) else { continue };
-            let Some(b) = shape.children().find(|c| c.tag_name().namespace() == Some(DC_NS) && c.tag_name().name() == "Bounds") else {
+        for shape in root.descendants().filter(|d| {
+            d.tag_name().namespace() == Some(BPMNDI_NS) && d.tag_name().name() == "BPMNShape"
+        }) {
+            let Some(id) = shape.attribute("bpmnElement").and_then(|k| self.ids.get(k)) else {
                 continue;
             };
-            let num = |a: &str| b.attribute(a).and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite());
-            if let (Some(x), Some(y), Some(width), Some(height)) = (num("x"), num("y"), num("width"), num("height")) {
-                self.graph.nodes[id.index()].layout = Some(Bounds { x, y, width, height });
+            let Some(b) = shape.children().find(|c| {
+                c.tag_name().namespace() == Some(DC_NS) && c.tag_name().name() == "Bounds"
+            }) else {
+                continue;
+            };
+            let num = |a: &str| {
+                b.attribute(a)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .filter(|v| v.is_finite())
+            };
+            if let (Some(x), Some(y), Some(width), Some(height)) =
+                (num("x"), num("y"), num("width"), num("height"))
+            {
+                self.graph.nodes[id.index()].layout = Some(Bounds {
+                    x,
+                    y,
+                    width,
+                    height,
+                });
             }
         }
     }
@@ -249,12 +335,18 @@ fn user_task(n: &X<'_, '_>) -> Result<NodeKind, BpmnError> {
         .flat_map(|e| e.children())
         .find(|c| c.tag_name().namespace() == Some(XIETONG_NS) && c.tag_name().name() == "config");
     let user = match config.and_then(|c| c.text()) {
-        Some(json) => serde_json::from_str::<UserNode>(json)
-            .map_err(|e| BpmnError::BadValue { id: id_of(n), message: format!("xietong:config: {e}") })?,
+        Some(json) => serde_json::from_str::<UserNode>(json).map_err(|e| BpmnError::BadValue {
+            id: id_of(n),
+            message: format!("xietong:config: {e}"),
+        })?,
         None => {
             let mut user = UserNode::default();
             if let Some(mi) = child(n, "multiInstanceLoopCharacteristics") {
-                user.mode = if mi.attribute("isSequential") == Some("true") { Mode::Sequential } else { Mode::All };
+                user.mode = if mi.attribute("isSequential") == Some("true") {
+                    Mode::Sequential
+                } else {
+                    Mode::All
+                };
                 if let Some(card) = text_of(child(&mi, "loopCardinality")) {
                     let value = card.trim_start_matches("${").trim_end_matches('}').trim();
                     user.cardinality = Some(value.parse().map_err(|_| BpmnError::BadValue {

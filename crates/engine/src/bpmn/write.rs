@@ -44,7 +44,9 @@ impl Out {
 
 /// Exports a graph as a BPMN 2.0 document that modelers (bpmn.io, Camunda, Flowable) open.
 pub fn export(graph: &FlowGraph) -> String {
-    let mut out = Out { w: Writer::new_with_indent(Vec::new(), b' ', 2) };
+    let mut out = Out {
+        w: Writer::new_with_indent(Vec::new(), b' ', 2),
+    };
     out.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     let defs_id = format!("defs_{}", graph.key);
     out.open(
@@ -63,7 +65,11 @@ pub fn export(graph: &FlowGraph) -> String {
         ],
     );
     let fields = graph.fields.join(",");
-    let mut attrs = vec![("id", graph.key.as_str()), ("name", graph.name.as_str()), ("isExecutable", "true")];
+    let mut attrs = vec![
+        ("id", graph.key.as_str()),
+        ("name", graph.name.as_str()),
+        ("isExecutable", "true"),
+    ];
     if !fields.is_empty() {
         attrs.push(("xietong:fields", &fields));
     }
@@ -84,7 +90,11 @@ fn write_scope(out: &mut Out, graph: &FlowGraph, parent: Option<NodeId>) {
             continue;
         }
         let (id, name) = (node.key.as_str(), node.name.as_str());
-        let default = graph.edges.iter().find(|e| e.from.index() == i && e.is_default).map(|e| e.key.as_str());
+        let default = graph
+            .edges
+            .iter()
+            .find(|e| e.from.index() == i && e.is_default)
+            .map(|e| e.key.as_str());
         let gateway = |out: &mut Out, tag: &str| {
             let mut a = vec![("id", id), ("name", name)];
             if let Some(d) = default {
@@ -98,15 +108,20 @@ fn write_scope(out: &mut Out, graph: &FlowGraph, parent: Option<NodeId>) {
             NodeKind::Exclusive => gateway(out, "bpmn:exclusiveGateway"),
             NodeKind::Parallel => gateway(out, "bpmn:parallelGateway"),
             NodeKind::Inclusive => gateway(out, "bpmn:inclusiveGateway"),
-            NodeKind::CallActivity { called } => {
-                out.empty("bpmn:callActivity", &[("id", id), ("name", name), ("calledElement", called)])
-            }
+            NodeKind::CallActivity { called } => out.empty(
+                "bpmn:callActivity",
+                &[("id", id), ("name", name), ("calledElement", called)],
+            ),
             NodeKind::SubProcess => {
                 out.open("bpmn:subProcess", &[("id", id), ("name", name)]);
                 write_scope(out, graph, Some(NodeId(i as u32)));
                 out.close("bpmn:subProcess");
             }
-            NodeKind::TimerBoundary { attached_to, after, interrupting } => {
+            NodeKind::TimerBoundary {
+                attached_to,
+                after,
+                interrupting,
+            } => {
                 let attached = graph.nodes[attached_to.index()].key.as_str();
                 let mut a = vec![("id", id), ("name", name), ("attachedToRef", attached)];
                 if !interrupting {
@@ -119,7 +134,11 @@ fn write_scope(out: &mut Out, graph: &FlowGraph, parent: Option<NodeId>) {
                 }
                 out.open("bpmn:boundaryEvent", &a);
                 out.open("bpmn:timerEventDefinition", &[]);
-                out.text_element("bpmn:timeDuration", &[("xsi:type", "bpmn:tFormalExpression")], &after.to_iso8601());
+                out.text_element(
+                    "bpmn:timeDuration",
+                    &[("xsi:type", "bpmn:tFormalExpression")],
+                    &after.to_iso8601(),
+                );
                 out.close("bpmn:timerEventDefinition");
                 out.close("bpmn:boundaryEvent");
             }
@@ -129,23 +148,48 @@ fn write_scope(out: &mut Out, graph: &FlowGraph, parent: Option<NodeId>) {
                     NodeKind::Cc(_) => "cc",
                     _ => "approve",
                 };
-                out.open("bpmn:userTask", &[("id", id), ("name", name), ("xietong:kind", kind)]);
+                out.open(
+                    "bpmn:userTask",
+                    &[("id", id), ("name", name), ("xietong:kind", kind)],
+                );
                 out.open("bpmn:extensionElements", &[]);
-                out.text_element("xietong:config", &[], &serde_json::to_string(u).unwrap_or_default());
+                out.text_element(
+                    "xietong:config",
+                    &[],
+                    &serde_json::to_string(u).unwrap_or_default(),
+                );
                 out.close("bpmn:extensionElements");
                 if u.mode != Mode::Single {
-                    let sequential = if u.mode == Mode::Sequential { "true" } else { "false" };
-                    out.open("bpmn:multiInstanceLoopCharacteristics", &[("isSequential", sequential)]);
+                    let sequential = if u.mode == Mode::Sequential {
+                        "true"
+                    } else {
+                        "false"
+                    };
+                    out.open(
+                        "bpmn:multiInstanceLoopCharacteristics",
+                        &[("isSequential", sequential)],
+                    );
                     if let Some(c) = u.cardinality {
-                        out.text_element("bpmn:loopCardinality", &[("xsi:type", "bpmn:tFormalExpression")], &c.to_string());
+                        out.text_element(
+                            "bpmn:loopCardinality",
+                            &[("xsi:type", "bpmn:tFormalExpression")],
+                            &c.to_string(),
+                        );
                     }
                     let completion = u.completion.clone().or(match u.mode {
                         Mode::Any => Some("${nrOfCompletedInstances >= 1}".to_string()),
-                        Mode::Ratio { percent } => Some(format!("${{nrOfCompletedInstances / nrOfInstances >= {}}}", percent as f64 / 100.0)),
+                        Mode::Ratio { percent } => Some(format!(
+                            "${{nrOfCompletedInstances / nrOfInstances >= {}}}",
+                            percent as f64 / 100.0
+                        )),
                         _ => None,
                     });
                     if let Some(c) = completion {
-                        out.text_element("bpmn:completionCondition", &[("xsi:type", "bpmn:tFormalExpression")], &c);
+                        out.text_element(
+                            "bpmn:completionCondition",
+                            &[("xsi:type", "bpmn:tFormalExpression")],
+                            &c,
+                        );
                     }
                     out.close("bpmn:multiInstanceLoopCharacteristics");
                 }
@@ -153,16 +197,31 @@ fn write_scope(out: &mut Out, graph: &FlowGraph, parent: Option<NodeId>) {
             }
         }
     }
-    for e in graph.edges.iter().filter(|e| graph.nodes[e.from.index()].parent == parent) {
-        let (from, to) = (&graph.nodes[e.from.index()].key, &graph.nodes[e.to.index()].key);
-        let mut a = vec![("id", e.key.as_str()), ("sourceRef", from.as_str()), ("targetRef", to.as_str())];
+    for e in graph
+        .edges
+        .iter()
+        .filter(|e| graph.nodes[e.from.index()].parent == parent)
+    {
+        let (from, to) = (
+            &graph.nodes[e.from.index()].key,
+            &graph.nodes[e.to.index()].key,
+        );
+        let mut a = vec![
+            ("id", e.key.as_str()),
+            ("sourceRef", from.as_str()),
+            ("targetRef", to.as_str()),
+        ];
         if !e.name.is_empty() {
             a.push(("name", &e.name));
         }
         match &e.condition {
             Some(c) => {
                 out.open("bpmn:sequenceFlow", &a);
-                out.text_element("bpmn:conditionExpression", &[("xsi:type", "bpmn:tFormalExpression")], c);
+                out.text_element(
+                    "bpmn:conditionExpression",
+                    &[("xsi:type", "bpmn:tFormalExpression")],
+                    c,
+                );
                 out.close("bpmn:sequenceFlow");
             }
             None => out.empty("bpmn:sequenceFlow", &a),
@@ -179,10 +238,16 @@ fn write_diagram(out: &mut Out, graph: &FlowGraph) {
     let diagram_id = format!("diagram_{}", graph.key);
     let plane_id = format!("plane_{}", graph.key);
     out.open("bpmndi:BPMNDiagram", &[("id", &diagram_id)]);
-    out.open("bpmndi:BPMNPlane", &[("id", &plane_id), ("bpmnElement", &graph.key)]);
+    out.open(
+        "bpmndi:BPMNPlane",
+        &[("id", &plane_id), ("bpmnElement", &graph.key)],
+    );
     for (node, b) in graph.nodes.iter().zip(&bounds) {
         let shape_id = format!("{}_di", node.key);
-        let mut a = vec![("id", shape_id.as_str()), ("bpmnElement", node.key.as_str())];
+        let mut a = vec![
+            ("id", shape_id.as_str()),
+            ("bpmnElement", node.key.as_str()),
+        ];
         match node.kind {
             NodeKind::SubProcess => a.push(("isExpanded", "true")),
             NodeKind::Exclusive => a.push(("isMarkerVisible", "true")),
@@ -190,12 +255,18 @@ fn write_diagram(out: &mut Out, graph: &FlowGraph) {
         }
         out.open("bpmndi:BPMNShape", &a);
         let (x, y, w, h) = (num(b.x), num(b.y), num(b.width), num(b.height));
-        out.empty("dc:Bounds", &[("x", &x), ("y", &y), ("width", &w), ("height", &h)]);
+        out.empty(
+            "dc:Bounds",
+            &[("x", &x), ("y", &y), ("width", &w), ("height", &h)],
+        );
         out.close("bpmndi:BPMNShape");
     }
     for e in &graph.edges {
         let edge_id = format!("{}_di", e.key);
-        out.open("bpmndi:BPMNEdge", &[("id", &edge_id), ("bpmnElement", &e.key)]);
+        out.open(
+            "bpmndi:BPMNEdge",
+            &[("id", &edge_id), ("bpmnElement", &e.key)],
+        );
         for (x, y) in waypoints(bounds[e.from.index()], bounds[e.to.index()]) {
             out.empty("di:waypoint", &[("x", &num(x)), ("y", &num(y))]);
         }

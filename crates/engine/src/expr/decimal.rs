@@ -39,7 +39,11 @@ impl Decimal {
         let mut scale_exp: i32 = 0;
         for c in whole.chars() {
             match c {
-                '0'..='9' => value = value.checked_mul(10)?.checked_add((c as u8 - b'0') as i128)?,
+                '0'..='9' => {
+                    value = value
+                        .checked_mul(10)?
+                        .checked_add((c as u8 - b'0') as i128)?
+                }
                 ',' | '_' => {}
                 _ => return None,
             }
@@ -51,7 +55,11 @@ impl Decimal {
         }
         scale_exp += exponent + FRACTION_DIGITS as i32;
         if !(-40..=30).contains(&scale_exp) {
-            return if value == 0 { Some(Decimal::ZERO) } else { None };
+            return if value == 0 {
+                Some(Decimal::ZERO)
+            } else {
+                None
+            };
         }
         let value = if scale_exp >= 0 {
             value.checked_mul(10i128.checked_pow(scale_exp as u32)?)?

@@ -34,12 +34,17 @@ impl Value {
         match json {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => Decimal::parse(&n.to_string()).map_or(Value::Null, Value::Num),
-            serde_json::Value::String(s) => Value::Str(s.clone()),
-            serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
-            serde_json::Value::Object(map) => {
-                map.get("id").or_else(|| map.get("value")).map_or(Value::Null, Value::from_json)
+            serde_json::Value::Number(n) => {
+                Decimal::parse(&n.to_string()).map_or(Value::Null, Value::Num)
             }
+            serde_json::Value::String(s) => Value::Str(s.clone()),
+            serde_json::Value::Array(items) => {
+                Value::List(items.iter().map(Value::from_json).collect())
+            }
+            serde_json::Value::Object(map) => map
+                .get("id")
+                .or_else(|| map.get("value"))
+                .map_or(Value::Null, Value::from_json),
         }
     }
 }
@@ -74,7 +79,9 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 
 fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q)),
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q))
+        }
         _ => compare(a, b) == Some(Ordering::Equal),
     }
 }
@@ -117,23 +124,29 @@ pub(super) fn eval(expr: &Expr, scope: &dyn Scope) -> Value {
         Expr::Binary(op, a, b) => {
             let op = *op;
             match op {
-                BinaryOp::And => {
-                    Value::Bool(matches!(eval(a, scope), Value::Bool(true)) && matches!(eval(b, scope), Value::Bool(true)))
-                }
-                BinaryOp::Or => {
-                    Value::Bool(matches!(eval(a, scope), Value::Bool(true)) || matches!(eval(b, scope), Value::Bool(true)))
-                }
+                BinaryOp::And => Value::Bool(
+                    matches!(eval(a, scope), Value::Bool(true))
+                        && matches!(eval(b, scope), Value::Bool(true)),
+                ),
+                BinaryOp::Or => Value::Bool(
+                    matches!(eval(a, scope), Value::Bool(true))
+                        || matches!(eval(b, scope), Value::Bool(true)),
+                ),
                 _ => {
                     let (x, y) = (eval(a, scope), eval(b, scope));
                     match op {
                         BinaryOp::Eq => Value::Bool(equal(&x, &y)),
                         BinaryOp::Ne => Value::Bool(!equal(&x, &y)),
                         BinaryOp::Lt => Value::Bool(compare(&x, &y) == Some(Ordering::Less)),
-                        BinaryOp::Le => Value::Bool(matches!(compare(&x, &y), Some(Ordering::Less | Ordering::Equal))),
+                        BinaryOp::Le => Value::Bool(matches!(
+                            compare(&x, &y),
+                            Some(Ordering::Less | Ordering::Equal)
+                        )),
                         BinaryOp::Gt => Value::Bool(compare(&x, &y) == Some(Ordering::Greater)),
-                        BinaryOp::Ge => {
-                            Value::Bool(matches!(compare(&x, &y), Some(Ordering::Greater | Ordering::Equal)))
-                        }
+                        BinaryOp::Ge => Value::Bool(matches!(
+                            compare(&x, &y),
+                            Some(Ordering::Greater | Ordering::Equal)
+                        )),
                         BinaryOp::In => Value::Bool(contains(&y, &x)),
                         BinaryOp::NotIn => Value::Bool(!contains(&y, &x)),
                         _ => arithmetic(op, x, y),

@@ -11,12 +11,17 @@ enum Tok {
 }
 
 fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, ParseError> {
-    Err(ParseError { offset, message: message.into() })
+    Err(ParseError {
+        offset,
+        message: message.into(),
+    })
 }
 
 fn lex(src: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
-    const SYMBOLS: [&str; 18] =
-        ["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", "[", "]", ",", ".", "+", "-", "*"];
+    const SYMBOLS: [&str; 18] = [
+        "==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", "[", "]", ",", ".", "+", "-",
+        "*",
+    ];
     let bytes = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -28,7 +33,9 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
         }
         if c.is_ascii_digit() {
             let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_') {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_')
+            {
                 i += 1;
             }
             let text = &src[start..i];
@@ -108,13 +115,21 @@ struct Parser {
 /// Parses a whole expression; trailing input is an error.
 pub(super) fn parse(src: &str) -> Result<Expr, ParseError> {
     if src.len() > MAX_SOURCE_LEN {
-        return err(MAX_SOURCE_LEN, format!("expression longer than {MAX_SOURCE_LEN} bytes"));
+        return err(
+            MAX_SOURCE_LEN,
+            format!("expression longer than {MAX_SOURCE_LEN} bytes"),
+        );
     }
     let toks = lex(src)?;
     if toks.is_empty() {
         return err(0, "empty expression");
     }
-    let mut p = Parser { toks, pos: 0, end: src.len(), depth: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        end: src.len(),
+        depth: 0,
+    };
     let e = p.or()?;
     if p.pos < p.toks.len() {
         return err(p.offset(), "unexpected input after the expression");
@@ -151,7 +166,10 @@ impl Parser {
     fn deeper(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return err(self.offset(), format!("expression nested deeper than {MAX_DEPTH}"));
+            return err(
+                self.offset(),
+                format!("expression nested deeper than {MAX_DEPTH}"),
+            );
         }
         Ok(())
     }
@@ -248,7 +266,9 @@ impl Parser {
             let inner = self.unary()?;
             self.depth -= 1;
             return Ok(match inner {
-                Expr::Lit(Value::Num(d)) => Expr::Lit(Value::Num(Decimal::ZERO.checked_sub(d).unwrap_or(d))),
+                Expr::Lit(Value::Num(d)) => {
+                    Expr::Lit(Value::Num(Decimal::ZERO.checked_sub(d).unwrap_or(d)))
+                }
                 other => Expr::Neg(Box::new(other)),
             });
         }

@@ -15,12 +15,17 @@ fn scope() -> Fields {
     m.insert("initiator.department".into(), Value::Str("finance".into()));
     m.insert("initiator.rank".into(), Value::Num(Decimal::from_int(3)));
     m.insert("start".into(), Value::Str("2024-05-01".into()));
-    m.insert("tags".into(), Value::List(vec![Value::Str("urgent".into())]));
+    m.insert(
+        "tags".into(),
+        Value::List(vec![Value::Str("urgent".into())]),
+    );
     Fields(m)
 }
 
 fn check(src: &str) -> bool {
-    Expr::parse(src).unwrap_or_else(|e| panic!("{src}: {e}")).is_true(&scope())
+    Expr::parse(src)
+        .unwrap_or_else(|e| panic!("{src}: {e}"))
+        .is_true(&scope())
 }
 
 #[test]
@@ -32,7 +37,9 @@ fn parses_the_workload_condition() {
 
 #[test]
 fn logic_and_grouping() {
-    assert!(check("amount > 1 && (initiator.department == 'finance' || false)"));
+    assert!(check(
+        "amount > 1 && (initiator.department == 'finance' || false)"
+    ));
     assert!(check("!(amount < 5) and not false"));
     assert!(check("initiator.rank >= 3 && amount - 19999.5 == 0.5"));
     assert!(check("amount / 4 * 2 == 10000"));
@@ -43,7 +50,9 @@ fn options_dates_and_missing_fields() {
     assert!(check("initiator.department in ['finance', 'hr']"));
     assert!(check("'urgent' in tags"));
     assert!(check("initiator.department not in ['hr']"));
-    assert!(check("start >= date(\"2024-01-01\") && start < date('2025-01-01')"));
+    assert!(check(
+        "start >= date(\"2024-01-01\") && start < date('2025-01-01')"
+    ));
     assert!(!check("missing > 3"));
     assert!(check("missing == null"));
     assert!(!check("amount / 0 > 1"));
@@ -51,7 +60,18 @@ fn options_dates_and_missing_fields() {
 
 #[test]
 fn refuses_bad_input_with_location() {
-    for bad in ["", "amount >", "(a", "a ~ b", "'open", "date('x')", "a.", "1 2", "a not b", "in"] {
+    for bad in [
+        "",
+        "amount >",
+        "(a",
+        "a ~ b",
+        "'open",
+        "date('x')",
+        "a.",
+        "1 2",
+        "a not b",
+        "in",
+    ] {
         let e = Expr::parse(bad).unwrap_err();
         assert!(e.offset <= bad.len(), "{bad}: {e}");
     }

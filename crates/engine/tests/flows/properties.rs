@@ -18,19 +18,21 @@ fn arb_nodes(depth: u32) -> BoxedStrategy<Vec<Value>> {
     if depth == 0 {
         return prop::collection::vec(leaf, 1..3).boxed();
     }
-    let block = (0u8..3, prop::collection::vec(arb_nodes(depth - 1), 2..4)).prop_map(|(kind, branches)| {
-        let kind = ["conditions", "parallel", "inclusive"][kind as usize];
-        let n = branches.len();
-        let branches: Vec<Value> = branches
-            .into_iter()
-            .enumerate()
-            .map(|(i, nodes)| {
-                let cond = (kind != "parallel" && i + 1 < n).then(|| format!("amount > {}", i * 100));
-                json!({"condition": cond, "nodes": nodes})
-            })
-            .collect();
-        json!({"type": kind, "branches": branches})
-    });
+    let block =
+        (0u8..3, prop::collection::vec(arb_nodes(depth - 1), 2..4)).prop_map(|(kind, branches)| {
+            let kind = ["conditions", "parallel", "inclusive"][kind as usize];
+            let n = branches.len();
+            let branches: Vec<Value> = branches
+                .into_iter()
+                .enumerate()
+                .map(|(i, nodes)| {
+                    let cond =
+                        (kind != "parallel" && i + 1 < n).then(|| format!("amount > {}", i * 100));
+                    json!({"condition": cond, "nodes": nodes})
+                })
+                .collect();
+            json!({"type": kind, "branches": branches})
+        });
     prop::collection::vec(prop_oneof![3 => leaf, 1 => block], 1..4).boxed()
 }
 
@@ -86,39 +88,86 @@ fn run_step(i: &mut Instance<'_>, step: &Step, extra: &mut usize) {
     }
     let reason = "理由：需要补充材料".to_string();
     let (task, who) = match step {
-        Step::Agree(k) | Step::Disagree(k) | Step::SendBackPrevious(k) | Step::SendBackInitiator(k) | Step::SendBackTo(k, _) | Step::AddSigner(k, _) | Step::Transfer(k) => pick(i, *k),
+        Step::Agree(k)
+        | Step::Disagree(k)
+        | Step::SendBackPrevious(k)
+        | Step::SendBackInitiator(k)
+        | Step::SendBackTo(k, _)
+        | Step::AddSigner(k, _)
+        | Step::Transfer(k) => pick(i, *k),
         Step::Withdraw => (TaskId(0), String::new()),
     };
-    let resubmit = i.w.def.key(i.state.tasks.iter().find(|t| t.id == task).map_or(i.w.def.node_id("start").unwrap(), |t| t.node)) == "start";
+    let resubmit = i.w.def.key(
+        i.state
+            .tasks
+            .iter()
+            .find(|t| t.id == task)
+            .map_or(i.w.def.node_id("start").unwrap(), |t| t.node),
+    ) == "start";
     let action = if resubmit && !matches!(step, Step::Withdraw) {
         Action::Resubmit { task, form: None }
     } else {
         match step {
-            Step::Agree(_) => Action::Agree { task, opinion: reason, form: None },
-            Step::Disagree(_) => Action::Disagree { task, opinion: reason },
-            Step::SendBackPrevious(_) => Action::SendBack { task, target: SendBackTarget::Previous, opinion: reason },
-            Step::SendBackInitiator(_) => Action::SendBack { task, target: SendBackTarget::Initiator, opinion: reason },
+            Step::Agree(_) => Action::Agree {
+                task,
+                opinion: reason,
+                form: None,
+            },
+            Step::Disagree(_) => Action::Disagree {
+                task,
+                opinion: reason,
+            },
+            Step::SendBackPrevious(_) => Action::SendBack {
+                task,
+                target: SendBackTarget::Previous,
+                opinion: reason,
+            },
+            Step::SendBackInitiator(_) => Action::SendBack {
+                task,
+                target: SendBackTarget::Initiator,
+                opinion: reason,
+            },
             Step::SendBackTo(_, n) => {
                 let passed = &i.state.passed;
                 if passed.is_empty() {
                     return;
                 }
                 let key = i.w.def.key(passed[n % passed.len()]).to_string();
-                Action::SendBack { task, target: SendBackTarget::Node { key }, opinion: reason }
+                Action::SendBack {
+                    task,
+                    target: SendBackTarget::Node { key },
+                    opinion: reason,
+                }
             }
             Step::AddSigner(_, p) => {
                 *extra += 1;
-                let position = [SignerPosition::Before, SignerPosition::After, SignerPosition::Parallel][*p as usize];
-                Action::AddSigners { task, users: vec![u(&format!("extra{extra}"))], position }
+                let position = [
+                    SignerPosition::Before,
+                    SignerPosition::After,
+                    SignerPosition::Parallel,
+                ][*p as usize];
+                Action::AddSigners {
+                    task,
+                    users: vec![u(&format!("extra{extra}"))],
+                    position,
+                }
             }
             Step::Transfer(_) => {
                 *extra += 1;
-                Action::Transfer { task, to: u(&format!("t{extra}")), opinion: reason }
+                Action::Transfer {
+                    task,
+                    to: u(&format!("t{extra}")),
+                    opinion: reason,
+                }
             }
             Step::Withdraw => Action::Withdraw { reason },
         }
     };
-    let actor = if matches!(action, Action::Withdraw { .. }) { "staff".to_string() } else { who };
+    let actor = if matches!(action, Action::Withdraw { .. }) {
+        "staff".to_string()
+    } else {
+        who
+    };
     let before = i.history.len();
     match i.act(&actor, action) {
         Ok(()) => assert!(i.history.len() > before),
@@ -134,12 +183,22 @@ fn drive_to_end(i: &mut Instance<'_>) {
             return;
         }
         let (task, who) = pick(i, 0);
-        let action = if who == "staff" && i.state.tasks.iter().any(|t| t.id == task && i.w.def.key(t.node) == "start") {
+        let action = if who == "staff"
+            && i.state
+                .tasks
+                .iter()
+                .any(|t| t.id == task && i.w.def.key(t.node) == "start")
+        {
             Action::Resubmit { task, form: None }
         } else {
-            Action::Agree { task, opinion: "同意：金额与用途均已核对".into(), form: None }
+            Action::Agree {
+                task,
+                opinion: "同意：金额与用途均已核对".into(),
+                form: None,
+            }
         };
-        i.act(&who, action).unwrap_or_else(|e| panic!("{who}: {e} in {:?}", i.state));
+        i.act(&who, action)
+            .unwrap_or_else(|e| panic!("{who}: {e} in {:?}", i.state));
     }
     panic!("instance did not end: {:?}", i.state);
 }

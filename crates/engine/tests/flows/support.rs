@@ -20,7 +20,12 @@ impl Org {
     /// staff → lead → director → ceo; staff and lead in `sales` (head: lead, leader: vp).
     pub fn standard() -> Org {
         let mut o = Org::default();
-        for (u, s) in [("staff", "lead"), ("lead", "director"), ("director", "ceo"), ("other", "lead")] {
+        for (u, s) in [
+            ("staff", "lead"),
+            ("lead", "director"),
+            ("director", "ceo"),
+            ("other", "lead"),
+        ] {
             o.supervisor.insert(u.into(), s.into());
         }
         for u in ["staff", "lead", "other"] {
@@ -30,33 +35,49 @@ impl Org {
         o.head.insert("sales".into(), "lead".into());
         o.head.insert("finance".into(), "fin-head".into());
         o.leader.insert("sales".into(), "vp".into());
-        o.roles.insert("auditor".into(), vec!["aud1".into(), "aud2".into()]);
+        o.roles
+            .insert("auditor".into(), vec!["aud1".into(), "aud2".into()]);
         o
     }
 }
 
 impl OrgDirectory for Org {
     fn supervisor(&self, user: &UserId) -> Option<UserId> {
-        self.supervisor.get(user.as_str()).map(|s| UserId::from(s.as_str()))
+        self.supervisor
+            .get(user.as_str())
+            .map(|s| UserId::from(s.as_str()))
     }
     fn department_of(&self, user: &UserId) -> Option<DeptId> {
-        self.department.get(user.as_str()).map(|s| DeptId::from(s.as_str()))
+        self.department
+            .get(user.as_str())
+            .map(|s| DeptId::from(s.as_str()))
     }
     fn department_head(&self, dept: &DeptId) -> Option<UserId> {
-        self.head.get(dept.as_str()).map(|s| UserId::from(s.as_str()))
+        self.head
+            .get(dept.as_str())
+            .map(|s| UserId::from(s.as_str()))
     }
     fn leader_in_charge(&self, dept: &DeptId) -> Option<UserId> {
-        self.leader.get(dept.as_str()).map(|s| UserId::from(s.as_str()))
+        self.leader
+            .get(dept.as_str())
+            .map(|s| UserId::from(s.as_str()))
     }
     fn members_of_role(&self, role: &str) -> Vec<UserId> {
-        self.roles.get(role).map(|v| v.iter().map(|s| UserId::from(s.as_str())).collect()).unwrap_or_default()
+        self.roles
+            .get(role)
+            .map(|v| v.iter().map(|s| UserId::from(s.as_str())).collect())
+            .unwrap_or_default()
     }
     fn members_of_post(&self, _: &str) -> Vec<UserId> {
         Vec::new()
     }
     fn members_of_department(&self, dept: &DeptId, _: bool) -> Vec<UserId> {
-        let mut v: Vec<UserId> =
-            self.department.iter().filter(|(_, d)| *d == dept.as_str()).map(|(u, _)| UserId::from(u.as_str())).collect();
+        let mut v: Vec<UserId> = self
+            .department
+            .iter()
+            .filter(|(_, d)| *d == dept.as_str())
+            .map(|(u, _)| UserId::from(u.as_str()))
+            .collect();
         v.sort();
         v
     }
@@ -68,7 +89,8 @@ pub fn u(s: &str) -> UserId {
 
 /// An approver node from JSON settings merged over `{participants: users}`.
 pub fn approver(id: &str, users: &[&str], extra: Value) -> Value {
-    let mut v = json!({"type": "approver", "id": id, "participants": [{"type": "users", "users": users}]});
+    let mut v =
+        json!({"type": "approver", "id": id, "participants": [{"type": "users", "users": users}]});
     if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
         m.extend(e);
     }
@@ -100,11 +122,24 @@ pub struct World {
 
 impl World {
     pub fn new(def: FlowDefinition) -> World {
-        World { def, org: Org::standard(), cal: WeekendsOnly::default(), admin: u("admin"), supervisor: u("boss"), now: Timestamp(1_715_331_600) }
+        World {
+            def,
+            org: Org::standard(),
+            cal: WeekendsOnly::default(),
+            admin: u("admin"),
+            supervisor: u("boss"),
+            now: Timestamp(1_715_331_600),
+        }
     }
 
     pub fn facts(&self) -> Facts<'_> {
-        Facts { now: self.now, org: &self.org, calendar: &self.cal, admin: &self.admin, supervisor: Some(&self.supervisor) }
+        Facts {
+            now: self.now,
+            org: &self.org,
+            calendar: &self.cal,
+            admin: &self.admin,
+            supervisor: Some(&self.supervisor),
+        }
     }
 
     pub fn try_start(&self, initiator: &str, form: Value) -> Result<Instance<'_>, Refusal> {
@@ -115,7 +150,12 @@ impl World {
             chosen: Default::default(),
         };
         let (state, fx) = start(&self.def, req, &self.facts())?;
-        let mut i = Instance { w: self, state, history: Vec::new(), effects: Vec::new() };
+        let mut i = Instance {
+            w: self,
+            state,
+            history: Vec::new(),
+            effects: Vec::new(),
+        };
         i.absorb(fx);
         Ok(i)
     }
@@ -140,10 +180,17 @@ impl Instance<'_> {
     }
 
     pub fn act(&mut self, actor: &str, action: Action) -> Result<(), Refusal> {
-        let cmd = Command { actor: u(actor), acting_for: None, action };
+        let cmd = Command {
+            actor: u(actor),
+            acting_for: None,
+            action,
+        };
         match apply(&self.w.def, &self.state, &cmd, &self.w.facts()) {
             Ok((state, fx)) => {
-                assert!(!fx.history.is_empty(), "every accepted command leaves history");
+                assert!(
+                    !fx.history.is_empty(),
+                    "every accepted command leaves history"
+                );
                 self.state = state;
                 self.absorb(fx);
                 Ok(())
@@ -156,27 +203,45 @@ impl Instance<'_> {
     pub fn task(&self, user: &str) -> TaskId {
         let uid = u(user);
         let mine: Vec<_> = self.state.tasks_of(&uid).collect();
-        assert_eq!(mine.len(), 1, "{user} should have one open task; open: {:?}", self.open());
+        assert_eq!(
+            mine.len(),
+            1,
+            "{user} should have one open task; open: {:?}",
+            self.open()
+        );
         mine[0].id
     }
 
     pub fn agree(&mut self, user: &str) {
         let task = self.task(user);
-        self.act(user, Action::Agree { task, opinion: "同意，按预算执行".into(), form: None })
-            .unwrap_or_else(|e| panic!("{user} agree: {e}"));
+        self.act(
+            user,
+            Action::Agree {
+                task,
+                opinion: "同意，按预算执行".into(),
+                form: None,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{user} agree: {e}"));
     }
 
     /// Open tasks as `node:user`, sorted.
     pub fn open(&self) -> Vec<String> {
-        let mut v: Vec<String> =
-            self.state.open_tasks().map(|t| format!("{}:{}", self.w.def.key(t.node), t.assignee)).collect();
+        let mut v: Vec<String> = self
+            .state
+            .open_tasks()
+            .map(|t| format!("{}:{}", self.w.def.key(t.node), t.assignee))
+            .collect();
         v.sort();
         v
     }
 
     pub fn times_opened(&self, node: &str) -> usize {
         let id = self.w.def.node_id(node).unwrap();
-        self.effects.iter().filter(|e| matches!(e, Effect::TaskOpened { node, .. } if *node == id)).count()
+        self.effects
+            .iter()
+            .filter(|e| matches!(e, Effect::TaskOpened { node, .. } if *node == id))
+            .count()
     }
 }
 
@@ -189,13 +254,25 @@ pub fn check_invariants(st: &InstanceState) {
         );
         for t in &st.tokens {
             let waiting_subflow = st.tasks.iter().all(|k| k.token != t.id);
-            let has_open = st.tasks.iter().any(|k| k.token == t.id && k.state == TaskState::Open);
-            assert!(has_open || waiting_subflow, "every token with tasks has an open one: {st:?}");
+            let has_open = st
+                .tasks
+                .iter()
+                .any(|k| k.token == t.id && k.state == TaskState::Open);
+            assert!(
+                has_open || waiting_subflow,
+                "every token with tasks has an open one: {st:?}"
+            );
         }
     } else {
-        assert!(st.tasks.is_empty() && st.tokens.is_empty() && st.timers.is_empty(), "finished instances hold no work: {st:?}");
+        assert!(
+            st.tasks.is_empty() && st.tokens.is_empty() && st.timers.is_empty(),
+            "finished instances hold no work: {st:?}"
+        );
     }
     for t in &st.tasks {
-        assert!(st.tokens.iter().any(|k| k.id == t.token), "no orphan task: {st:?}");
+        assert!(
+            st.tokens.iter().any(|k| k.id == t.token),
+            "no orphan task: {st:?}"
+        );
     }
 }
