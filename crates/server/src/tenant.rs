@@ -1,9 +1,19 @@
 //! Tenants, their settings, and the first start on an empty database.
 
+use axum::extract::State;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::access::{Authorized, TenantSettings as TenantSettingsPerm};
+use crate::auth::extract::Authenticated;
+use crate::error::{AppResult, FieldError};
+use crate::http::extract::Json;
 
 use crate::audit::{self, Actor, Change};
 use crate::auth::access::Role;
@@ -13,8 +23,8 @@ use crate::error::{AppError, Text};
 use crate::ids::new_id;
 
 /// Per-tenant settings stored as JSON on the tenant row.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct TenantSettings {
     pub password: PasswordPolicy,
     /// Two-factor sign-in required for everyone.
@@ -159,4 +169,92 @@ pub async fn bootstrap(db: &DatabaseConnection, admin_password: Option<String>) 
         create_tenant(db, "default", "默认组织", admin_password).await?;
     }
     Ok(())
+}
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(get_tenant, update_tenant))
+}
+
+/// The caller's tenant and its settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantDetail {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub settings: TenantSettings,
+}
+
+fn detail(t: &TenantInfo) -> TenantDetail {
+    TenantDetail {
+        id: t.model.id,
+        slug: t.model.slug.clone(),
+        name: t.model.name.clone(),
+        time_zone: t.model.time_zone.clone(),
+        settings: t.settings.clone(),
+    }
+}
+
+/// The caller's tenant.
+#[utoipa::path(get, path = "/api/v1/tenant", tag = "tenant", responses((status = 200, body = TenantDetail)))]
+async fn get_tenant(State(app): State<App>, Authenticated(p): Authenticated) -> AppResult<axum::Json<TenantDetail>> {
+    Ok(axum::Json(detail(&*app.tenant(p.tenant_id).await?)))
+}
+
+/// Tenant changes.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTenant {
+    pub name: Option<String>,
+    /// An IANA time zone, e.g. `Asia/Shanghai`.
+    pub time_zone: Option<String>,
+    pub settings: Option<TenantSettings>,
+}
+
+/// Renames the tenant, sets its time zone, password rules and two-factor requirement.
+#[utoipa::path(patch, path = "/api/v1/tenant", tag = "tenant", request_body = UpdateTenant,
+    responses((status = 200, body = TenantDetail), (status = 422, body = crate::error::ErrorBody)))]
+async fn update_tenant(State(app): State<App>, who: Authorized<TenantSettingsPerm>, Json(req): Json<UpdateTenant>) -> AppResult<axum::Json<TenantDetail>> {
+    let mut errors = Vec::new();
+    let name = req.name.as_deref().map(|n| crate::org::validate::name("name", n, &mut errors));
+    if let Some(tz) = &req.time_zone
+        && tz.parse::<chrono_tz::Tz>().is_err()
+    {
+        errors.push(FieldError::new("time_zone", "tenant.time_zone", Text::fixed("未知的时区", "Unknown time zone")));
+    }
+    if let Some(s) = &req.settings
+        && (!(8..=64).contains(&s.password.min_length) || !(1..=4).contains(&s.password.min_classes))
+    {
+        errors.push(FieldError::new(
+            "settings.password",
+            "tenant.password_policy",
+            Text::fixed("密码最短长度须为 8–64，字符类别须为 1–4", "Minimum length must be 8–64 and classes 1–4"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let before = serde_json::to_value(detail(&*app.tenant(who.tenant_id).await?).settings).unwrap_or_default();
+    let t = tenant::Entity::find_by_id(who.tenant_id).one(&app.db).await?.ok_or_else(AppError::forbidden)?;
+    let mut am: tenant::ActiveModel = t.into();
+    if let Some(n) = name {
+        am.name = Set(n);
+    }
+    if let Some(tz) = req.time_zone {
+        am.time_zone = Set(tz);
+    }
+    if let Some(s) = &req.settings {
+        am.settings = Set(serde_json::to_value(s).map_err(AppError::internal)?);
+    }
+    let txn = app.db.begin().await?;
+    let t = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        &(&who.principal).into(),
+        Change::new("tenant.update", "tenant", Some(t.id), format!("修改租户设置「{}」", t.name)).before(before).after(t.settings.clone()),
+    )
+    .await?;
+    txn.commit().await?;
+    app.forget_tenant(who.tenant_id);
+    Ok(axum::Json(detail(&*app.tenant(who.tenant_id).await?)))
 }

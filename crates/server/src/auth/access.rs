@@ -148,6 +148,7 @@ perm_types! {
     RoleAssign => RoleAssign,
     AuditRead => AuditRead,
     ReportRead => ReportRead,
+    TenantSettings => TenantSettings,
 }
 
 /// A signed-in caller proven to hold permission `P`.

@@ -75,6 +75,7 @@ pub struct Principal {
     pub roles: Vec<Role>,
     pub perms: Vec<Perm>,
     pub must_change_password: bool,
+    pub totp_enabled: bool,
     pub credential: Credential,
     pub ctx: RequestContext,
 }
@@ -120,6 +121,18 @@ impl FromRequestParts<App> for Authenticated {
                 "auth.password_change_required",
                 Text::fixed("请先修改初始密码", "Please change your initial password first"),
             ));
+        }
+        // A tenant that requires two-factor sign-in lets an unenrolled user do nothing but enrol.
+        if matches!(p.credential, Credential::Session { .. }) && !parts.uri.path().starts_with("/api/v1/me/totp/") {
+            let t = app.tenant(p.tenant_id).await?;
+            let required = t.settings.require_totp_all || p.roles.iter().any(|r| t.settings.require_totp_roles.contains(r));
+            if required && !p.totp_enabled {
+                return Err(AppError::new(
+                    StatusCode::FORBIDDEN,
+                    "auth.totp_enrollment_required",
+                    Text::fixed("本单位要求启用两步验证，请先完成设置", "Your organisation requires two-factor sign-in; set it up first"),
+                ));
+            }
         }
         Ok(Authenticated(p))
     }
@@ -198,6 +211,7 @@ async fn authenticate(parts: &Parts, app: &App) -> Result<Principal, AppError> {
         perms: permissions(&roles),
         roles,
         must_change_password: u.must_change_password,
+        totp_enabled: u.totp_enabled,
         credential,
         ctx,
     })

@@ -33,6 +33,7 @@ use crate::i18n::Lang;
         (name = "users", description = "User accounts"),
         (name = "audit", description = "The append-only audit log"),
         (name = "reports", description = "Reports"),
+        (name = "tenant", description = "Tenant settings"),
     )
 )]
 struct ApiDoc;
@@ -47,6 +48,7 @@ pub fn api() -> OpenApiRouter<App> {
         .merge(crate::org::routes())
         .merge(crate::audit::routes())
         .merge(crate::reports::routes())
+        .merge(crate::tenant::routes())
 }
 
 /// The OpenAPI document as JSON.

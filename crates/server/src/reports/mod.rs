@@ -13,7 +13,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::app::App;
-use crate::auth::access::{Authorized, ReportRead};
+use crate::auth::access::{Authorized, Perm, ReportRead};
+use crate::auth::extract::Authenticated;
 use crate::entities::{department, login_record, user};
 use crate::error::{AppError, AppResult, Text};
 use crate::http::extract::Query;
@@ -71,9 +72,10 @@ fn bad_range() -> AppError {
 }
 
 /// Successful sign-ins per active user per day over a range, in the tenant's time zone.
+/// Holders of `report.read` see everyone; a department head sees the departments they head.
 #[utoipa::path(get, path = "/api/v1/reports/logins", tag = "reports", params(LoginReportQuery),
-    responses((status = 200, body = LoginReport), (status = 400, body = crate::error::ErrorBody)))]
-async fn login_report(State(app): State<App>, who: Authorized<ReportRead>, Query(q): Query<LoginReportQuery>) -> AppResult<axum::Json<LoginReport>> {
+    responses((status = 200, body = LoginReport), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+async fn login_report(State(app): State<App>, Authenticated(who): Authenticated, Query(q): Query<LoginReportQuery>) -> AppResult<axum::Json<LoginReport>> {
     let span = (q.to - q.from).num_days();
     if !(0..=365).contains(&span) {
         return Err(bad_range());
@@ -92,11 +94,27 @@ async fn login_report(State(app): State<App>, who: Authorized<ReportRead>, Query
         .into_iter()
         .map(|d| (d.id, d.name))
         .collect();
-    let scope = match q.department_id {
+    let mut scope = match q.department_id {
         Some(d) if depts.contains_key(&d) => Some(snapshot.department_and_descendants(d, true)),
         Some(_) => return Err(AppError::not_found("org.department_not_found", Text::fixed("部门不存在", "No such department"))),
         None => None,
     };
+    if !who.has(Perm::ReportRead) {
+        // Department heads (部门负责人) see the departments they head, with sub-departments.
+        let headed: std::collections::HashSet<Uuid> = snapshot
+            .departments
+            .iter()
+            .filter(|(_, d)| d.head_user_id == Some(who.user_id))
+            .flat_map(|(id, _)| snapshot.department_and_descendants(*id, true))
+            .collect();
+        if headed.is_empty() {
+            return Err(AppError::forbidden());
+        }
+        scope = Some(match scope {
+            Some(s) => s.intersection(&headed).copied().collect(),
+            None => headed,
+        });
+    }
     let users: Vec<user::Model> = user::Entity::find()
         .filter(user::Column::TenantId.eq(who.tenant_id))
         .filter(user::Column::Status.eq("active"))

@@ -51,7 +51,27 @@ async fn login_report_counts_sign_ins_per_user_per_day(app: &TestApp) {
     assert_eq!(recs["total"], 2);
 }
 
+async fn department_head_sees_the_login_report_of_their_department_only(app: &TestApp) {
+    let admin = app.admin().await;
+    let company = app.company(&admin).await;
+    // Ordered after the root department, so helpers keep creating users in the root.
+    let d = app.post(&admin, "/api/v1/departments", json!({"company_id": company, "name": "销售部", "sort_order": 5000})).await.expect(200);
+    let dept = d["id"].as_str().unwrap();
+    let (head_id, head) = app.user_with_roles(&admin, "saleshead", &[]).await;
+    app.patch(&admin, &format!("/api/v1/users/{head_id}"), json!({"department_id": dept})).await.expect(200);
+    let (_, other) = app.user_with_roles(&admin, "bystander", &[]).await;
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let path = format!("/api/v1/reports/logins?from={today}&to={today}");
+    app.get(&head, &path).await.expect_code(403, "forbidden");
+    app.patch(&admin, &format!("/api/v1/departments/{dept}"), json!({"head_user_id": head_id})).await.expect(200);
+    let rep = app.get(&head, &path).await.expect(200);
+    let names: Vec<&str> = rep["rows"].as_array().unwrap().iter().map(|r| r["username"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["saleshead"]);
+    app.get(&other, &path).await.expect(403);
+}
+
 both_databases!(
+    department_head_sees_the_login_report_of_their_department_only,
     every_change_is_audited_with_who_what_and_before_after,
     the_audit_log_is_append_only_in_the_database,
     login_report_counts_sign_ins_per_user_per_day,

@@ -177,7 +177,32 @@ async fn login_rate_limit_answers_429() {
     app.cleanup().await;
 }
 
+async fn tenant_can_require_two_factor_and_tighten_password_rules(app: &TestApp) {
+    let admin = app.admin().await;
+    let (_, member) = app.user_with_roles(&admin, "worker", &[]).await;
+    app.patch(&admin, "/api/v1/tenant", json!({"time_zone": "Mars/Base"})).await.expect(422);
+    app.patch(&member, "/api/v1/tenant", json!({"name": "x"})).await.expect_code(403, "forbidden");
+    let v = app
+        .patch(&admin, "/api/v1/tenant", json!({"settings": {"password": {"min_length": 12}, "require_totp_roles": ["member"]}}))
+        .await
+        .expect(200);
+    assert_eq!(v["settings"]["password"]["min_length"], 12);
+    assert_eq!(app.get(&Session::anonymous(), "/api/v1/auth/password-policy").await.expect(200)["min_length"], 12);
+    // Every role includes member, so everyone must enrol before doing anything else.
+    app.get(&member, "/api/v1/users").await.expect_code(403, "auth.totp_enrollment_required");
+    app.get(&member, "/api/v1/me").await.expect(200);
+    let setup = app.post(&member, "/api/v1/me/totp/setup", json!({})).await.expect(200);
+    let code = xietong_server::auth::totp::current(setup["secret"].as_str().unwrap(), "worker").unwrap();
+    app.post(&member, "/api/v1/me/totp/enable", json!({"code": code})).await.expect(200);
+    app.get(&member, "/api/v1/users").await.expect(200);
+    // The longer minimum applies to password changes now.
+    let v = app.post(&member, "/api/v1/auth/password", json!({"old_password": "Green-River-88!", "new_password": "Short-Pw9!x"})).await.expect(422);
+    assert_eq!(v["fields"][0]["code"], "password.too_short");
+    assert_eq!(app.audit_count("tenant.update").await, 1);
+}
+
 both_databases!(
+    tenant_can_require_two_factor_and_tighten_password_rules,
     initial_password_must_be_changed_before_anything_else,
     five_failed_logins_lock_the_account,
     unknown_user_gets_the_same_answer_as_a_wrong_password,
