@@ -5,6 +5,8 @@
 //! [`Command`] and the [`Facts`] it resolved (time, org, calendar). It stores the new state and
 //! carries out the [`Effects`] in one transaction. No IO, no clock, no database here.
 
+#![warn(missing_docs)]
+
 pub mod actions;
 pub mod bpmn;
 pub mod calendar;

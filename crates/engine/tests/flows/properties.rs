@@ -36,6 +36,56 @@ fn arb_nodes(depth: u32) -> BoxedStrategy<Vec<Value>> {
     prop::collection::vec(prop_oneof![3 => leaf, 1 => block], 1..4).boxed()
 }
 
+/// Puts an interrupting timer on the approve nodes picked by `picks`, leaving to the node's own
+/// successor (an escalation that skips the node).
+fn with_timers(mut graph: FlowGraph, picks: &[bool]) -> FlowGraph {
+    let approvers: Vec<NodeId> = (0..graph.nodes.len() as u32)
+        .map(NodeId)
+        .filter(|n| graph.nodes[n.index()].kind.is_task())
+        .collect();
+    for (k, node) in approvers.into_iter().enumerate() {
+        if !picks.get(k).copied().unwrap_or(false) {
+            continue;
+        }
+        let next = graph
+            .edges
+            .iter()
+            .find(|e| e.from == node)
+            .map(|e| e.to)
+            .unwrap();
+        // a second edge into a split gateway would make it a join as well (BPMN semantics)
+        let splits = graph.edges.iter().filter(|e| e.from == next).count() > 1;
+        if graph.nodes[next.index()].kind.is_forking_gateway() && splits {
+            continue;
+        }
+        let key = format!("timer_{}", graph.nodes[node.index()].key);
+        graph.nodes.push(Node {
+            key: key.clone(),
+            name: String::new(),
+            parent: None,
+            layout: None,
+            kind: NodeKind::TimerBoundary {
+                attached_to: node,
+                after: TimeLimit {
+                    amount: 8,
+                    unit: TimeUnit::WorkingHours,
+                },
+                interrupting: true,
+            },
+        });
+        let timer = NodeId(graph.nodes.len() as u32 - 1);
+        graph.edges.push(xietong_engine::model::Edge {
+            key: format!("{key}_out"),
+            name: String::new(),
+            from: timer,
+            to: next,
+            condition: None,
+            is_default: false,
+        });
+    }
+    graph
+}
+
 /// Gives every node a unique id.
 fn number(nodes: &mut [Value], next: &mut usize) {
     for n in nodes {
@@ -61,6 +111,7 @@ enum Step {
     AddSigner(usize, u8),
     Transfer(usize),
     Withdraw,
+    FireTimer(usize),
 }
 
 fn arb_step() -> impl Strategy<Value = Step> {
@@ -73,6 +124,7 @@ fn arb_step() -> impl Strategy<Value = Step> {
         1 => (any::<usize>(), 0u8..3).prop_map(|(a, p)| Step::AddSigner(a, p)),
         1 => any::<usize>().prop_map(Step::Transfer),
         1 => Just(Step::Withdraw),
+        1 => any::<usize>().prop_map(Step::FireTimer),
     ]
 }
 
@@ -83,6 +135,14 @@ fn pick(i: &Instance<'_>, k: usize) -> (TaskId, String) {
 }
 
 fn run_step(i: &mut Instance<'_>, step: &Step, extra: &mut usize) {
+    if let Step::FireTimer(k) = step {
+        if !i.state.timers.is_empty() {
+            let timer = i.state.timers[k % i.state.timers.len()].id;
+            i.act("system", Action::FireTimer { timer })
+                .expect("a pending timer fires");
+        }
+        return;
+    }
     if i.state.open_tasks().next().is_none() {
         return;
     }
@@ -95,7 +155,7 @@ fn run_step(i: &mut Instance<'_>, step: &Step, extra: &mut usize) {
         | Step::SendBackTo(k, _)
         | Step::AddSigner(k, _)
         | Step::Transfer(k) => pick(i, *k),
-        Step::Withdraw => (TaskId(0), String::new()),
+        Step::Withdraw | Step::FireTimer(_) => (TaskId(0), String::new()),
     };
     let resubmit = i.w.def.key(
         i.state
@@ -160,7 +220,7 @@ fn run_step(i: &mut Instance<'_>, step: &Step, extra: &mut usize) {
                     opinion: reason,
                 }
             }
-            Step::Withdraw => Action::Withdraw { reason },
+            Step::Withdraw | Step::FireTimer(_) => Action::Withdraw { reason },
         }
     };
     let actor = if matches!(action, Action::Withdraw { .. }) {
@@ -204,17 +264,21 @@ fn drive_to_end(i: &mut Instance<'_>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, max_shrink_iters: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, max_shrink_iters: 200, ..ProptestConfig::default() })]
 
     #[test]
     fn random_flows_and_actions_keep_the_invariants(
         mut nodes in arb_nodes(2),
         amount in prop_oneof![Just(0), Just(150), Just(100_000)],
         steps in prop::collection::vec(arb_step(), 0..25),
+        timers in prop::collection::vec(any::<bool>(), 0..6),
     ) {
         let mut next = 0;
         number(&mut nodes, &mut next);
-        let def = tree_with(json!({"key": "p", "fields": ["amount"], "nodes": nodes}));
+        let tree: xietong_engine::tree::FlowTree =
+            serde_json::from_value(json!({"key": "p", "fields": ["amount"], "nodes": nodes})).unwrap();
+        let graph = with_timers(xietong_engine::tree::to_graph(&tree), &timers);
+        let def = FlowDefinition::new(graph).unwrap_or_else(|e| panic!("{e:?}"));
         let bpmn_round = xietong_engine::bpmn::import(&xietong_engine::bpmn::export(def.graph())).unwrap();
         prop_assert_eq!(&bpmn_round.without_layout(), def.graph());
         let w = World::new(def);
