@@ -9,6 +9,10 @@ const ADMIN_PASSWORD = 'Init#Adm1n-Pw';
 const ADMIN_NEW_PASSWORD = 'Xt#Lanqiao-2026q';
 const USER_NEW_PASSWORD = 'Lq#e2e-Pw-7391';
 const DEPARTMENT = 'E2E测试部';
+const COMPANY = 'E2E子公司';
+const TENANT_NAME = 'E2E协同租户';
+/** Passes the default rules (8 characters, 3 classes) but not a minimum length of 10. */
+const NINE_CHARS = 'Lq#e2e-P9';
 const USER = { username: 'e2e.tester', name: '李测试' };
 const TIMEOUT = 15_000;
 
@@ -161,6 +165,37 @@ test('admin: forced change refuses a weak password, then organisation setup', ()
     await page.getByRole('button', { name: '完成', exact: true }).click();
     await page.getByRole('cell', { name: USER.username, exact: true }).waitFor();
 
+    // A subsidiary: listed with its kind; the department tree now groups by company.
+    await page.getByRole('menuitem', { name: '公司' }).click();
+    await page.waitForURL('**/org/companies');
+    await page.getByRole('button', { name: '新建公司' }).click();
+    const companyDialog = page.getByRole('dialog', { name: '新建公司' });
+    await companyDialog.getByLabel('公司名称', { exact: true }).fill(COMPANY);
+    await companyDialog.getByRole('button', { name: '创建', exact: true }).click();
+    await companyDialog.waitFor({ state: 'hidden' });
+    const companyRow = page
+      .getByRole('row')
+      .filter({ has: page.getByTestId(`company-${COMPANY}`) });
+    await companyRow.getByText('子公司', { exact: true }).waitFor();
+    await page.getByRole('menuitem', { name: '部门' }).click();
+    await page.locator('.ant-tree-treenode', { hasText: COMPANY }).first().waitFor();
+
+    // An import with a bad row is refused as a whole, every rejected row listed.
+    await page.getByRole('menuitem', { name: '导入导出' }).click();
+    await page.waitForURL('**/org/import');
+    const csv = [
+      '姓名,用户名,部门路径,岗位,直属上级,手机,邮箱',
+      `王导入,e2e.import1,${COMPANY}/导入部,,,,`,
+      '赵错误,e2e.import2,不存在的公司/某部,,,,',
+    ].join('\n');
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'org.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const rejected = page.getByRole('row').filter({ hasText: '不存在的公司' });
+    await rejected.waitFor();
+    assert.equal((await rejected.getByRole('cell').first().textContent())?.trim(), '3');
+    await page.getByText('有 1 处错误，未导入任何数据').waitFor();
+
     // Sign out.
     await page.getByRole('button', { name: '用户菜单' }).click();
     await page.getByRole('menuitem', { name: '退出登录' }).click();
@@ -169,14 +204,60 @@ test('admin: forced change refuses a weak password, then organisation setup', ()
     userPassword = initialPassword;
   }));
 
+/** The admin, in a browser of their own, raises the minimum length to 10 and renames the tenant. */
+async function adminTightensPasswordRules() {
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, 'admin', ADMIN_NEW_PASSWORD);
+    await page.waitForURL('**/workbench');
+    await page.getByRole('menuitem', { name: '租户设置' }).click();
+    await page.waitForURL('**/tenant');
+    const minLength = page.getByLabel('最短长度', { exact: true });
+    assert.equal(await minLength.inputValue(), '8');
+    await minLength.fill('10');
+    await page.getByLabel('租户名称', { exact: true }).fill(TENANT_NAME);
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByText('租户设置已保存').waitFor();
+    // The layout shows the new tenant name without a reload.
+    await page.getByTestId('tenant-name').filter({ hasText: TENANT_NAME }).waitFor();
+    assert.deepEqual(problems, []);
+  } catch (e) {
+    await page
+      .screenshot({ path: join(ensureArtifacts(), 'failed-tenant.png'), fullPage: true })
+      .catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
 test('new user: first sign-in forces a change, English switch, phone workbench', () =>
   scenario('user', async (page) => {
     const initialPassword = userPassword;
     assert.ok(initialPassword, 'the admin test created the user');
     await signIn(page, USER.username, initialPassword);
+    await page.waitForURL('**/change-password');
+    // The rules in force when the page opened: 8 characters.
+    await page.locator('li[data-rule="length"]').filter({ hasText: '8' }).waitFor();
+
+    // Meanwhile the admin requires 10: the server refuses 9 characters with its own message.
+    await adminTightensPasswordRules();
+    await page.getByLabel('当前密码', { exact: true }).fill(initialPassword);
+    await page.getByLabel('新密码', { exact: true }).fill(NINE_CHARS);
+    await page.getByLabel('确认新密码', { exact: true }).fill(NINE_CHARS);
+    await page.getByRole('button', { name: '修改密码', exact: true }).click();
+    await formItem(page, '新密码')
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: '密码至少需要 10 个字符' })
+      .waitFor();
+    assert.match(page.url(), /\/change-password$/);
+    // ...and the live rules now show the new minimum.
+    await page.locator('li[data-rule="length"]').filter({ hasText: '10' }).waitFor();
+
     await changeInitialPassword(page, initialPassword, USER_NEW_PASSWORD);
     await page.waitForURL('**/workbench');
     await page.getByText(`您好，${USER.name}`).waitFor();
+    await page.getByTestId('tenant-name').filter({ hasText: TENANT_NAME }).waitFor();
     // A member sees no administration.
     assert.equal(await page.getByRole('menuitem', { name: '组织管理' }).count(), 0);
 

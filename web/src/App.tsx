@@ -13,6 +13,7 @@ const ChangePassword = lazy(() => import('./pages/ChangePassword'));
 const BasicLayout = lazy(() => import('./layouts/BasicLayout'));
 const Workbench = lazy(() => import('./pages/Workbench'));
 const Settings = lazy(() => import('./pages/Settings'));
+const Companies = lazy(() => import('./pages/Org/Companies'));
 const Departments = lazy(() => import('./pages/Org/Departments'));
 const Users = lazy(() => import('./pages/Org/Users'));
 const Posts = lazy(() => import('./pages/Org/Posts'));
@@ -20,6 +21,7 @@ const Roles = lazy(() => import('./pages/Org/Roles'));
 const OrgImport = lazy(() => import('./pages/Org/Import'));
 const Audit = lazy(() => import('./pages/Audit'));
 const LoginReport = lazy(() => import('./pages/Reports/Logins'));
+const TenantSettings = lazy(() => import('./pages/Tenant'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const RequireAccess = lazy(() => import('./layouts/RequireAccess'));
 
@@ -80,6 +82,7 @@ export function AppRoutes() {
           <Route path="/settings" element={<Navigate to="/settings/profile" replace />} />
           <Route path="/settings/:tab" element={<Settings />} />
           <Route path="/org" element={<Navigate to="/org/departments" replace />} />
+          <Route path="/org/companies" element={guarded('canReadOrg', <Companies />)} />
           <Route path="/org/departments" element={guarded('canReadOrg', <Departments />)} />
           <Route path="/org/users" element={guarded('canReadUsers', <Users />)} />
           <Route path="/org/posts" element={guarded('canReadOrg', <Posts />)} />
@@ -87,6 +90,7 @@ export function AppRoutes() {
           <Route path="/org/import" element={guarded('canImportOrg', <OrgImport />)} />
           <Route path="/audit" element={guarded('canReadAudit', <Audit />)} />
           <Route path="/reports/logins" element={guarded('canReadReports', <LoginReport />)} />
+          <Route path="/tenant" element={guarded('canManageTenant', <TenantSettings />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

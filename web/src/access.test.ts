@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { access } from './access';
 import type { Me } from './auth/session';
 
-function me(permissions: Me['permissions']): Me {
+function me(permissions: Me['permissions'], extra: Partial<Me> = {}): Me {
   return {
     id: 'u1',
     username: 'zhangsan',
@@ -15,6 +15,7 @@ function me(permissions: Me['permissions']): Me {
     permissions,
     is_department_head: false,
     tenant: { id: 't1', name: '示例科技有限公司', time_zone: 'Asia/Shanghai' },
+    ...extra,
   };
 }
 
@@ -78,5 +79,32 @@ describe('access', () => {
       canReadReports: true,
       canSeeOrgAdmin: true,
     });
+  });
+
+  it('a department head sees the login report but not the raw login records', () => {
+    const a = access(me([], { is_department_head: true }));
+    expect(a.canReadReports).toBe(true);
+    expect(a.canReadLoginRecords).toBe(false);
+    expect(a.canSeeOrgAdmin).toBe(false);
+    expect(a.canReadAudit).toBe(false);
+  });
+
+  it('report.read grants the report and its records without being a head', () => {
+    const a = access(me(['report.read']));
+    expect(a.canReadReports).toBe(true);
+    expect(a.canReadLoginRecords).toBe(true);
+  });
+
+  it('a member who heads nothing gets no login report', () => {
+    const a = access(me(['org.read', 'user.read'], { is_department_head: false }));
+    expect(a.canReadReports).toBe(false);
+  });
+
+  it('tenant settings need tenant.settings', () => {
+    expect(access(me(['tenant.settings'])).canManageTenant).toBe(true);
+    expect(
+      access(me(['org.read', 'org.write', 'user.read', 'user.write', 'report.read']))
+        .canManageTenant,
+    ).toBe(false);
   });
 });

@@ -14,7 +14,12 @@ export interface Access {
   /** Import needs both org and user writes: it creates departments and accounts. */
   canImportOrg: boolean;
   canReadAudit: boolean;
+  /** The login report: holders of report.read, and department heads (scoped to their departments). */
   canReadReports: boolean;
+  /** The raw login records tab of that report: report.read only. */
+  canReadLoginRecords: boolean;
+  /** Tenant settings: name, time zone, password rules, two-factor requirement (sysadmin). */
+  canManageTenant: boolean;
   /**
    * The organisation administration menu is for people who can change something there;
    * every member may read the directory, which is no reason to show them an admin menu.
@@ -39,7 +44,9 @@ export function access(me: Me | null | undefined): Access {
     canAssignRoles: perms.has('role.assign'),
     canImportOrg: canWriteOrg && canWriteUsers,
     canReadAudit: perms.has('audit.read'),
-    canReadReports: perms.has('report.read'),
+    canReadReports: perms.has('report.read') || Boolean(me?.is_department_head),
+    canReadLoginRecords: perms.has('report.read'),
+    canManageTenant: perms.has('tenant.settings'),
     canSeeOrgAdmin:
       canWriteOrg || canWriteUsers || (canReadUsers && perms.has('user.reset_password')),
   };

@@ -447,7 +447,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Successful sign-ins per active user per day over a range, in the tenant's time zone. */
+        /**
+         * Successful sign-ins per active user per day over a range, in the tenant's time zone.
+         *     Holders of `report.read` see everyone; a department head sees the departments they head.
+         */
         get: operations["login_report"];
         put?: never;
         post?: never;
@@ -472,6 +475,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's tenant. */
+        get: operations["get_tenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Renames the tenant, sets its time zone, password rules and two-factor requirement. */
+        patch: operations["update_tenant"];
         trace?: never;
     };
     "/api/v1/users": {
@@ -993,6 +1014,38 @@ export interface components {
             last_seen_at: string;
             user_agent?: string | null;
         };
+        /** @description The caller's tenant and its settings. */
+        TenantDetail: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            settings: components["schemas"]["TenantSettings"];
+            slug: string;
+            time_zone: string;
+        };
+        /** @description Per-tenant settings stored as JSON on the tenant row. */
+        TenantSettings: {
+            /**
+             * @default {
+             *       "forbid_common": true,
+             *       "forbid_sequences": true,
+             *       "forbid_username": true,
+             *       "min_classes": 3,
+             *       "min_length": 8
+             *     }
+             */
+            password: components["schemas"]["PasswordPolicy"];
+            /**
+             * @description Two-factor sign-in required for everyone.
+             * @default false
+             */
+            require_totp_all: boolean;
+            /**
+             * @description Two-factor sign-in required for these roles.
+             * @default []
+             */
+            require_totp_roles: components["schemas"]["Role"][];
+        };
         /** @description The caller's tenant. */
         TenantView: {
             /** Format: uuid */
@@ -1056,6 +1109,13 @@ export interface components {
             name?: string | null;
             /** Format: int32 */
             rank?: number | null;
+        };
+        /** @description Tenant changes. */
+        UpdateTenant: {
+            name?: string | null;
+            settings?: null | components["schemas"]["TenantSettings"];
+            /** @description An IANA time zone, e.g. `Asia/Shanghai`. */
+            time_zone?: string | null;
         };
         /** @description Account changes; `null` clears post or supervisor. */
         UpdateUserRequest: {
@@ -2070,6 +2130,14 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_roles: {
@@ -2087,6 +2155,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoleView"][];
+                };
+            };
+        };
+    };
+    get_tenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDetail"];
+                };
+            };
+        };
+    };
+    update_tenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenant"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDetail"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

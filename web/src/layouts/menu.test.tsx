@@ -43,10 +43,12 @@ describe('menuItems', () => {
       'user.write',
       'audit.read',
       'report.read',
+      'tenant.settings',
     ];
     expect(keys(menuItems(access({ ...base, permissions: all }), t))).toEqual([
       '/workbench',
       '/org',
+      '/org/companies',
       '/org/departments',
       '/org/users',
       '/org/posts',
@@ -54,8 +56,15 @@ describe('menuItems', () => {
       '/org/import',
       '/audit',
       '/reports/logins',
+      '/tenant',
       '/settings',
     ]);
+  });
+
+  it('shows a department head the login report and nothing else of administration', () => {
+    expect(
+      keys(menuItems(access({ ...base, is_department_head: true, permissions: [] }), t)),
+    ).toEqual(['/workbench', '/reports/logins', '/settings']);
   });
 
   it('highlights the settings entry on any settings tab', () => {

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  ControlOutlined,
   HomeOutlined,
   SettingOutlined,
 } from '@ant-design/icons';
@@ -14,7 +15,10 @@ type Item = Required<MenuProps>['items'][number];
 /** The navigation menu, holding only what `flags` allow. */
 export function menuItems(flags: Access, t: TFunction): Item[] {
   const org: Item[] = [];
-  if (flags.canReadOrg) org.push({ key: '/org/departments', label: t('menu.departments') });
+  if (flags.canReadOrg) {
+    org.push({ key: '/org/companies', label: t('menu.companies') });
+    org.push({ key: '/org/departments', label: t('menu.departments') });
+  }
   if (flags.canReadUsers) org.push({ key: '/org/users', label: t('menu.users') });
   if (flags.canReadOrg) {
     org.push({ key: '/org/posts', label: t('menu.posts') });
@@ -33,6 +37,8 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
       icon: <BarChartOutlined />,
       label: t('menu.loginReport'),
     });
+  if (flags.canManageTenant)
+    items.push({ key: '/tenant', icon: <ControlOutlined />, label: t('menu.tenant') });
   items.push({ key: '/settings', icon: <SettingOutlined />, label: t('menu.settings') });
   return items;
 }

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { Button, Form, Input } from 'antd';
 import { useMemo } from 'react';
 import { ApiError } from '../../api/client';
@@ -5,7 +6,7 @@ import { useApiError } from '../../hooks/useApiError';
 import { useT } from '../../i18n';
 import { checkPassword, DEFAULT_POLICY } from '../../utils/password';
 import { PasswordRules, ruleText } from './PasswordRules';
-import { changePassword, usePasswordPolicy } from './services';
+import { changePassword, passwordPolicyKey, usePasswordPolicy } from './services';
 
 interface Values {
   old_password: string;
@@ -26,6 +27,7 @@ export function PasswordChangeForm({
   const t = useT();
   const [form] = Form.useForm<Values>();
   const showError = useApiError();
+  const queryClient = useQueryClient();
   const { data: policy = DEFAULT_POLICY } = usePasswordPolicy();
   const candidate = Form.useWatch('new_password', form) ?? '';
   const checks = useMemo(
@@ -46,6 +48,12 @@ export function PasswordChangeForm({
         form.setFields([{ name: 'old_password', errors: [e.message] }]);
         return;
       }
+      // The rules may have changed since they were loaded: show the ones in force now.
+      if (
+        e instanceof ApiError &&
+        e.fields.some((f) => typeof f.code === 'string' && f.code.startsWith('password.'))
+      )
+        void queryClient.invalidateQueries({ queryKey: passwordPolicyKey });
       showError(e, form);
     }
   };

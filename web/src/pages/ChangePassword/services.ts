@@ -17,6 +17,8 @@ async function fetchPolicy(): Promise<PasswordPolicy> {
   }
 }
 
+export const passwordPolicyKey = ['password-policy'] as const;
+
 export function usePasswordPolicy() {
-  return useQuery({ queryKey: ['password-policy'], queryFn: fetchPolicy, staleTime: 300_000 });
+  return useQuery({ queryKey: passwordPolicyKey, queryFn: fetchPolicy, staleTime: 300_000 });
 }

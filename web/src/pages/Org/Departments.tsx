@@ -41,6 +41,7 @@ import {
   buildOrgTree,
   departmentPath,
   descendantsOf,
+  groupedByCompany,
   type MoveTarget,
   type OrgNode,
   planMove,
@@ -94,7 +95,11 @@ export default function DepartmentsPage() {
   }, [t]);
 
   const depts = departments.data ?? [];
-  const tree = useMemo(() => buildOrgTree(companies.data ?? [], depts), [companies.data, depts]);
+  // One company: its departments at the root; several: grouped under company headings.
+  const tree = useMemo(
+    () => groupedByCompany(buildOrgTree(companies.data ?? [], depts)),
+    [companies.data, depts],
+  );
   const treeData = useMemo(() => toTreeData(tree), [tree]);
   const selected = depts.find((d) => d.id === selectedId) ?? null;
   // Everything starts expanded, new departments included; only what the user folds stays folded.

@@ -3,7 +3,7 @@ import { Select, TreeSelect } from 'antd';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useT } from '../../i18n';
 import { listUsers, orgKeys, useCompanies, useDepartments, usePosts } from './services';
-import { buildOrgTree, companyKey, type OrgNode } from './tree';
+import { buildOrgTree, companyKey, groupedByCompany, type OrgNode } from './tree';
 
 interface TreeOption {
   value: string;
@@ -13,15 +13,24 @@ interface TreeOption {
   children: TreeOption[];
 }
 
-function toOptions(nodes: OrgNode[], exclude?: Set<string>): TreeOption[] {
-  return nodes
-    .filter((n) => !(n.departmentId && exclude?.has(n.departmentId)))
-    .map((n) => ({
-      value: n.key,
-      title: n.title,
-      selectable: Boolean(n.departmentId),
-      children: toOptions(n.children, exclude),
-    }));
+/**
+ * Picker options: departments in `exclude` are left out with their subtrees; with `only`, just
+ * those departments are choices (their ancestors stay as headings so the tree still reads).
+ */
+export function toOptions(
+  nodes: OrgNode[],
+  exclude?: Set<string>,
+  only?: Set<string>,
+): TreeOption[] {
+  const out: TreeOption[] = [];
+  for (const n of nodes) {
+    if (n.departmentId && exclude?.has(n.departmentId)) continue;
+    const children = toOptions(n.children, exclude, only);
+    const allowed = Boolean(n.departmentId) && (!only || only.has(n.departmentId ?? ''));
+    if (only && !allowed && children.length === 0) continue;
+    out.push({ value: n.key, title: n.title, selectable: allowed, children });
+  }
+  return out;
 }
 
 /** Picks a department from the org tree; company rows are headings, not choices. */
@@ -30,6 +39,7 @@ export function DepartmentPicker({
   onChange,
   companyId,
   exclude,
+  only,
   allowClear,
   placeholder,
   id,
@@ -39,6 +49,8 @@ export function DepartmentPicker({
   onChange?: (v: string | undefined) => void;
   companyId?: string;
   exclude?: Set<string>;
+  /** When given, only these departments may be picked. */
+  only?: Set<string>;
   allowClear?: boolean;
   placeholder?: string;
   id?: string;
@@ -50,8 +62,8 @@ export function DepartmentPicker({
   const treeData = useMemo(() => {
     const tree = buildOrgTree(companies.data ?? [], departments.data ?? []);
     const scoped = companyId ? tree.filter((n) => n.key === companyKey(companyId)) : tree;
-    return toOptions(scoped, exclude);
-  }, [companies.data, departments.data, companyId, exclude]);
+    return toOptions(groupedByCompany(scoped), exclude, only);
+  }, [companies.data, departments.data, companyId, exclude, only]);
   return (
     <TreeSelect
       id={id}

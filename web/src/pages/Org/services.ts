@@ -2,6 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { api, call, type Schemas, upload } from '../../api/client';
 
 export type Company = Schemas['CompanyView'];
+export type CompanyCreate = Schemas['CreateCompany'];
+export type CompanyPatch = Schemas['UpdateCompany'];
+/** The kinds of company the server knows: 总部, 子公司, 控股公司. */
+export const COMPANY_KINDS = ['hq', 'subsidiary', 'holding'] as const;
+export type CompanyKind = (typeof COMPANY_KINDS)[number];
 export type Department = Schemas['DepartmentView'];
 export type DepartmentCreate = Schemas['CreateDepartment'];
 export type DepartmentPatch = Schemas['UpdateDepartment'];
@@ -43,6 +48,10 @@ export const orgKeys = {
 };
 
 export const listCompanies = (): Promise<Company[]> => call(api.GET('/api/v1/companies'));
+export const createCompany = (body: CompanyCreate): Promise<Company> =>
+  call(api.POST('/api/v1/companies', { body }));
+export const patchCompany = (id: string, body: CompanyPatch): Promise<Company> =>
+  call(api.PATCH('/api/v1/companies/{id}', { params: { path: { id } }, body }));
 export const listDepartments = (): Promise<Department[]> => call(api.GET('/api/v1/departments'));
 export const createDepartment = (body: DepartmentCreate): Promise<Department> =>
   call(api.POST('/api/v1/departments', { body }));

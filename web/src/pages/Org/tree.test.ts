@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { orderCompanies } from './Companies';
+import { toOptions } from './pickers';
 import type { Company, Department } from './services';
-import { buildOrgTree, departmentPath, descendantsOf, planMove } from './tree';
+import { buildOrgTree, departmentPath, descendantsOf, groupedByCompany, planMove } from './tree';
 
 const companies: Company[] = [
   { id: 'hq', name: '示例科技有限公司', kind: 'hq', sort_order: 0 },
@@ -108,5 +110,61 @@ describe('planMove', () => {
       ok: true,
       patches: [],
     });
+  });
+});
+
+describe('groupedByCompany', () => {
+  it('keeps company headings when there are several companies', () => {
+    const tree = groupedByCompany(buildOrgTree(companies, departments));
+    expect(tree.map((n) => n.key)).toEqual(['company:hq', 'company:sub']);
+  });
+
+  it('puts the departments of the only company at the root', () => {
+    const [hq] = companies;
+    const tree = groupedByCompany(
+      buildOrgTree(
+        hq ? [hq] : [],
+        departments.filter((d) => d.company_id === 'hq'),
+      ),
+    );
+    expect(tree.map((n) => n.key)).toEqual(['office', 'marketing', 'rd']);
+  });
+});
+
+describe('department picker options', () => {
+  const tree = buildOrgTree(companies, departments);
+
+  it('leaves excluded departments out with their subtrees', () => {
+    const [hq] = toOptions(tree, new Set(['marketing']));
+    expect(hq?.children.map((o) => o.value)).toEqual(['office', 'rd']);
+    expect(hq?.selectable).toBe(false);
+  });
+
+  it('with `only`, offers just those departments and keeps their ancestors as headings', () => {
+    const opts = toOptions(tree, undefined, new Set(['sales']));
+    expect(opts.map((o) => o.value)).toEqual(['company:hq']);
+    const marketing = opts[0]?.children[0];
+    expect(marketing?.value).toBe('marketing');
+    expect(marketing?.selectable).toBe(false);
+    expect(marketing?.children.map((o) => [o.value, o.selectable])).toEqual([['sales', true]]);
+  });
+});
+
+describe('orderCompanies', () => {
+  it('lists each company after its parent, by sort order', () => {
+    const list = orderCompanies([
+      { id: 'sub2', name: 'B 子公司', kind: 'subsidiary', parent_id: 'hold', sort_order: 2 },
+      { id: 'hq', name: '总部', kind: 'hq', sort_order: 0 },
+      { id: 'hold', name: '控股', kind: 'holding', sort_order: 1 },
+      { id: 'sub1', name: 'A 子公司', kind: 'subsidiary', parent_id: 'hold', sort_order: 1 },
+      { id: 'orphan', name: '孤儿', kind: 'subsidiary', parent_id: 'gone', sort_order: 5 },
+    ]);
+    expect(list.map((r) => [r.company.id, r.depth])).toEqual([
+      ['hq', 0],
+      ['hold', 0],
+      ['sub1', 1],
+      ['sub2', 1],
+      ['orphan', 0],
+    ]);
   });
 });

@@ -59,6 +59,14 @@ export function buildOrgTree(companies: Company[], departments: Department[]): O
   return roots;
 }
 
+/**
+ * The tree to show: grouped under company headings when there are several companies,
+ * the departments of the only company at the root otherwise.
+ */
+export function groupedByCompany(tree: OrgNode[]): OrgNode[] {
+  return tree.length === 1 && tree[0] ? tree[0].children : tree;
+}
+
 /** `id` and every department below it. */
 export function descendantsOf(departments: Department[], id: string): Set<string> {
   const out = new Set([id]);

@@ -2,12 +2,16 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, DatePicker, Empty, Form, Table, Tabs, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
+import { access } from '../../../access';
+import { useMe } from '../../../auth/session';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryError } from '../../../components/QueryError';
 import { useFormatTime, useTimeZone } from '../../../hooks/useTenantTime';
 import { useI18n, useT } from '../../../i18n';
 import { addDays, startOfDayInZone, todayInZone } from '../../../utils/time';
 import { DepartmentPicker, UserPicker } from '../../Org/pickers';
+import { useDepartments } from '../../Org/services';
+import { descendantsOf } from '../../Org/tree';
 import { LineChart } from './LineChart';
 import {
   type LoginRecord,
@@ -27,25 +31,49 @@ interface ReportForm {
 /** Logins per user per day, for R5's presence rule, and the raw login record. */
 export default function LoginReportPage() {
   const t = useT();
+  const { data: me } = useMe();
+  const flags = access(me);
   useEffect(() => {
     document.title = `${t('menu.loginReport')} - ${t('app.name')}`;
   }, [t]);
+  // A department head without report.read sees the departments they head, and no raw records.
+  const headOnly = !flags.canReadLoginRecords;
   return (
     <>
       <PageHeader title={t('menu.loginReport')} />
       <Tabs
         destroyOnHidden
         items={[
-          { key: 'report', label: t('report.perDay'), children: <DailyReport /> },
-          { key: 'records', label: t('report.records'), children: <Records /> },
+          {
+            key: 'report',
+            label: t('report.perDay'),
+            children: <DailyReport headOf={headOnly ? (me?.id ?? '') : undefined} />,
+          },
+          ...(flags.canReadLoginRecords
+            ? [{ key: 'records', label: t('report.records'), children: <Records /> }]
+            : []),
         ]}
       />
     </>
   );
 }
 
-function DailyReport() {
+/** The departments `userId` heads, with everything below them. */
+function useHeadedDepartments(userId: string | undefined): Set<string> | undefined {
+  const departments = useDepartments();
+  return useMemo(() => {
+    if (userId === undefined) return undefined;
+    const all = departments.data ?? [];
+    const out = new Set<string>();
+    for (const d of all)
+      if (d.head_user_id === userId) for (const id of descendantsOf(all, d.id)) out.add(id);
+    return out;
+  }, [departments.data, userId]);
+}
+
+function DailyReport({ headOf }: { headOf?: string }) {
   const t = useT();
+  const headed = useHeadedDepartments(headOf);
   const tz = useTimeZone();
   const today = todayInZone(tz);
   const [form] = Form.useForm<ReportForm>();
@@ -91,8 +119,17 @@ function DailyReport() {
           <Form.Item name="range" label={t('report.range')} rules={[{ required: true }]}>
             <DatePicker.RangePicker allowClear={false} />
           </Form.Item>
-          <Form.Item name="department_id" label={t('user.department')}>
-            <DepartmentPicker allowClear style={{ width: 220 }} />
+          <Form.Item
+            name="department_id"
+            label={t('user.department')}
+            tooltip={headed ? t('report.headScope') : undefined}
+          >
+            <DepartmentPicker
+              allowClear
+              only={headed}
+              placeholder={headed ? t('report.headScopeAll') : undefined}
+              style={{ width: 220 }}
+            />
           </Form.Item>
           <Form.Item>
             <Button type="primary" htmlType="submit">
