@@ -720,3 +720,29 @@ fn due_times_come_from_the_node_limit_on_the_working_calendar() {
             .any(|e| matches!(e, Effect::TaskOpened { due: Some(d), .. } if *d == due))
     );
 }
+
+#[test]
+fn removing_signers_can_complete_a_vote() {
+    let w = World::new(tree(vec![approver(
+        "vote",
+        &["a", "b", "c", "d", "e"],
+        json!({"mode": {"type": "ratio", "percent": 60}}),
+    )]));
+    let mut i = w.start("staff", json!({}));
+    i.agree("a");
+    i.agree("b");
+    let t = i.task("c");
+    i.act(
+        "c",
+        Action::RemoveSigners {
+            task: t,
+            users: vec![u("d"), u("e")],
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        i.state.status,
+        Status::Approved,
+        "2 of 3 remaining signers is 66% ≥ 60%"
+    );
+}
