@@ -429,3 +429,30 @@ fn back_after_end_is_refused(i: &mut Instance<'_>) {
     );
     assert_eq!(r, Err(Refusal::InstanceNotRunning));
 }
+
+#[test]
+fn state_survives_storage_between_commands() {
+    let w = parallel_flow();
+    let mut i = w.start("staff", json!({"amount": 12.5, "note": "差旅"}));
+    let steps: [(&str, Option<&str>); 5] = [
+        ("ua", None),
+        ("ub1", None),
+        ("ub2", Some("a")),
+        ("ua", None),
+        ("uc", None),
+    ];
+    for (user, send_back_to) in steps {
+        let json = serde_json::to_string(&i.state).unwrap();
+        let reloaded: InstanceState = serde_json::from_str(&json).unwrap();
+        assert_eq!(reloaded, i.state, "stored and reloaded state is the same");
+        i.state = reloaded;
+        match send_back_to {
+            Some(key) => back(&mut i, user, node(key)).unwrap(),
+            None => i.agree(user),
+        }
+    }
+    assert!(
+        serde_json::to_string(&i.state).unwrap().len() < 1200,
+        "state stays compact"
+    );
+}
