@@ -8,3 +8,4 @@ mod participants;
 mod properties;
 mod send_back;
 mod support;
+mod task_matters;
