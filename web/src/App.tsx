@@ -5,7 +5,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from
 import type { AccessFlag } from './access';
 import { ApiError } from './api/client';
 import { onAuthEvent } from './api/errors';
-import { meKey } from './auth/session';
+import { meKey, totpRequiredKey } from './auth/session';
 import { I18nProvider } from './i18n';
 
 const Login = lazy(() => import('./pages/Login'));
@@ -48,6 +48,9 @@ function AuthEvents() {
       onAuthEvent((event) => {
         if (event === 'unauthenticated') {
           queryClient.setQueryData(meKey, null);
+        } else if (event === 'totp_enrollment_required') {
+          // The layout sends the user to enrolment and keeps them there until done.
+          queryClient.setQueryData(totpRequiredKey, true);
         } else if (location.pathname !== '/change-password') {
           navigate('/change-password');
         }

@@ -71,7 +71,7 @@ export function networkError(cause: unknown): ApiError {
   return err;
 }
 
-export type AuthEvent = 'unauthenticated' | 'password_change_required';
+export type AuthEvent = 'unauthenticated' | 'password_change_required' | 'totp_enrollment_required';
 type Listener = (event: AuthEvent) => void;
 const listeners = new Set<Listener>();
 
@@ -84,6 +84,7 @@ export function onAuthEvent(listener: Listener): () => void {
 export function emitAuthEvent(error: ApiError, path: string): void {
   let event: AuthEvent | undefined;
   if (error.code === 'auth.password_change_required') event = 'password_change_required';
+  else if (error.code === 'auth.totp_enrollment_required') event = 'totp_enrollment_required';
   else if (error.code === 'auth.unauthenticated' && !path.endsWith('/auth/login'))
     event = 'unauthenticated';
   if (event) for (const l of listeners) l(event);

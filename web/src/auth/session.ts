@@ -24,6 +24,25 @@ export function useMe() {
   });
 }
 
+/** Where a user who must enrol in two-factor sign-in is kept. */
+export const TOTP_ENROL_PATH = '/settings/security';
+
+export const totpRequiredKey = ['totp-enrolment-required'] as const;
+
+/**
+ * True once the server said this user must enrol in two-factor sign-in before anything else
+ * (the tenant requires it): from the sign-in response or an `auth.totp_enrollment_required`.
+ */
+export function useTotpEnrolmentRequired(): boolean {
+  const { data } = useQuery({
+    queryKey: totpRequiredKey,
+    queryFn: () => false,
+    initialData: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  return data;
+}
+
 export function mustChangePassword(me: Me | null | undefined, error: ApiError | null): boolean {
   return Boolean(me?.must_change_password) || error?.code === 'auth.password_change_required';
 }

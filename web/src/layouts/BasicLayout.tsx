@@ -15,7 +15,14 @@ import {
 import { Suspense, useEffect, useMemo, useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { access } from '../access';
-import { logout, type Me, mustChangePassword, useMe } from '../auth/session';
+import {
+  logout,
+  type Me,
+  mustChangePassword,
+  TOTP_ENROL_PATH,
+  useMe,
+  useTotpEnrolmentRequired,
+} from '../auth/session';
 import { QueryError } from '../components/QueryError';
 import { useIsMobile } from '../hooks/useIsMobile';
 import { useI18n } from '../i18n';
@@ -36,6 +43,7 @@ export default function BasicLayout() {
   const { data: me, error, isPending, refetch } = useMe();
   const location = useLocation();
   const { locale, setLocale } = useI18n();
+  const totpRequired = useTotpEnrolmentRequired();
 
   // Adopt the profile's language unless this device has its own choice.
   useEffect(() => {
@@ -62,6 +70,9 @@ export default function BasicLayout() {
     const redirect = location.pathname + location.search;
     return <Navigate to={`/login?redirect=${encodeURIComponent(redirect)}`} replace />;
   }
+  // The tenant requires two-factor sign-in: nothing else works until this user has enrolled.
+  if (totpRequired && !me.totp_enabled && location.pathname !== TOTP_ENROL_PATH)
+    return <Navigate to={TOTP_ENROL_PATH} replace />;
   return <Frame me={me} />;
 }
 

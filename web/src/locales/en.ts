@@ -112,6 +112,8 @@ const en: Record<MessageKey, string> = {
   'totp.statusOn': 'Two-step verification is on: signing in asks for a code.',
   'totp.statusOff':
     'Two-step verification is off. When on, signing in also asks for a code from an authenticator app.',
+  'totp.requiredByTenant':
+    'Your organisation requires two-factor sign-in: set it up below before using anything else.',
   'totp.begin': 'Turn on two-step verification',
   'totp.step1':
     'Scan the QR code with an authenticator app (Google Authenticator, Microsoft Authenticator…)',

@@ -107,6 +107,7 @@ const messages = {
 
   'totp.statusOn': '两步验证已启用：登录时需要输入验证码。',
   'totp.statusOff': '两步验证未启用。启用后，登录时除密码外还需要手机验证器中的验证码。',
+  'totp.requiredByTenant': '本单位要求启用两步验证：完成下面的设置后才能使用其他功能。',
   'totp.begin': '启用两步验证',
   'totp.step1': '用验证器应用（如 Google Authenticator、Microsoft Authenticator）扫描二维码',
   'totp.step2': '输入应用显示的 6 位验证码',

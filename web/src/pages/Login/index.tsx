@@ -4,7 +4,7 @@ import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
-import { meKey, useMe } from '../../auth/session';
+import { meKey, TOTP_ENROL_PATH, totpRequiredKey, useMe } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { isLocale, storedLocale } from '../../i18n/locale';
 import { LanguageSwitch } from '../../layouts/LanguageSwitch';
@@ -59,7 +59,8 @@ export default function LoginPage() {
         navigate('/change-password', { replace: true });
       } else if (res.must_enroll_totp) {
         // The tenant requires two-factor sign-in: enrol before anything else.
-        navigate('/settings/security', { replace: true });
+        queryClient.setQueryData(totpRequiredKey, true);
+        navigate(TOTP_ENROL_PATH, { replace: true });
       } else {
         navigate(safeRedirect(params.get('redirect')), { replace: true });
       }

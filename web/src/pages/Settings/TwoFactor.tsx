@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Flex, Form, Input, Result, Steps, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
-import { meKey, useMe } from '../../auth/session';
+import { meKey, totpRequiredKey, useMe, useTotpEnrolmentRequired } from '../../auth/session';
 import { useApiError } from '../../hooks/useApiError';
 import { useT } from '../../i18n';
 import { type TotpSetup, totpDisable, totpEnable, totpSetup } from './services';
@@ -20,8 +20,19 @@ export function TwoFactor() {
   const [busy, setBusy] = useState(false);
   const [enableForm] = Form.useForm<{ code: string }>();
   const [disableForm] = Form.useForm<{ password: string }>();
+  const required = useTotpEnrolmentRequired();
 
   if (!me) return null;
+  const requiredBanner =
+    required && !me.totp_enabled ? (
+      <Alert
+        type="warning"
+        showIcon
+        title={t('totp.requiredByTenant')}
+        data-testid="totp-required"
+        style={{ marginBottom: 16, maxWidth: 560 }}
+      />
+    ) : null;
 
   const begin = async () => {
     setBusy(true);
@@ -47,6 +58,7 @@ export function TwoFactor() {
 
   const finish = () => {
     setCodes(null);
+    queryClient.setQueryData(totpRequiredKey, false);
     void queryClient.invalidateQueries({ queryKey: meKey });
   };
 
@@ -124,6 +136,7 @@ export function TwoFactor() {
   if (!setup) {
     return (
       <>
+        {requiredBanner}
         <Alert
           type="info"
           showIcon
@@ -139,6 +152,7 @@ export function TwoFactor() {
 
   return (
     <div style={{ maxWidth: 560 }}>
+      {requiredBanner}
       <Steps
         orientation="vertical"
         size="small"
