@@ -59,6 +59,8 @@ pub struct Config {
     pub login_rate_per_minute: u32,
     /// Database pool size.
     pub max_connections: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -78,6 +80,7 @@ impl Default for Config {
             lockout_minutes: 15,
             login_rate_per_minute: 30,
             max_connections: 10,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -419,13 +419,14 @@ pub struct MeView {
 }
 
 async fn me_view(app: &App, u: &user::Model, roles: &[Role]) -> AppResult<MeView> {
-    let dept = department::Entity::find_by_id(u.department_id).one(&app.db).await?;
-    let is_head = department::Entity::find()
+    // One query answers both: the user's department, and whether they head any.
+    let related = department::Entity::find()
         .filter(department::Column::TenantId.eq(u.tenant_id))
-        .filter(department::Column::HeadUserId.eq(u.id))
-        .count(&app.db)
-        .await?
-        > 0;
+        .filter(Condition::any().add(department::Column::Id.eq(u.department_id)).add(department::Column::HeadUserId.eq(u.id)))
+        .all(&app.db)
+        .await?;
+    let dept = related.iter().find(|d| d.id == u.department_id).cloned();
+    let is_head = related.iter().any(|d| d.head_user_id == Some(u.id));
     let t = app.tenant(u.tenant_id).await?;
     Ok(MeView {
         id: u.id,
@@ -449,8 +450,7 @@ async fn me_view(app: &App, u: &user::Model, roles: &[Role]) -> AppResult<MeView
 #[utoipa::path(get, path = "/api/v1/me", tag = "me",
     responses((status = 200, body = MeView), (status = 401, body = crate::error::ErrorBody)))]
 async fn get_me(State(app): State<App>, SignedIn(p): SignedIn) -> AppResult<axum::Json<MeView>> {
-    let u = user::Entity::find_by_id(p.user_id).one(&app.db).await?.ok_or_else(AppError::unauthenticated)?;
-    Ok(ok_json(me_view(&app, &u, &p.roles).await?))
+    Ok(ok_json(me_view(&app, &p.user, &p.roles).await?))
 }
 
 /// Profile changes the user makes themself.

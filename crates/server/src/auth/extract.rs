@@ -20,6 +20,10 @@ pub const SESSION_COOKIE: &str = "xt_session";
 pub const CSRF_COOKIE: &str = "xt_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// The client address as the trusted proxy reported it (`X-Forwarded-For`).
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
 /// Facts about the request that audit rows and messages need.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
@@ -33,7 +37,11 @@ pub struct RequestContext {
 impl RequestContext {
     pub fn from_parts(parts: &Parts) -> Self {
         let headers = &parts.headers;
-        let ip = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        let ip = parts
+            .extensions
+            .get::<ClientIp>()
+            .map(|c| c.0.clone())
+            .or_else(|| parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()));
         RequestContext {
             request_id: header(headers, "x-request-id").unwrap_or_default(),
             ip,
@@ -76,6 +84,8 @@ pub struct Principal {
     pub perms: Vec<Perm>,
     pub must_change_password: bool,
     pub totp_enabled: bool,
+    /// The user row as read for this request.
+    pub user: user::Model,
     pub credential: Credential,
     pub ctx: RequestContext,
 }
@@ -205,13 +215,14 @@ async fn authenticate(parts: &Parts, app: &App) -> Result<Principal, AppError> {
     Ok(Principal {
         tenant_id: u.tenant_id,
         user_id: u.id,
-        username: u.username,
-        display_name: u.display_name,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
         department_id: u.department_id,
         perms: permissions(&roles),
         roles,
         must_change_password: u.must_change_password,
         totp_enabled: u.totp_enabled,
+        user: u,
         credential,
         ctx,
     })

@@ -64,6 +64,7 @@ pub fn router(app: App) -> Router {
     // Uploads get a larger limit than every other body.
     let api_router = api_router.layer(middleware::from_fn(body_limit));
     let web_dir = app.config.web_dir.clone();
+    let trust_forwarded_for = app.config.trust_forwarded_for;
     Router::new()
         .merge(api_router)
         .route("/api/openapi.json", get(move || async move { ([("content-type", "application/json")], doc_json) }))
@@ -73,6 +74,21 @@ pub fn router(app: App) -> Router {
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn(render_errors))
+        .layer(middleware::from_fn(move |mut req: Request, next: Next| async move {
+            if trust_forwarded_for
+                && let Some(ip) = req
+                    .headers()
+                    .get("x-forwarded-for")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.split(',').next())
+                    .map(str::trim)
+                    .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+            {
+                let ip = ip.to_string();
+                req.extensions_mut().insert(crate::auth::extract::ClientIp(ip));
+            }
+            next.run(req).await
+        }))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -177,6 +177,33 @@ async fn login_rate_limit_answers_429() {
     app.cleanup().await;
 }
 
+#[tokio::test]
+async fn behind_a_trusted_proxy_limits_and_records_use_the_forwarded_address() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::with(Backend::Sqlite, |c| {
+        c.login_rate_per_minute = 2;
+        c.trust_forwarded_for = true;
+    })
+    .await;
+    let attempt = |ip: &'static str| {
+        Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", format!("{ip}, 10.0.0.1"))
+            .body(Body::from(json!({"username": "ghost", "password": "x"}).to_string()))
+            .unwrap()
+    };
+    app.raw(attempt("203.0.113.7")).await.expect(401);
+    app.raw(attempt("203.0.113.7")).await.expect(401);
+    app.raw(attempt("203.0.113.7")).await.expect_code(429, "rate_limited");
+    app.raw(attempt("198.51.100.2")).await.expect(401);
+    let admin = app.admin().await;
+    let recs = app.get(&admin, "/api/v1/login-records?success=false").await.expect(200);
+    let ips: Vec<&str> = recs["items"].as_array().unwrap().iter().filter_map(|r| r["ip"].as_str()).collect();
+    assert!(ips.contains(&"203.0.113.7") && ips.contains(&"198.51.100.2"), "{ips:?}");
+    app.cleanup().await;
+}
+
 async fn tenant_can_require_two_factor_and_tighten_password_rules(app: &TestApp) {
     let admin = app.admin().await;
     let (_, member) = app.user_with_roles(&admin, "worker", &[]).await;
