@@ -264,7 +264,8 @@ const en: Record<MessageKey, string> = {
   'tenant.forbidUsername': 'Refuse the username inside the password',
   'tenant.forbidCommon': 'Refuse common passwords',
   'tenant.twoFactor': 'Two-factor sign-in',
-  'tenant.twoFactorHint': 'People it applies to must set up an authenticator at their next sign-in',
+  'tenant.twoFactorHint':
+    'People it applies to can use nothing else until they have set up an authenticator',
   'tenant.totpRequirement': 'Require two-factor sign-in',
   'tenant.totp.none': 'Not required',
   'tenant.totp.all': 'Everyone',

@@ -253,7 +253,7 @@ const messages = {
   'tenant.forbidUsername': '禁止包含用户名',
   'tenant.forbidCommon': '禁止常见密码',
   'tenant.twoFactor': '两步验证',
-  'tenant.twoFactorHint': '要求的人员在下次登录时必须先绑定身份验证器',
+  'tenant.twoFactorHint': '被要求但尚未开启的人员，在绑定身份验证器之前不能使用其他功能',
   'tenant.totpRequirement': '要求两步验证',
   'tenant.totp.none': '不强制',
   'tenant.totp.all': '所有人',

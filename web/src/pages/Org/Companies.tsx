@@ -17,6 +17,7 @@ import {
   useCompanies,
   useDepartments,
 } from './services';
+import { compareCompanies } from './tree';
 
 interface Values {
   name: string;
@@ -30,14 +31,12 @@ const KIND_COLORS: Record<string, string> = { hq: 'blue', subsidiary: 'green', h
 /** Companies in display order, each after its parent (holding → subsidiaries). */
 export function orderCompanies(companies: Company[]): { company: Company; depth: number }[] {
   const ids = new Set(companies.map((c) => c.id));
-  const byOrder = (a: Company, b: Company) =>
-    a.sort_order - b.sort_order || a.name.localeCompare(b.name);
   const out: { company: Company; depth: number }[] = [];
   const seen = new Set<string>();
   const walk = (parent: string | null, depth: number) => {
     for (const c of companies
       .filter((c) => (c.parent_id && ids.has(c.parent_id) ? c.parent_id : null) === parent)
-      .sort(byOrder)) {
+      .sort(compareCompanies)) {
       if (seen.has(c.id)) continue;
       seen.add(c.id);
       out.push({ company: c, depth });
@@ -62,6 +61,7 @@ export default function CompaniesPage() {
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const [editing, setEditing] = useState<Company | 'new' | null>(null);
+  const hqId = companies.data?.find((c) => c.kind === 'hq')?.id ?? null;
 
   useEffect(() => {
     document.title = `${t('menu.companies')} - ${t('app.name')}`;
@@ -69,7 +69,12 @@ export default function CompaniesPage() {
   useEffect(() => {
     if (editing === null) return;
     form.resetFields();
-    if (editing === 'new') form.setFieldsValue({ kind: 'subsidiary' });
+    // A new company is most often a subsidiary of the head office.
+    if (editing === 'new')
+      form.setFieldsValue({
+        kind: 'subsidiary',
+        parent_id: hqId,
+      });
     else
       form.setFieldsValue({
         name: editing.name,
@@ -77,7 +82,7 @@ export default function CompaniesPage() {
         parent_id: editing.parent_id ?? null,
         sort_order: editing.sort_order,
       });
-  }, [editing, form]);
+  }, [editing, form, hqId]);
 
   const rows = useMemo(() => orderCompanies(companies.data ?? []), [companies.data]);
   const deptCount = useMemo(() => {

@@ -150,6 +150,19 @@ describe('department picker options', () => {
   });
 });
 
+describe('company order', () => {
+  it('puts the head office first among equal order numbers', () => {
+    const tree = buildOrgTree(
+      [
+        { id: 'a', name: '华东子公司', kind: 'subsidiary', sort_order: 0 },
+        { id: 'hq', name: '默认组织', kind: 'hq', sort_order: 0 },
+      ],
+      [],
+    );
+    expect(tree.map((n) => n.companyId)).toEqual(['hq', 'a']);
+  });
+});
+
 describe('orderCompanies', () => {
   it('lists each company after its parent, by sort order', () => {
     const list = orderCompanies([

@@ -11,6 +11,15 @@ export interface OrgNode {
 
 export const companyKey = (id: string) => `company:${id}`;
 
+/** Company display order: order number, then the head office first, then name. */
+export function compareCompanies(a: Company, b: Company): number {
+  return (
+    (a.sort_order ?? 0) - (b.sort_order ?? 0) ||
+    Number(b.kind === 'hq') - Number(a.kind === 'hq') ||
+    a.name.localeCompare(b.name)
+  );
+}
+
 function byOrder(a: Department, b: Department): number {
   return a.sort_order - b.sort_order || a.name.localeCompare(b.name);
 }
@@ -42,9 +51,7 @@ export function buildOrgTree(companies: Company[], departments: Department[]): O
       children: build(companyId, d.id),
     }));
   const companyIds = new Set(companies.map((c) => c.id));
-  const ordered = [...companies].sort(
-    (a, b) => (a.sort_order ?? 0) - (b.sort_order ?? 0) || a.name.localeCompare(b.name),
-  );
+  const ordered = [...companies].sort(compareCompanies);
   const roots: OrgNode[] = ordered.map((c) => ({
     key: companyKey(c.id),
     title: c.name,
