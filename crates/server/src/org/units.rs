@@ -28,7 +28,7 @@ use crate::ids::new_id;
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_companies, create_company))
-        .routes(routes!(update_company))
+        .routes(routes!(update_company, delete_company))
         .routes(routes!(list_departments, create_department))
         .routes(routes!(update_department, delete_department))
         .routes(routes!(list_posts, create_post))
@@ -172,6 +172,34 @@ async fn update_company(
     .await?;
     txn.commit().await?;
     Ok(axum::Json(c.into()))
+}
+
+/// Deletes a company with no departments, posts or subsidiaries; the head company stays.
+#[utoipa::path(delete, path = "/api/v1/companies/{id}", tag = "org", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 409, body = crate::error::ErrorBody, description = "org.company_not_empty or org.company_is_hq")))]
+async fn delete_company(State(app): State<App>, who: Authorized<OrgWrite>, Path(id): Path<Uuid>) -> AppResult<StatusCode> {
+    let c = company_in(&app, who.tenant_id, id).await?;
+    if c.kind == "hq" {
+        return Err(AppError::conflict("org.company_is_hq", Text::fixed("总部公司不能删除", "The head company cannot be deleted")));
+    }
+    let depts = department::Entity::find().filter(department::Column::CompanyId.eq(id)).count(&app.db).await?;
+    let posts = post::Entity::find().filter(post::Column::CompanyId.eq(id)).count(&app.db).await?;
+    let subs = company::Entity::find().filter(company::Column::ParentId.eq(id)).count(&app.db).await?;
+    if depts + posts + subs > 0 {
+        return Err(AppError::conflict(
+            "org.company_not_empty",
+            Text::owned(
+                format!("公司「{}」下还有 {depts} 个部门、{posts} 个岗位和 {subs} 家下属公司，不能删除", c.name),
+                format!("Company \"{}\" still has {depts} departments, {posts} posts and {subs} subsidiaries", c.name),
+            ),
+        ));
+    }
+    let txn = app.db.begin().await?;
+    company::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, &(&who.principal).into(), Change::new("company.delete", "company", Some(id), format!("删除公司「{}」", c.name)))
+        .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---------------------------------------------------------------- departments

@@ -138,6 +138,16 @@ async fn posts_companies_and_roles(app: &TestApp) {
     app.post(&s, "/api/v1/companies", json!({"name": "x", "kind": "branch"})).await.expect(422);
     app.patch(&s, &format!("/api/v1/companies/{}", c["id"].as_str().unwrap()), json!({"name": "华东分公司"})).await.expect(200);
     assert_eq!(app.get(&s, "/api/v1/companies").await.expect(200).as_array().unwrap().len(), 2);
+    let cid = c["id"].as_str().unwrap();
+    let d = app.post(&s, "/api/v1/departments", json!({"company_id": cid, "name": "华东销售"})).await.expect(200);
+    app.delete(&s, &format!("/api/v1/companies/{cid}")).await.expect_code(409, "org.company_not_empty");
+    app.delete(&s, &format!("/api/v1/departments/{}", d["id"].as_str().unwrap())).await.expect(204);
+    app.delete(&s, &format!("/api/v1/companies/{cid}")).await.expect(204);
+    let hq = app.company(&s).await;
+    app.delete(&s, &format!("/api/v1/companies/{hq}")).await.expect_code(409, "org.company_is_hq");
+    let spare = app.post(&s, "/api/v1/posts", json!({"name": "临时岗", "rank": 1})).await.expect(200);
+    app.delete(&s, &format!("/api/v1/posts/{}", spare["id"].as_str().unwrap())).await.expect(204);
+    assert_eq!(app.audit_count("post.delete").await, 1);
     let roles = app.get(&s.clone().lang("en"), "/api/v1/roles").await.expect(200);
     assert_eq!(roles.as_array().unwrap().len(), 4);
     assert_eq!(roles[0]["name"], "System administrator");
