@@ -1,5 +1,6 @@
 // End to end: the issue-3 scenario against a real `xietong serve` in headless chromium.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -59,6 +60,20 @@ async function scenario(name, fn) {
 
 function formItem(page, label) {
   return page.locator('.ant-form-item').filter({ has: page.getByLabel(label, { exact: true }) });
+}
+
+/** The current 6-digit TOTP code (RFC 6238: SHA-1, 30 s) of a base32 secret. */
+function totpCode(secretB32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretB32.replace(/=+$/, '').toUpperCase())
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => Number.parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
 async function signIn(page, username, password) {
@@ -204,7 +219,10 @@ test('admin: forced change refuses a weak password, then organisation setup', ()
     userPassword = initialPassword;
   }));
 
-/** The admin, in a browser of their own, raises the minimum length to 10 and renames the tenant. */
+/**
+ * The admin, in a browser of their own, raises the minimum length to 10, requires two-factor
+ * sign-in of everyone and renames the tenant.
+ */
 async function adminTightensPasswordRules() {
   const { context, page, problems } = await newPage();
   try {
@@ -216,6 +234,7 @@ async function adminTightensPasswordRules() {
     assert.equal(await minLength.inputValue(), '8');
     await minLength.fill('10');
     await page.getByLabel('租户名称', { exact: true }).fill(TENANT_NAME);
+    await page.getByRole('radio', { name: '所有人', exact: true }).check();
     await page.getByRole('button', { name: '保存', exact: true }).click();
     await page.getByText('租户设置已保存').waitFor();
     // The layout shows the new tenant name without a reload.
@@ -255,6 +274,25 @@ test('new user: first sign-in forces a change, English switch, phone workbench',
     await page.locator('li[data-rule="length"]').filter({ hasText: '10' }).waitFor();
 
     await changeInitialPassword(page, initialPassword, USER_NEW_PASSWORD);
+    await page.waitForURL('**/workbench');
+
+    // Two-factor sign-in is now required: the next sign-in leads to enrolment, and nothing else.
+    await page.getByRole('button', { name: '用户菜单' }).click();
+    await page.getByRole('menuitem', { name: '退出登录' }).click();
+    await page.waitForURL('**/login');
+    await signIn(page, USER.username, USER_NEW_PASSWORD);
+    await page.waitForURL('**/settings/security');
+    await page.getByTestId('totp-required').waitFor();
+    await page.getByRole('menuitem', { name: '工作台' }).click();
+    await page.waitForURL('**/settings/security');
+    await page.getByRole('button', { name: '启用两步验证', exact: true }).click();
+    const secret = ((await page.locator('.ant-steps code').first().textContent()) ?? '').trim();
+    assert.match(secret, /^[A-Z2-7]+=*$/, `base32 secret shown: ${secret}`);
+    await page.getByLabel('验证码', { exact: true }).fill(totpCode(secret));
+    await page.getByRole('button', { name: '确认启用', exact: true }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    await page.getByRole('button', { name: '我已保存', exact: true }).click();
+    await page.getByRole('menuitem', { name: '工作台' }).click();
     await page.waitForURL('**/workbench');
     await page.getByText(`您好，${USER.name}`).waitFor();
     await page.getByTestId('tenant-name').filter({ hasText: TENANT_NAME }).waitFor();
