@@ -50,9 +50,13 @@ fn assign_participants(def: FlowDefinition) -> anyhow::Result<FlowDefinition> {
     FlowDefinition::new(graph).map_err(|e| anyhow::anyhow!("{e:?}"))
 }
 
-/// Runs the scenario: `--n` instances (default 2000), `--bpmn` the workload file.
+/// Runs the scenario: `--n` instances (default 2000), `--bpmn` the workload file, `--copy` to
+/// go through `apply` (state copied per command).
 pub fn run(args: &[String]) -> anyhow::Result<String> {
     let n: usize = flag(args, "n", 2000)?;
+    // `--copy`: every command goes through `apply`, which copies the state first (as a caller
+    // that keeps the old state on refusal does); the default changes it in place
+    let copy = args.iter().any(|a| a == "--copy");
     let path: String = flag(args, "bpmn", default_bpmn())?;
     let xml = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     let parse_start = Instant::now();
@@ -114,8 +118,14 @@ pub fn run(args: &[String]) -> anyhow::Result<String> {
             };
             // in memory, as the peers run it: the state is changed in place (the server instead
             // reloads it per request, where a refusal simply discards the copy)
-            xietong_engine::apply_in_place(&def, &mut state, &command, &facts)
-                .map_err(|e| anyhow::anyhow!("instance {i}: {e}"))?;
+            if copy {
+                let (next, _) = xietong_engine::apply(&def, &state, &command, &facts)
+                    .map_err(|e| anyhow::anyhow!("instance {i}: {e}"))?;
+                state = next;
+            } else {
+                xietong_engine::apply_in_place(&def, &mut state, &command, &facts)
+                    .map_err(|e| anyhow::anyhow!("instance {i}: {e}"))?;
+            }
             latencies.push(t0.elapsed().as_nanos() as u64);
             k += 1;
         }
@@ -139,6 +149,7 @@ pub fn run(args: &[String]) -> anyhow::Result<String> {
     let out = json!({
         "scenario": "engine",
         "mode": "memory",
+        "api": if copy { "apply" } else { "apply_in_place" },
         "n": n,
         "user_tasks": tasks_done,
         "parse_ms": round(parse_ms, 3),
