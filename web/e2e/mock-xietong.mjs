@@ -3,7 +3,7 @@
 // web UI uses, so the UI and its end-to-end test can run before (or without) the Rust server:
 //   XIETONG_BIN=e2e/mock-xietong.mjs npm run e2e
 // It is not the server: the real one decides every rule; keep this one simple.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -22,7 +22,23 @@ const webDir = process.env.XIETONG_WEB_DIR;
 const now = () => new Date().toISOString();
 
 const tenant = { id: randomUUID(), name: '示例科技有限公司', time_zone: 'Asia/Shanghai' };
-const companies = [{ id: randomUUID(), name: '示例科技有限公司', kind: 'hq', parent_id: null }];
+const settings = {
+  password: {
+    min_length: 8,
+    min_classes: 3,
+    forbid_sequences: true,
+    forbid_username: true,
+    forbid_common: true,
+  },
+  require_totp_all: false,
+  require_totp_roles: [],
+};
+const totpRequired = (u) =>
+  !u.totp_enabled &&
+  (settings.require_totp_all || u.roles.some((r) => settings.require_totp_roles.includes(r)));
+const companies = [
+  { id: randomUUID(), name: '示例科技有限公司', kind: 'hq', parent_id: null, sort_order: 0 },
+];
 const departments = [];
 const posts = [{ id: randomUUID(), name: '总经理', rank: 10, company_id: null }];
 const ALL_PERMS = [
@@ -34,6 +50,7 @@ const ALL_PERMS = [
   'role.assign',
   'audit.read',
   'report.read',
+  'tenant.settings',
 ];
 const users = [];
 const sessions = new Map();
@@ -67,6 +84,27 @@ addUser({
   password: process.env.XIETONG_ADMIN_PASSWORD ?? 'admin',
   roles: ['sysadmin'],
 });
+
+function base32(bytes) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const b of bytes) bits += b.toString(2).padStart(8, '0');
+  return (bits.match(/.{1,5}/g) ?? [])
+    .map((c) => alphabet[Number.parseInt(c.padEnd(5, '0'), 2)])
+    .join('');
+}
+/** The current TOTP code (SHA-1, 6 digits, 30 s) of a base32 secret. */
+function totpNow(secret) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => Number.parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
 
 const msg = (lang, zh, en) => (lang === 'en' ? en : zh);
 const deptName = (id) => departments.find((d) => d.id === id)?.name ?? null;
@@ -120,7 +158,9 @@ const deptOut = (d) => ({
 function passwordProblems(pw, user, lang) {
   const out = [];
   const f = (code, zh, en) => out.push({ field: 'new_password', code, message: msg(lang, zh, en) });
-  if (pw.length < 8) f('password.too_short', '密码至少需要 8 个字符', 'At least 8 characters');
+  const n = settings.password.min_length;
+  if ([...pw].length < n)
+    f('password.too_short', `密码至少需要 ${n} 个字符`, `Use at least ${n} characters`);
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(pw)).length;
   if (classes < 3)
     f('password.classes', '密码需包含至少 3 类字符', 'Use at least 3 character classes');
@@ -187,14 +227,7 @@ async function handle(req, res) {
   const session = sessions.get(c.xt_session);
   const me = session ? users.find((u) => u.id === session.userId) : undefined;
 
-  if (path === '/api/v1/auth/password-policy')
-    return send(res, 200, {
-      min_length: 8,
-      min_classes: 3,
-      forbid_sequences: true,
-      forbid_username: true,
-      forbid_common: true,
-    });
+  if (path === '/api/v1/auth/password-policy') return send(res, 200, settings.password);
   if (path === '/api/v1/auth/login' && m === 'POST') {
     const body = await readJson(req);
     const u = users.find((x) => x.username === body.username);
@@ -226,7 +259,11 @@ async function handle(req, res) {
     return send(
       res,
       200,
-      { must_change_password: u.must_change_password, user: meOf(u) },
+      {
+        must_change_password: u.must_change_password,
+        must_enroll_totp: totpRequired(u),
+        user: meOf(u),
+      },
       {
         'set-cookie': [
           `xt_session=${id}; Path=/; HttpOnly; SameSite=Lax`,
@@ -279,6 +316,66 @@ async function handle(req, res) {
     );
 
   if (path === '/api/v1/me' && m === 'GET') return send(res, 200, meOf(me));
+  if (path === '/api/v1/me/totp/setup' && m === 'POST') {
+    me.pending_totp = base32(randomBytes(20));
+    return send(res, 200, {
+      secret: me.pending_totp,
+      otpauth_url: `otpauth://totp/Xietong:${me.username}?secret=${me.pending_totp}`,
+      qr_svg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+    });
+  }
+  if (path === '/api/v1/me/totp/enable' && m === 'POST') {
+    const { code } = await readJson(req);
+    if (!me.pending_totp || code !== totpNow(me.pending_totp))
+      return fail(res, req, 422, 'auth.totp_invalid', '验证码不正确', 'Wrong code');
+    me.totp_enabled = true;
+    return send(res, 200, { recovery_codes: ['abcd-efgh-1', 'abcd-efgh-2'] });
+  }
+  if (totpRequired(me))
+    return fail(
+      res,
+      req,
+      403,
+      'auth.totp_enrollment_required',
+      '本单位要求启用两步验证，请先完成设置',
+      'Your organisation requires two-factor sign-in; set it up first',
+    );
+  if (path === '/api/v1/tenant' && m === 'GET')
+    return send(res, 200, { ...tenant, slug: 'default', settings });
+  if (path === '/api/v1/tenant' && m === 'PATCH') {
+    if (!me.roles.includes('sysadmin'))
+      return fail(res, req, 403, 'auth.forbidden', '没有权限', 'Not allowed');
+    const body = await readJson(req);
+    const fields = [];
+    if (body.time_zone) {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: body.time_zone });
+      } catch {
+        fields.push({
+          field: 'time_zone',
+          code: 'tenant.time_zone',
+          message: msg(req.lang, '未知的时区', 'Unknown time zone'),
+        });
+      }
+    }
+    const p = body.settings?.password;
+    if (p && (p.min_length < 8 || p.min_length > 64 || p.min_classes < 1 || p.min_classes > 4))
+      fields.push({
+        field: 'settings.password',
+        code: 'tenant.password_policy',
+        message: msg(
+          req.lang,
+          '密码最短长度须为 8–64，字符类别须为 1–4',
+          'Minimum length must be 8–64 and classes 1–4',
+        ),
+      });
+    if (fields.length)
+      return fail(res, req, 422, 'validation_failed', '输入有误', 'Invalid input', { fields });
+    if (body.name) tenant.name = body.name;
+    if (body.time_zone) tenant.time_zone = body.time_zone;
+    if (body.settings) Object.assign(settings, body.settings);
+    return send(res, 200, { ...tenant, slug: 'default', settings });
+  }
   if (path === '/api/v1/me' && m === 'PATCH') {
     Object.assign(me, await readJson(req));
     return send(res, 200, meOf(me));
@@ -308,7 +405,56 @@ async function handle(req, res) {
         url.searchParams,
       ),
     );
-  if (path === '/api/v1/companies') return send(res, 200, companies);
+  if (path === '/api/v1/companies' && m === 'GET') return send(res, 200, companies);
+  if (path === '/api/v1/companies' && m === 'POST') {
+    const body = await readJson(req);
+    const c = { id: randomUUID(), parent_id: null, sort_order: 0, ...body };
+    c.sort_order ??= 0;
+    companies.push(c);
+    return send(res, 200, c);
+  }
+  if (path.startsWith('/api/v1/companies/') && m === 'PATCH') {
+    const c = companies.find((x) => x.id === path.split('/').pop());
+    if (!c) return fail(res, req, 404, 'org.company_not_found', '公司不存在', 'No such company');
+    for (const [k, v] of Object.entries(await readJson(req))) if (v != null) c[k] = v;
+    return send(res, 200, c);
+  }
+  if (path === '/api/v1/org/import' && m === 'POST') {
+    // Only what the UI shows: rows whose company is unknown are rejected (the body is multipart).
+    const chunks = [];
+    for await (const ch of req) chunks.push(ch);
+    const lines = Buffer.concat(chunks).toString().split(/\r?\n/);
+    const start = lines.findIndex((l) => l.startsWith('姓名,') || l.startsWith('name,'));
+    const rows = [];
+    for (let i = start + 1; start >= 0 && i < lines.length; i++) {
+      const cells = lines[i].split(',');
+      if (cells.length < 3) break;
+      const company = cells[2].split('/')[0];
+      if (!companies.some((c) => c.name === company))
+        rows.push({
+          row: i - start + 1,
+          column: 'department_path',
+          message: msg(req.lang, `公司「${company}」不存在`, `Company "${company}" does not exist`),
+        });
+    }
+    if (rows.length)
+      return fail(
+        res,
+        req,
+        422,
+        'org.import_rejected',
+        `有 ${rows.length} 处错误，未导入任何数据`,
+        `${rows.length} problems found; nothing was imported`,
+        { details: { rows } },
+      );
+    return send(res, 200, {
+      created: 0,
+      updated: 0,
+      departments_created: 0,
+      posts_created: 0,
+      initial_passwords: [],
+    });
+  }
   if (path === '/api/v1/roles')
     return send(res, 200, [
       { key: 'sysadmin', name: msg(req.lang, '系统管理员', 'System administrator') },
