@@ -23,7 +23,7 @@ mod runtime;
 pub mod state;
 pub mod tree;
 
-pub use actions::{apply, apply_in_place, start};
+pub use actions::{apply, apply_in_place, available_actions, send_back_targets, start};
 pub use calendar::{TimeLimit, TimeUnit, WeekendsOnly, WorkCalendar};
 pub use command::{Action, Command, Facts, FormData, SendBackTarget, SignerPosition, StartRequest};
 pub use definition::{FlowDefinition, Problem, ValidationError};

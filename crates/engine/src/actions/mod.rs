@@ -6,6 +6,8 @@ mod send_back;
 mod signers;
 mod tasks;
 
+pub use send_back::{available_actions, send_back_targets};
+
 use crate::command::{Action, Command, Facts, StartRequest};
 use crate::definition::FlowDefinition;
 use crate::history::{Effect, Effects, HistoryAction};

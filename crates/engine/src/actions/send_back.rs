@@ -3,10 +3,12 @@
 
 use super::Ctx;
 use crate::command::{FormData, SendBackTarget};
+use crate::definition::FlowDefinition;
 use crate::history::{CloseReason, Effect, HistoryAction};
 use crate::ids::{NodeId, TaskId};
 use crate::model::TaskAction;
 use crate::refusal::Refusal;
+use crate::state::InstanceState;
 use std::sync::Arc;
 
 impl Ctx<'_, '_> {
@@ -87,25 +89,15 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
-    /// A target must be a passed approve/handle node upstream of the sender (so never on a
-    /// sibling branch, which cannot reach it).
     fn may_send_back_to(&self, target: NodeId, from: NodeId) -> bool {
-        let def = self.run.def;
-        target != from
-            && def.node(target).kind.is_task()
-            && self.run.st.passed.contains(&target)
-            && def.reaches(target, from)
+        may_send_back_to(self.run.def, self.run.st, target, from)
     }
 
     /// The approve/handle node passed most recently on the way to `from`.
     fn previous_node(&self, from: NodeId) -> Option<NodeId> {
-        self.run
-            .st
-            .passed
-            .iter()
-            .rev()
+        send_back_targets_from(self.run.def, self.run.st, from)
+            .last()
             .copied()
-            .find(|&n| self.may_send_back_to(n, from))
     }
 
     pub(super) fn resubmit(
@@ -156,5 +148,70 @@ impl Ctx<'_, '_> {
         let to = self.run.enter((target, None, 0))?;
         self.run.fx.history[at].to = to;
         Ok(())
+    }
+}
+
+/// A target must be a passed approve/handle node upstream of the sender (so never on a sibling
+/// branch, which cannot reach it).
+fn may_send_back_to(
+    def: &FlowDefinition,
+    st: &InstanceState,
+    target: NodeId,
+    from: NodeId,
+) -> bool {
+    target != from
+        && def.node(target).kind.is_task()
+        && st.passed.contains(&target)
+        && def.reaches(target, from)
+}
+
+/// The nodes a task on `from` may send back to, oldest first (the last is "previous").
+fn send_back_targets_from(def: &FlowDefinition, st: &InstanceState, from: NodeId) -> Vec<NodeId> {
+    st.passed
+        .iter()
+        .copied()
+        .filter(|&n| may_send_back_to(def, st, n, from))
+        .collect()
+}
+
+/// The nodes an open task may be sent back to, oldest first, for the UI's choice; the initiator
+/// is always a further choice. Empty when the task is not open or its node forbids send-back.
+pub fn send_back_targets(def: &FlowDefinition, st: &InstanceState, task: TaskId) -> Vec<NodeId> {
+    match st
+        .tasks
+        .iter()
+        .find(|t| t.id == task && t.state == crate::state::TaskState::Open)
+    {
+        Some(t) if available_actions(def, st, task).contains(&TaskAction::SendBack) => {
+            send_back_targets_from(def, st, t.node)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The actions an open task's assignee may offer in the UI: the node's allowed set (the opinion
+/// rules are checked when a decision is made). A delegated task can only be returned, and the
+/// initiator's resubmission task offers none of them.
+pub fn available_actions(
+    def: &FlowDefinition,
+    st: &InstanceState,
+    task: TaskId,
+) -> Vec<TaskAction> {
+    let Some(t) = st
+        .tasks
+        .iter()
+        .find(|t| t.id == task && t.state == crate::state::TaskState::Open)
+    else {
+        return Vec::new();
+    };
+    if st.is_finished() || t.delegated_by.is_some() {
+        return Vec::new();
+    }
+    match def.node(t.node).kind.user_node() {
+        Some(u) => TaskAction::ALL
+            .into_iter()
+            .filter(|a| u.actions.allows(*a))
+            .collect(),
+        None => Vec::new(),
     }
 }

@@ -456,3 +456,31 @@ fn state_survives_storage_between_commands() {
         "state stays compact"
     );
 }
+
+#[test]
+fn send_back_choices_are_the_passed_nodes_on_the_senders_path() {
+    let w = parallel_flow();
+    let mut i = w.start("staff", json!({}));
+    i.agree("ua");
+    i.agree("uc");
+    i.agree("ub1");
+    let keys = |i: &Instance<'_>, user: &str| -> Vec<String> {
+        send_back_targets(&w.def, &i.state, i.task(user))
+            .into_iter()
+            .map(|n| w.def.key(n).to_string())
+            .collect()
+    };
+    assert_eq!(keys(&i, "ub2"), ["a", "b1"], "never the sibling branch's c");
+    assert!(available_actions(&w.def, &i.state, i.task("ub2")).contains(&TaskAction::SendBack));
+    let restricted = World::new(tree(vec![approver(
+        "a",
+        &["ua"],
+        json!({"actions": ["agree", "disagree"]}),
+    )]));
+    let r = restricted.start("staff", json!({}));
+    assert_eq!(
+        available_actions(&restricted.def, &r.state, r.task("ua")),
+        [TaskAction::Agree, TaskAction::Disagree]
+    );
+    assert!(send_back_targets(&restricted.def, &r.state, r.task("ua")).is_empty());
+}
