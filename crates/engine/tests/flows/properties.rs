@@ -110,6 +110,9 @@ enum Step {
     SendBackTo(usize, usize),
     AddSigner(usize, u8),
     Transfer(usize),
+    Read(usize),
+    RemoveOther(usize),
+    Delegate(usize),
     Withdraw,
     FireTimer(usize),
 }
@@ -123,6 +126,9 @@ fn arb_step() -> impl Strategy<Value = Step> {
         2 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Step::SendBackTo(a, b)),
         1 => (any::<usize>(), 0u8..3).prop_map(|(a, p)| Step::AddSigner(a, p)),
         1 => any::<usize>().prop_map(Step::Transfer),
+        1 => any::<usize>().prop_map(Step::Read),
+        1 => any::<usize>().prop_map(Step::RemoveOther),
+        1 => any::<usize>().prop_map(Step::Delegate),
         1 => Just(Step::Withdraw),
         1 => any::<usize>().prop_map(Step::FireTimer),
     ]
@@ -154,7 +160,10 @@ fn run_step(i: &mut Instance<'_>, step: &Step, extra: &mut usize) {
         | Step::SendBackInitiator(k)
         | Step::SendBackTo(k, _)
         | Step::AddSigner(k, _)
-        | Step::Transfer(k) => pick(i, *k),
+        | Step::Transfer(k)
+        | Step::Read(k)
+        | Step::RemoveOther(k)
+        | Step::Delegate(k) => pick(i, *k),
         Step::Withdraw | Step::FireTimer(_) => (TaskId(0), String::new()),
     };
     let resubmit = i.w.def.key(
@@ -220,10 +229,58 @@ fn run_step(i: &mut Instance<'_>, step: &Step, extra: &mut usize) {
                     opinion: reason,
                 }
             }
+            Step::Read(_) => Action::Read {
+                task,
+                opinion: reason,
+            },
+            Step::RemoveOther(_) => {
+                let token = i.state.tasks.iter().find(|t| t.id == task).map(|t| t.token);
+                let other = i
+                    .state
+                    .tasks
+                    .iter()
+                    .find(|t| Some(t.token) == token && t.id != task);
+                let Some(other) = other else { return };
+                Action::RemoveSigners {
+                    task,
+                    users: vec![other.assignee.clone()],
+                }
+            }
+            Step::Delegate(_) => {
+                // delegate, and the delegate hands it straight back
+                *extra += 1;
+                let helper = format!("d{extra}");
+                let before = i.history.len();
+                if i.act(
+                    &who,
+                    Action::Delegate {
+                        task,
+                        to: u(&helper),
+                        opinion: reason.clone(),
+                    },
+                )
+                .is_err()
+                {
+                    assert_eq!(i.history.len(), before);
+                    return;
+                }
+                let back = i.task(&helper);
+                Action::ReturnDelegation {
+                    task: back,
+                    opinion: reason,
+                }
+            }
             Step::Withdraw | Step::FireTimer(_) => Action::Withdraw { reason },
         }
     };
-    let actor = if matches!(action, Action::Withdraw { .. }) {
+    let actor = if let Action::ReturnDelegation { task, .. } = &action {
+        i.state
+            .tasks
+            .iter()
+            .find(|t| t.id == *task)
+            .map(|t| t.assignee.to_string())
+            .unwrap_or_default()
+    } else if matches!(action, Action::Withdraw { .. }) {
         "staff".to_string()
     } else {
         who
