@@ -1,12 +1,9 @@
 use super::*;
 
-/// The shared workload file (read at run time, so a checkout without `../shared` still builds).
+/// The shared benchmark workload, as modelling tools write it (a copy of
+/// `shared/bench/peers/oa-approval.spiff.bpmn`, so tests need nothing outside the repository).
 fn spiff() -> String {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/bench/peers/oa-approval.spiff.bpmn"
-    );
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    include_str!("../../tests/fixtures/oa-approval.spiff.bpmn").to_string()
 }
 
 #[test]

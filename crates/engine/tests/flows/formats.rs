@@ -53,11 +53,7 @@ fn tree_to_graph_to_bpmn_to_graph_is_lossless() {
 
 #[test]
 fn imports_the_shared_workload_and_its_condition() {
-    let xml = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/bench/peers/oa-approval.spiff.bpmn"
-    ))
-    .unwrap();
+    let xml = include_str!("../fixtures/oa-approval.spiff.bpmn");
     let def = bpmn::load(&xml).unwrap();
     let g = def.graph();
     let cs = &g.nodes[g.node_id("countersign").unwrap().index()];

@@ -197,6 +197,39 @@ impl OrgSnapshot {
     }
 }
 
+fn uuid_of(id: &str) -> Option<Uuid> {
+    Uuid::parse_str(id).ok()
+}
+
+fn engine_ids(ids: Vec<Uuid>) -> Vec<xietong_engine::UserId> {
+    ids.into_iter().map(|u| xietong_engine::UserId::from(u.to_string())).collect()
+}
+
+/// The engine asks its questions through this: ids are the UUIDs as text, posts by id.
+impl xietong_engine::OrgDirectory for OrgSnapshot {
+    fn supervisor(&self, user: &xietong_engine::UserId) -> Option<xietong_engine::UserId> {
+        self.supervisor_of(uuid_of(&user.to_string())?).map(|u| u.to_string().into())
+    }
+    fn department_of(&self, user: &xietong_engine::UserId) -> Option<xietong_engine::DeptId> {
+        self.users.get(&uuid_of(&user.to_string())?).map(|u| u.department_id.to_string().into())
+    }
+    fn department_head(&self, dept: &xietong_engine::DeptId) -> Option<xietong_engine::UserId> {
+        OrgSnapshot::department_head(self, uuid_of(&dept.to_string())?).map(|u| u.to_string().into())
+    }
+    fn leader_in_charge(&self, dept: &xietong_engine::DeptId) -> Option<xietong_engine::UserId> {
+        OrgSnapshot::leader_in_charge(self, uuid_of(&dept.to_string())?).map(|u| u.to_string().into())
+    }
+    fn members_of_role(&self, role: &str) -> Vec<xietong_engine::UserId> {
+        engine_ids(OrgSnapshot::members_of_role(self, role))
+    }
+    fn members_of_post(&self, post: &str) -> Vec<xietong_engine::UserId> {
+        uuid_of(post).map(|p| engine_ids(OrgSnapshot::members_of_post(self, p))).unwrap_or_default()
+    }
+    fn members_of_department(&self, dept: &xietong_engine::DeptId, include_sub: bool) -> Vec<xietong_engine::UserId> {
+        uuid_of(&dept.to_string()).map(|d| engine_ids(OrgSnapshot::members_of_department(self, d, include_sub))).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +294,20 @@ mod tests {
                     let next = org.supervisor_of(prev);
                     prop_assert!(next.is_none() || next == Some(*user) || chain.contains(&next.unwrap()));
                 }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn engine_sees_the_same_supervisor_chain(org in arb_org(), n in 1u8..8) {
+            for user in org.users.keys() {
+                let ours: Vec<String> = org.supervisor_chain(*user, n as usize).iter().map(|u| u.to_string()).collect();
+                let engine: Vec<String> = xietong_engine::OrgDirectory::supervisor_chain(&org, &user.to_string().into(), n)
+                    .iter()
+                    .map(|u| u.to_string())
+                    .collect();
+                prop_assert_eq!(ours, engine);
             }
         }
     }
