@@ -16,9 +16,10 @@ cargo nextest run --workspace --no-fail-fast
 
 # Web: unit tests, lint, types, then the browser tests against the real server binary.
 cargo build -p xietong-server
+bin="${CARGO_TARGET_DIR:-$PWD/target}/debug/xietong"
 cd web
 npm ci --no-audit --no-fund
 npm run lint
 npm run typecheck
 npm test
-XIETONG_BIN="$PWD/../target/debug/xietong" npm run e2e
+XIETONG_BIN="$bin" npm run e2e
