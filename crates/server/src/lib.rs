@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod flow;
 pub mod http;
 pub mod i18n;
 pub mod ids;

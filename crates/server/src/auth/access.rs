@@ -51,7 +51,7 @@ impl Role {
         use Perm::*;
         match self {
             Role::Sysadmin => &Perm::ALL,
-            Role::OaAdmin => &[OrgRead, UserRead, UserResetPassword, AuditRead, ReportRead],
+            Role::OaAdmin => &[OrgRead, UserRead, UserResetPassword, AuditRead, ReportRead, FlowAdmin],
             Role::Hr => &[OrgRead, OrgWrite, UserRead, UserWrite, UserResetPassword, ReportRead],
             Role::Member => &[OrgRead, UserRead],
         }
@@ -79,10 +79,12 @@ pub enum Perm {
     ReportRead,
     #[serde(rename = "tenant.settings")]
     TenantSettings,
+    #[serde(rename = "flow.admin")]
+    FlowAdmin,
 }
 
 impl Perm {
-    pub const ALL: [Perm; 9] = [
+    pub const ALL: [Perm; 10] = [
         Perm::OrgRead,
         Perm::OrgWrite,
         Perm::UserRead,
@@ -92,6 +94,7 @@ impl Perm {
         Perm::AuditRead,
         Perm::ReportRead,
         Perm::TenantSettings,
+        Perm::FlowAdmin,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -104,6 +107,7 @@ impl Perm {
             Perm::AuditRead => "audit.read",
             Perm::ReportRead => "report.read",
             Perm::TenantSettings => "tenant.settings",
+            Perm::FlowAdmin => "flow.admin",
         }
     }
     /// True for permissions that only read (API tokens with the `read` scope get only these).
@@ -149,6 +153,7 @@ perm_types! {
     AuditRead => AuditRead,
     ReportRead => ReportRead,
     TenantSettings => TenantSettings,
+    FlowAdmin => FlowAdmin,
 }
 
 /// A signed-in caller proven to hold permission `P`.

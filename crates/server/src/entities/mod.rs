@@ -4,6 +4,8 @@ pub mod api_token;
 pub mod audit_entry;
 pub mod company;
 pub mod department;
+pub mod flow_template;
+pub mod flow_template_version;
 pub mod login_record;
 pub mod post;
 pub mod recovery_code;

@@ -34,6 +34,7 @@ use crate::i18n::Lang;
         (name = "audit", description = "The append-only audit log"),
         (name = "reports", description = "Reports"),
         (name = "tenant", description = "Tenant settings"),
+        (name = "flow", description = "Approval flow templates and versions"),
     )
 )]
 struct ApiDoc;
@@ -49,6 +50,7 @@ pub fn api() -> OpenApiRouter<App> {
         .merge(crate::audit::routes())
         .merge(crate::reports::routes())
         .merge(crate::tenant::routes())
+        .merge(crate::flow::routes())
 }
 
 /// The OpenAPI document as JSON.

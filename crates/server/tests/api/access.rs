@@ -36,6 +36,8 @@ async fn every_role_against_every_endpoint(app: &TestApp) {
         (Method::GET, "/api/v1/me/sessions".into(), None, &ROLES),
         (Method::GET, "/api/v1/me/tokens".into(), None, &ROLES),
         (Method::GET, "/api/v1/me/account-events".into(), None, &ROLES),
+        (Method::GET, "/api/v1/flow/templates".into(), None, &ROLES),
+        (Method::POST, "/api/v1/flow/templates".into(), Some(json!({"name": "T"})), &["sysadmin", "oa_admin"]),
         (Method::POST, "/api/v1/departments".into(), Some(json!({"company_id": company, "name": "D"})), &["sysadmin", "hr"]),
         (Method::PATCH, format!("/api/v1/departments/{dept}"), Some(json!({"sort_order": 5})), &["sysadmin", "hr"]),
         (Method::POST, "/api/v1/posts".into(), Some(json!({"name": "P", "rank": 1})), &["sysadmin", "hr"]),
