@@ -286,13 +286,15 @@ impl Default for WorkingCalendar {
     }
 }
 
-/// The first and last dates the calendar computes with; instants beyond them saturate.
+/// The first and last local dates of working time: instant arithmetic ignores working time
+/// before 1900-01-01 and saturates to `Timestamp(i64::MAX)` after 2200-12-31, which bounds the
+/// work any input can cause.
 fn min_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date")
+    NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date")
 }
 
 fn max_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date")
+    NaiveDate::from_ymd_opt(2200, 12, 31).expect("valid date")
 }
 
 impl WorkingCalendar {
@@ -414,10 +416,9 @@ impl WorkingCalendar {
         }
     }
 
-    /// The local date of an instant in the tenant's time zone (`None` outside years 1–9999).
+    /// The local date of an instant in the tenant's time zone (`None` beyond chrono's range).
     pub fn local_date(&self, instant: Timestamp) -> Option<NaiveDate> {
-        let date = self.local(instant.0)?.date();
-        (min_date()..=max_date()).contains(&date).then_some(date)
+        Some(self.local(instant.0)?.date())
     }
 
     fn local(&self, t: i64) -> Option<NaiveDateTime> {
@@ -451,7 +452,7 @@ impl WorkingCalendar {
     }
 
     /// Working stretches `[start, end)` as UTC seconds, from `date` on, in order; stops after
-    /// 9999-12-31.
+    /// 2200-12-31.
     fn segments_from(&self, date: NaiveDate) -> impl Iterator<Item = (i64, i64)> + '_ {
         date.iter_days()
             .take_while(|d| *d <= max_date())
@@ -465,7 +466,7 @@ impl WorkingCalendar {
     }
 
     /// Where to start scanning for working time at or after `t`; `Err` holds the saturated
-    /// answer for instants outside years 1–9999.
+    /// answer for instants after 2200-12-31.
     fn scan_start(&self, t: i64) -> Result<NaiveDate, i64> {
         match self.local(t) {
             Some(l) if l.date() > max_date() => Err(i64::MAX),
@@ -482,7 +483,7 @@ impl WorkingCalendar {
     }
 
     /// `instant` itself when it lies in working time, else the start of the next working
-    /// interval (`Timestamp(i64::MAX)` past 9999-12-31).
+    /// interval (`Timestamp(i64::MAX)` past 2200-12-31).
     pub fn next_working_instant(&self, instant: Timestamp) -> Timestamp {
         Timestamp(self.add_seconds(instant.0, 0))
     }
@@ -511,7 +512,7 @@ impl WorkingCalendar {
     ///
     /// A start outside working time counts from the next working instant. The result may be
     /// the very end of an interval (09:00 + 3 h = 12:00, not 13:30). With `hours == 0` the
-    /// result is the next working instant. Past 9999-12-31 the result is `Timestamp(i64::MAX)`.
+    /// result is the next working instant. Past 2200-12-31 the result is `Timestamp(i64::MAX)`.
     pub fn add_working_hours(&self, instant: Timestamp, hours: u32) -> Timestamp {
         self.add_working_duration(instant, Duration::hours(i64::from(hours)))
     }
@@ -527,7 +528,7 @@ impl WorkingCalendar {
     /// time; 12:30 during lunch → 13:30; Friday 20:00 → Monday 09:00; a holiday → 09:00 of the
     /// next working day). The result is that instant's local time of day on the `days`-th
     /// working day after its date, so it always lies in working time. `days == 0` gives the
-    /// next working instant. Past 9999-12-31 the result is `Timestamp(i64::MAX)`.
+    /// next working instant. Past 2200-12-31 the result is `Timestamp(i64::MAX)`.
     pub fn add_working_days(&self, instant: Timestamp, days: u32) -> Timestamp {
         let start = self.add_seconds(instant.0, 0);
         let Some(local) = (start != i64::MAX).then(|| self.local(start)).flatten() else {
@@ -540,7 +541,7 @@ impl WorkingCalendar {
         Timestamp(self.resolve(target, secs as u32))
     }
 
-    /// The `n`-th working day after `date` (`date` itself for 0); `None` past 9999-12-31.
+    /// The `n`-th working day after `date` (`date` itself for 0); `None` past 2200-12-31.
     fn nth_working_day_after(&self, date: NaiveDate, n: u32) -> Option<NaiveDate> {
         if n == 0 {
             return Some(date);
