@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Weekday,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use xietong_engine::{Timestamp, WorkCalendar};
@@ -72,8 +74,11 @@ pub struct ClockTime(u32);
 impl ClockTime {
     /// `hour:minute`; `None` past 24:00.
     pub fn hm(hour: u32, minute: u32) -> Option<ClockTime> {
-        ClockTime::from_seconds(hour.checked_mul(3600)?.checked_add(minute.checked_mul(60)?)?)
-            .filter(|_| minute < 60)
+        ClockTime::from_seconds(
+            hour.checked_mul(3600)?
+                .checked_add(minute.checked_mul(60)?)?,
+        )
+        .filter(|_| minute < 60)
     }
 
     /// Seconds after local midnight; `None` past 24:00.
@@ -214,7 +219,10 @@ impl fmt::Display for CalendarError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CalendarError::NoWorkingWeekday => {
-                write!(f, "every weekday is a rest day: at least one must be a working day")
+                write!(
+                    f,
+                    "every weekday is a rest day: at least one must be a working day"
+                )
             }
             CalendarError::NoWorkingHours => write!(f, "working hours are empty"),
             CalendarError::EmptyInterval(i) => {
@@ -321,7 +329,10 @@ impl WorkingCalendar {
         }
         for pair in intervals.windows(2) {
             if pair[1].start < pair[0].end {
-                return Err(CalendarError::OverlappingIntervals(show(&pair[0]), show(&pair[1])));
+                return Err(CalendarError::OverlappingIntervals(
+                    show(&pair[0]),
+                    show(&pair[1]),
+                ));
             }
         }
         if intervals.is_empty() {
@@ -423,7 +434,11 @@ impl WorkingCalendar {
 
     fn local(&self, t: i64) -> Option<NaiveDateTime> {
         let utc = DateTime::from_timestamp(t, 0)?;
-        Some(self.time_zone.from_utc_datetime(&utc.naive_utc()).naive_local())
+        Some(
+            self.time_zone
+                .from_utc_datetime(&utc.naive_utc())
+                .naive_local(),
+        )
     }
 
     /// The earliest instant whose local wall-clock time is at or after `date` + `secs`
@@ -537,7 +552,10 @@ impl WorkingCalendar {
         let Some(target) = self.nth_working_day_after(local.date(), days) else {
             return Timestamp(i64::MAX);
         };
-        let secs = local.time().signed_duration_since(chrono::NaiveTime::MIN).num_seconds();
+        let secs = local
+            .time()
+            .signed_duration_since(chrono::NaiveTime::MIN)
+            .num_seconds();
         Timestamp(self.resolve(target, secs as u32))
     }
 
@@ -655,8 +673,13 @@ mod tests {
     fn clock_times_parse_and_print() {
         assert_eq!("09:00".parse::<ClockTime>().unwrap().seconds(), 9 * 3600);
         assert_eq!("24:00".parse::<ClockTime>().unwrap().seconds(), DAY_SECS);
-        assert_eq!("13:30:15".parse::<ClockTime>().unwrap().to_string(), "13:30:15");
-        for bad in ["", "9", "24:01", "12:60", "1:2:3:4", "ab:cd", "-1:00", "123:00"] {
+        assert_eq!(
+            "13:30:15".parse::<ClockTime>().unwrap().to_string(),
+            "13:30:15"
+        );
+        for bad in [
+            "", "9", "24:01", "12:60", "1:2:3:4", "ab:cd", "-1:00", "123:00",
+        ] {
             assert!(bad.parse::<ClockTime>().is_err(), "{bad}");
         }
     }
@@ -675,18 +698,30 @@ mod tests {
             ],
             ..CalendarSettings::default()
         };
-        assert_eq!(WorkingCalendar::new(&s, []), Err(CalendarError::NoWorkingWeekday));
+        assert_eq!(
+            WorkingCalendar::new(&s, []),
+            Err(CalendarError::NoWorkingWeekday)
+        );
         s.rest_days = vec![];
         s.working_hours = vec![];
-        assert_eq!(WorkingCalendar::new(&s, []), Err(CalendarError::NoWorkingHours));
+        assert_eq!(
+            WorkingCalendar::new(&s, []),
+            Err(CalendarError::NoWorkingHours)
+        );
         s.working_hours = vec![WorkingInterval::hm((9, 0), (9, 0))];
-        assert!(matches!(WorkingCalendar::new(&s, []), Err(CalendarError::EmptyInterval(_))));
+        assert!(matches!(
+            WorkingCalendar::new(&s, []),
+            Err(CalendarError::EmptyInterval(_))
+        ));
         s.working_hours = vec![
             WorkingInterval::hm((13, 0), (18, 0)),
             WorkingInterval::hm((9, 0), (13, 30)),
         ];
         let err = WorkingCalendar::new(&s, []).unwrap_err();
-        assert_eq!(err.to_string(), "working intervals 09:00–13:30 and 13:00–18:00 overlap");
+        assert_eq!(
+            err.to_string(),
+            "working intervals 09:00–13:30 and 13:00–18:00 overlap"
+        );
         assert!(parse_time_zone("Asia/Shanghai").is_ok());
         assert!(parse_time_zone("Mars/Olympus").is_err());
     }

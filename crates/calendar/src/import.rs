@@ -141,7 +141,9 @@ fn parse_kind(text: &str) -> Option<OverrideKind> {
         "holiday" | "rest" | "off" | "休" | "假" | "放假" | "休息" | "节假日" => {
             Some(OverrideKind::Holiday)
         }
-        "workday" | "work" | "班" | "补班" | "上班" | "工作日" => Some(OverrideKind::Workday),
+        "workday" | "work" | "班" | "补班" | "上班" | "工作日" => {
+            Some(OverrideKind::Workday)
+        }
         _ => None,
     }
 }
@@ -231,7 +233,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<Override>, ImportErrors> {
         let date = parse_date(&fields[0]);
         let kind = parse_kind(&fields[1]);
         if date.is_none() {
-            out.error(line, format!("{:?} is not a date (use YYYY-MM-DD)", fields[0]));
+            out.error(
+                line,
+                format!("{:?} is not a date (use YYYY-MM-DD)", fields[0]),
+            );
         }
         if kind.is_none() {
             out.error(
@@ -310,7 +315,11 @@ fn ical_property(line: &str) -> Option<(String, String, &str)> {
             ':' if !in_quotes => {
                 let head = &line[..i];
                 let (name, params) = head.split_once(';').unwrap_or((head, ""));
-                return Some((name.trim().to_uppercase(), params.to_uppercase(), &line[i + 1..]));
+                return Some((
+                    name.trim().to_uppercase(),
+                    params.to_uppercase(),
+                    &line[i + 1..],
+                ));
             }
             _ => {}
         }
@@ -318,11 +327,7 @@ fn ical_property(line: &str) -> Option<(String, String, &str)> {
     None
 }
 
-fn ical_date(
-    params: &str,
-    value: &str,
-    property: &str,
-) -> Result<NaiveDate, String> {
+fn ical_date(params: &str, value: &str, property: &str) -> Result<NaiveDate, String> {
     let value = value.trim();
     if value.contains('T') || params.contains("VALUE=DATE-TIME") {
         return Err(format!(
@@ -360,7 +365,10 @@ fn finish_event(event: Event, out: &mut Collector) {
         (None, None) => 1,
     };
     if days > 366 {
-        out.error(event.line, format!("event covers {days} days (more than a year)"));
+        out.error(
+            event.line,
+            format!("event covers {days} days (more than a year)"),
+        );
         return;
     }
     let kind = if is_workday_summary(&event.summary) {
@@ -401,7 +409,10 @@ pub fn parse_ical(text: &str) -> Result<Vec<Override>, ImportErrors> {
         .find(|(_, l)| !l.trim().is_empty())
         .is_some_and(|(_, l)| l.trim().eq_ignore_ascii_case("BEGIN:VCALENDAR"))
     {
-        out.error(1, "not an iCalendar file: it must start with BEGIN:VCALENDAR");
+        out.error(
+            1,
+            "not an iCalendar file: it must start with BEGIN:VCALENDAR",
+        );
         return out.finish("events");
     }
     let mut event: Option<Event> = None;
@@ -431,7 +442,13 @@ pub fn parse_ical(text: &str) -> Result<Vec<Override>, ImportErrors> {
                 finish_event(event.take().expect("inside an event"), &mut out);
             }
             ("END", Some(e)) => {
-                out.error(line, format!("END:{value_upper} inside the event started on line {}", e.line));
+                out.error(
+                    line,
+                    format!(
+                        "END:{value_upper} inside the event started on line {}",
+                        e.line
+                    ),
+                );
                 e.broken = true;
             }
             ("END", None) if value_upper == "VCALENDAR" => calendar_ended = true,
@@ -453,13 +470,19 @@ pub fn parse_ical(text: &str) -> Result<Vec<Override>, ImportErrors> {
             ("DURATION", Some(e)) => match ical_duration_days(value) {
                 Some(days) if days > 0 => e.days = Some(days),
                 _ => {
-                    out.error(line, format!("DURATION {:?} is not a whole number of days", value.trim()));
+                    out.error(
+                        line,
+                        format!("DURATION {:?} is not a whole number of days", value.trim()),
+                    );
                     e.broken = true;
                 }
             },
             ("SUMMARY", Some(e)) => e.summary = ical_unescape(value),
             ("RRULE" | "RDATE", Some(e)) => {
-                out.error(line, "repeating events (RRULE/RDATE) are not supported: list each date");
+                out.error(
+                    line,
+                    "repeating events (RRULE/RDATE) are not supported: list each date",
+                );
                 e.broken = true;
             }
             _ => {}
@@ -475,7 +498,10 @@ pub fn parse_ical(text: &str) -> Result<Vec<Override>, ImportErrors> {
 
 /// Parses either format: iCalendar when the file starts with `BEGIN:VCALENDAR`, else CSV.
 pub fn parse_schedule(text: &str) -> Result<Vec<Override>, ImportErrors> {
-    let first = strip_bom(text).lines().map(str::trim).find(|l| !l.is_empty());
+    let first = strip_bom(text)
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty());
     if first.is_some_and(|l| l.eq_ignore_ascii_case("BEGIN:VCALENDAR")) {
         parse_ical(text)
     } else {

@@ -10,7 +10,12 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn errors(result: Result<Vec<Override>, xietong_calendar::ImportErrors>) -> Vec<String> {
-    result.unwrap_err().0.iter().map(|e| e.to_string()).collect()
+    result
+        .unwrap_err()
+        .0
+        .iter()
+        .map(|e| e.to_string())
+        .collect()
 }
 
 #[test]
@@ -59,7 +64,10 @@ fn csv_errors_name_every_bad_line() {
             "line 8: 2027-01-05 is a workday here but a holiday on line 7",
         ]
     );
-    assert_eq!(errors(parse_csv("date,kind,name\n\n# nothing\n")), ["no dates found"]);
+    assert_eq!(
+        errors(parse_csv("date,kind,name\n\n# nothing\n")),
+        ["no dates found"]
+    );
     assert_eq!(errors(parse_csv("")), ["no dates found"]);
     assert_eq!(
         errors(parse_csv("2027-1-1,holiday,a\"b\n")),
@@ -102,14 +110,21 @@ END:VCALENDAR\r
 fn ical_all_day_events() {
     let got = parse_ical(ICS).unwrap();
     assert_eq!(got.len(), 8 + 1 + 5 + 1);
-    assert_eq!(got[9], Override::workday(date(2027, 4, 24), "Makeup WORKDAY"));
+    assert_eq!(
+        got[9],
+        Override::workday(date(2027, 4, 24), "Makeup WORKDAY")
+    );
     let spring: Vec<NaiveDate> = got
         .iter()
         .filter(|o| o.name == "春节 休")
         .map(|o| o.date)
         .collect();
     assert_eq!(spring.first(), Some(&date(2027, 2, 6)));
-    assert_eq!(spring.last(), Some(&date(2027, 2, 13)), "DTEND is exclusive");
+    assert_eq!(
+        spring.last(),
+        Some(&date(2027, 2, 13)),
+        "DTEND is exclusive"
+    );
     assert_eq!(spring.len(), 8);
     let feb14 = got.iter().find(|o| o.date == date(2027, 2, 14)).unwrap();
     assert_eq!(feb14.kind, OverrideKind::Workday);
@@ -123,7 +138,10 @@ fn ical_all_day_events() {
     assert!(calendar.is_working_day(date(2027, 2, 8)));
     calendar.set_overrides(got);
     assert!(!calendar.is_working_day(date(2027, 2, 8)));
-    assert!(calendar.is_working_day(date(2027, 2, 14)), "Sunday make-up day");
+    assert!(
+        calendar.is_working_day(date(2027, 2, 14)),
+        "Sunday make-up day"
+    );
 }
 
 #[test]
@@ -192,7 +210,9 @@ DTSTART;VALUE=DATE:20270401
         ["line 2: event covers 731 days (more than a year)"]
     );
     assert_eq!(
-        errors(parse_ical("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20270101\nEND:VEVENT\n")),
+        errors(parse_ical(
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20270101\nEND:VEVENT\n"
+        )),
         ["line 4: file does not end with END:VCALENDAR"]
     );
 }

@@ -3,8 +3,7 @@
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Asia::Shanghai;
 use xietong_calendar::{
-    CHINA_MAINLAND_YEARS, CalendarSettings, OverrideKind, WorkingCalendar,
-    china_mainland_overrides,
+    CHINA_MAINLAND_YEARS, CalendarSettings, OverrideKind, WorkingCalendar, china_mainland_overrides,
 };
 use xietong_engine::{TimeLimit, TimeUnit, Timestamp, WorkCalendar};
 
@@ -14,7 +13,12 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// Beijing time.
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> Timestamp {
-    Timestamp(Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().timestamp())
+    Timestamp(
+        Shanghai
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .unwrap()
+            .timestamp(),
+    )
 }
 
 fn cal() -> WorkingCalendar {
@@ -83,7 +87,8 @@ fn make_up_days_2024_2025_2026_are_exact() {
 
 #[test]
 fn holidays_2024_2025_2026_are_exact() {
-    let expect = |year, periods: &[((u32, u32), (u32, u32))]| {
+    type Period = ((u32, u32), (u32, u32));
+    let expect = |year, periods: &[Period]| {
         let want: Vec<NaiveDate> = periods
             .iter()
             .flat_map(|&((m1, d1), (m2, d2))| range(date(year, m1, d1), date(year, m2, d2)))
@@ -132,8 +137,14 @@ fn named_days() {
     let c = cal();
     assert_eq!(c.override_on(date(2025, 1, 29)).unwrap().name, "春节");
     assert_eq!(c.override_on(date(2025, 1, 26)).unwrap().name, "春节补班");
-    assert_eq!(c.override_on(date(2024, 10, 12)).unwrap().name, "国庆节补班");
-    assert!(c.override_on(date(2024, 2, 9)).is_none(), "除夕 2024 is only encouraged off");
+    assert_eq!(
+        c.override_on(date(2024, 10, 12)).unwrap().name,
+        "国庆节补班"
+    );
+    assert!(
+        c.override_on(date(2024, 2, 9)).is_none(),
+        "除夕 2024 is only encouraged off"
+    );
 }
 
 #[test]
@@ -142,12 +153,24 @@ fn friday_before_spring_festival_2025_lands_on_make_up_sunday() {
     assert!(c.is_working_day(date(2025, 1, 26)));
     assert!(!c.is_working_day(date(2025, 1, 25)));
     // Friday 10:00 + 1 working day = Sunday 2025-01-26 10:00 (make-up working day).
-    assert_eq!(c.add_working_days(at(2025, 1, 24, 10, 0), 1), at(2025, 1, 26, 10, 0));
+    assert_eq!(
+        c.add_working_days(at(2025, 1, 24, 10, 0), 1),
+        at(2025, 1, 26, 10, 0)
+    );
     // + 2 = Monday 27th; + 3 skips Jan 28 – Feb 4 and lands on Wednesday Feb 5.
-    assert_eq!(c.add_working_days(at(2025, 1, 24, 10, 0), 2), at(2025, 1, 27, 10, 0));
-    assert_eq!(c.add_working_days(at(2025, 1, 24, 10, 0), 3), at(2025, 2, 5, 10, 0));
+    assert_eq!(
+        c.add_working_days(at(2025, 1, 24, 10, 0), 2),
+        at(2025, 1, 27, 10, 0)
+    );
+    assert_eq!(
+        c.add_working_days(at(2025, 1, 24, 10, 0), 3),
+        at(2025, 2, 5, 10, 0)
+    );
     // Saturday Feb 8 is a make-up day too.
-    assert_eq!(c.add_working_days(at(2025, 2, 7, 15, 0), 1), at(2025, 2, 8, 15, 0));
+    assert_eq!(
+        c.add_working_days(at(2025, 2, 7, 15, 0), 1),
+        at(2025, 2, 8, 15, 0)
+    );
 }
 
 #[test]
@@ -160,18 +183,39 @@ fn national_day_2024() {
     assert!(c.is_working_day(date(2024, 10, 12)), "Saturday make-up day");
     assert!(!c.is_working_day(date(2024, 10, 13)));
     // Monday 30 Sep + 1 working day = Tuesday 8 Oct.
-    assert_eq!(c.add_working_days(at(2024, 9, 30, 9, 30), 1), at(2024, 10, 8, 9, 30));
+    assert_eq!(
+        c.add_working_days(at(2024, 9, 30, 9, 30), 1),
+        at(2024, 10, 8, 9, 30)
+    );
     // Sunday 29 Sep is a working day: + 1 = Monday 30 Sep.
-    assert_eq!(c.add_working_days(at(2024, 9, 29, 14, 0), 1), at(2024, 9, 30, 14, 0));
+    assert_eq!(
+        c.add_working_days(at(2024, 9, 29, 14, 0), 1),
+        at(2024, 9, 30, 14, 0)
+    );
     // Friday 11 Oct + 1 = Saturday 12 Oct.
-    assert_eq!(c.add_working_days(at(2024, 10, 11, 11, 0), 1), at(2024, 10, 12, 11, 0));
+    assert_eq!(
+        c.add_working_days(at(2024, 10, 11, 11, 0), 1),
+        at(2024, 10, 12, 11, 0)
+    );
     // Working days between Sep 28 and Oct 14: Sep 29, Sep 30, Oct 8–12 = 7.
-    assert_eq!(c.working_days_between(date(2024, 9, 28), date(2024, 10, 14)), 7);
-    assert_eq!(c.working_days_between(date(2024, 10, 14), date(2024, 9, 28)), -7);
+    assert_eq!(
+        c.working_days_between(date(2024, 9, 28), date(2024, 10, 14)),
+        7
+    );
+    assert_eq!(
+        c.working_days_between(date(2024, 10, 14), date(2024, 9, 28)),
+        -7
+    );
     // A task opened during the holiday counts from 09:00 on Tuesday 8 Oct.
-    assert_eq!(c.add_working_days(at(2024, 10, 3, 16, 0), 1), at(2024, 10, 9, 9, 0));
+    assert_eq!(
+        c.add_working_days(at(2024, 10, 3, 16, 0), 1),
+        at(2024, 10, 9, 9, 0)
+    );
     // 8 h = 7.5 h on Tuesday 8 Oct + 0.5 h on Wednesday.
-    assert_eq!(c.add_working_hours(at(2024, 10, 3, 16, 0), 8), at(2024, 10, 9, 9, 30));
+    assert_eq!(
+        c.add_working_hours(at(2024, 10, 3, 16, 0), 8),
+        at(2024, 10, 9, 9, 30)
+    );
 }
 
 #[test]
@@ -199,15 +243,24 @@ fn engine_trait_and_time_limits() {
         unit: TimeUnit::WorkingDays,
     };
     // Thursday 2026-04-30 10:00: May 1–5 off, Saturday 9 May is a make-up day.
-    assert_eq!(limit.due(at(2026, 4, 30, 10, 0), calendar), at(2026, 5, 8, 10, 0));
-    assert_eq!(calendar.add_working_days(at(2026, 4, 30, 10, 0), 4), at(2026, 5, 9, 10, 0));
+    assert_eq!(
+        limit.due(at(2026, 4, 30, 10, 0), calendar),
+        at(2026, 5, 8, 10, 0)
+    );
+    assert_eq!(
+        calendar.add_working_days(at(2026, 4, 30, 10, 0), 4),
+        at(2026, 5, 9, 10, 0)
+    );
     let hours = TimeLimit {
         amount: 16,
         unit: TimeUnit::WorkingHours,
     };
     // New Year 2026: Jan 1–3 off, Sunday Jan 4 a make-up day. Wednesday 31 Dec 09:00 + 16 h
     // = 7.5 h on Dec 31, 7.5 h on Jan 4, 1 h on Monday Jan 5.
-    assert_eq!(hours.due(at(2025, 12, 31, 9, 0), calendar), at(2026, 1, 5, 10, 0));
+    assert_eq!(
+        hours.due(at(2025, 12, 31, 9, 0), calendar),
+        at(2026, 1, 5, 10, 0)
+    );
 }
 
 #[test]
@@ -215,7 +268,11 @@ fn default_settings_and_serde_round_trip() {
     let c = cal();
     assert_eq!(c.settings(), CalendarSettings::default());
     let json = serde_json::to_string(&c).unwrap();
-    assert!(json.contains("\"time_zone\":\"Asia/Shanghai\""), "{}", &json[..200]);
+    assert!(
+        json.contains("\"time_zone\":\"Asia/Shanghai\""),
+        "{}",
+        &json[..200]
+    );
     assert!(json.contains("\"rest_days\":[\"Sat\",\"Sun\"]"));
     assert!(json.contains("{\"start\":\"09:00\",\"end\":\"12:00\"}"));
     assert!(json.contains("{\"date\":\"2025-01-26\",\"kind\":\"workday\",\"name\":\"春节补班\"}"));
