@@ -358,6 +358,17 @@ impl WorkingCalendar {
         calendar
     }
 
+    /// A tenant's calendar: its settings, the bundled mainland China schedule, and the tenant's
+    /// own stored overrides on top (they win on the same date, so an administrator can also
+    /// cancel a seeded holiday by storing a workday on it).
+    pub fn china_mainland_with(
+        settings: &CalendarSettings,
+        tenant_overrides: impl IntoIterator<Item = Override>,
+    ) -> Result<WorkingCalendar, CalendarError> {
+        let seeded = crate::CHINA_MAINLAND_YEARS.flat_map(crate::china_mainland_overrides);
+        WorkingCalendar::new(settings, seeded.chain(tenant_overrides))
+    }
+
     /// The settings part (time zone, rest days, working hours).
     pub fn settings(&self) -> CalendarSettings {
         CalendarSettings {
@@ -544,6 +555,10 @@ impl WorkingCalendar {
     /// next working day). The result is that instant's local time of day on the `days`-th
     /// working day after its date, so it always lies in working time. `days == 0` gives the
     /// next working instant. Past 2200-12-31 the result is `Timestamp(i64::MAX)`.
+    ///
+    /// Where the zone has daylight saving, a kept time of day that the target day skips becomes
+    /// the first instant after the gap, and a repeated one its first occurrence; only there can
+    /// `n + m` days differ from `n` days then `m` days. (Asia/Shanghai has no daylight saving.)
     pub fn add_working_days(&self, instant: Timestamp, days: u32) -> Timestamp {
         let start = self.add_seconds(instant.0, 0);
         let Some(local) = (start != i64::MAX).then(|| self.local(start)).flatten() else {

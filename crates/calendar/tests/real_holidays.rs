@@ -287,3 +287,21 @@ fn default_settings_and_serde_round_trip() {
     assert!(bad.unwrap_err().to_string().contains("ends before"));
     assert!(serde_json::from_str::<WorkingCalendar>(r#"{"time_zone":"Nowhere/City"}"#).is_err());
 }
+
+#[test]
+fn tenant_overrides_win_over_the_seed() {
+    use xietong_calendar::Override;
+    let c = WorkingCalendar::china_mainland_with(
+        &CalendarSettings::default(),
+        [
+            // The company also gives 除夕 2024 off, and works on 2 October 2024.
+            Override::holiday(date(2024, 2, 9), "除夕"),
+            Override::workday(date(2024, 10, 2), "值班"),
+        ],
+    )
+    .unwrap();
+    assert!(!c.is_working_day(date(2024, 2, 9)));
+    assert!(c.is_working_day(date(2024, 10, 2)));
+    assert!(!c.is_working_day(date(2024, 10, 3)));
+    assert_eq!(c.overrides().count(), cal().overrides().count() + 1);
+}
