@@ -8,7 +8,8 @@
 //!
 //! iCalendar: each `VEVENT` with an all-day `DTSTART` (`;VALUE=DATE:20270101`) and optional
 //! `DTEND` (exclusive) or `DURATION` (`P3D`, `P1W`) covers those dates; a `SUMMARY` containing
-//! 班 or `workday` makes them make-up working days, anything else holidays.
+//! 班 or `workday` (`work day`, `working day`) makes them make-up working days, anything else
+//! holidays.
 //!
 //! Both report every problem with its line number. The same date twice with the same kind is
 //! kept once (the first name wins); the same date as both holiday and workday is an error.
@@ -341,7 +342,11 @@ fn ical_date(params: &str, value: &str, property: &str) -> Result<NaiveDate, Str
 }
 
 fn is_workday_summary(summary: &str) -> bool {
-    summary.contains('班') || summary.to_lowercase().contains("workday")
+    let lower = summary.to_lowercase();
+    summary.contains('班')
+        || ["workday", "work day", "working day"]
+            .iter()
+            .any(|w| lower.contains(w))
 }
 
 fn finish_event(event: Event, out: &mut Collector) {

@@ -132,6 +132,18 @@ fn ical_all_day_events() {
     assert_eq!(may.name, "Labour Day, May holiday");
     assert_eq!(may.kind, OverrideKind::Holiday);
     assert_eq!(parse_schedule(ICS).unwrap(), got);
+    for (summary, kind) in [
+        ("国庆节 补班", OverrideKind::Workday),
+        ("上班", OverrideKind::Workday),
+        ("Make-up working day", OverrideKind::Workday),
+        ("国庆节 假期 第1天/共7天", OverrideKind::Holiday),
+        ("", OverrideKind::Holiday),
+    ] {
+        let one = format!(
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20271001\nSUMMARY:{summary}\nEND:VEVENT\nEND:VCALENDAR\n"
+        );
+        assert_eq!(parse_ical(&one).unwrap()[0].kind, kind, "{summary}");
+    }
 
     // Imported next year joins the seeded calendar without a release.
     let mut calendar = WorkingCalendar::china_mainland();
