@@ -17,6 +17,8 @@ pub struct AppState {
     pub config: Config,
     pub login_limiter: RateLimiter,
     tenants: RwLock<HashMap<Uuid, Arc<TenantInfo>>>,
+    /// Published flow versions compiled once (versions never change).
+    pub flow_versions: RwLock<HashMap<Uuid, Arc<crate::flow::instances::CompiledVersion>>>,
 }
 
 /// Cheap-to-clone handle on [`AppState`].
@@ -26,7 +28,7 @@ pub struct App(pub Arc<AppState>);
 impl App {
     pub fn new(db: DatabaseConnection, config: Config) -> App {
         let login_limiter = RateLimiter::per_minute(config.login_rate_per_minute);
-        App(Arc::new(AppState { db, config, login_limiter, tenants: RwLock::new(HashMap::new()) }))
+        App(Arc::new(AppState { db, config, login_limiter, tenants: RwLock::new(HashMap::new()), flow_versions: RwLock::new(HashMap::new()) }))
     }
 
     /// A tenant and its settings, cached in memory (settings change rarely).

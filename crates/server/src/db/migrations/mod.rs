@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_foundation;
 mod m20261128_000002_flow_templates;
+mod m20261128_000003_flow_instances;
 
 /// All migrations this binary knows, oldest first.
 pub struct Migrator;
@@ -11,6 +12,8 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_foundation::Migration), Box::new(m20261128_000002_flow_templates::Migration)]
+        vec![Box::new(m20261128_000001_foundation::Migration), Box::new(m20261128_000002_flow_templates::Migration),
+            Box::new(m20261128_000003_flow_instances::Migration),
+        ]
     }
 }

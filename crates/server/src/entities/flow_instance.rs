@@ -1,0 +1,28 @@
+//! A running or finished flow instance; `state` is the engine's state.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "flow_instances")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub template_id: Uuid,
+    pub version_id: Uuid,
+    pub serial_no: Option<String>,
+    pub title: String,
+    pub initiator_id: Uuid,
+    pub status: String,
+    #[sea_orm(column_type = "Json")]
+    pub state: Json,
+    pub lock_version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub finished_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,26 @@
+//! A task of an instance, as the todo lists read it.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "flow_tasks")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub instance_id: Uuid,
+    pub task_no: i32,
+    pub node_key: String,
+    pub node_name: String,
+    pub assignee_id: Uuid,
+    pub state: String,
+    pub close_reason: Option<String>,
+    pub opened_at: DateTimeUtc,
+    pub closed_at: Option<DateTimeUtc>,
+    pub due_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
