@@ -1,6 +1,7 @@
 //! The application context shared by every request.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use sea_orm::DatabaseConnection;
@@ -18,8 +19,21 @@ pub struct AppState {
     pub login_limiter: RateLimiter,
     tenants: RwLock<HashMap<Uuid, Arc<TenantInfo>>>,
     /// Published flow versions compiled once (versions never change).
-    pub flow_versions: RwLock<HashMap<Uuid, Arc<crate::flow::instances::CompiledVersion>>>,
+    pub flow_versions: RwLock<HashMap<Uuid, Arc<crate::flow::service::CompiledVersion>>>,
+    /// Organisation, administrator and calendar per tenant (see `App::directory`).
+    pub directories: RwLock<HashMap<Uuid, Arc<crate::flow::service::Directory>>>,
+    /// Template rows, with the time and generation they were read at.
+    pub flow_templates: RwLock<HashMap<Uuid, TemplateCacheEntry>>,
+    /// Bumped whenever this node changes the organisation or a template: cached directories
+    /// and templates older than it are read again.
+    generation: AtomicU64,
 }
+
+pub type TemplateCacheEntry = (
+    std::time::Instant,
+    u64,
+    Arc<crate::entities::flow_template::Model>,
+);
 
 /// Cheap-to-clone handle on [`AppState`].
 #[derive(Clone)]
@@ -28,7 +42,16 @@ pub struct App(pub Arc<AppState>);
 impl App {
     pub fn new(db: DatabaseConnection, config: Config) -> App {
         let login_limiter = RateLimiter::per_minute(config.login_rate_per_minute);
-        App(Arc::new(AppState { db, config, login_limiter, tenants: RwLock::new(HashMap::new()), flow_versions: RwLock::new(HashMap::new()) }))
+        App(Arc::new(AppState {
+            db,
+            config,
+            login_limiter,
+            tenants: RwLock::new(HashMap::new()),
+            flow_versions: RwLock::new(HashMap::new()),
+            directories: RwLock::new(HashMap::new()),
+            flow_templates: RwLock::new(HashMap::new()),
+            generation: AtomicU64::new(0),
+        }))
     }
 
     /// A tenant and its settings, cached in memory (settings change rarely).
@@ -37,8 +60,21 @@ impl App {
             return Ok(t.clone());
         }
         let t = Arc::new(crate::tenant::load(&self.db, id).await?);
-        self.tenants.write().expect("tenant cache").insert(id, t.clone());
+        self.tenants
+            .write()
+            .expect("tenant cache")
+            .insert(id, t.clone());
         Ok(t)
+    }
+
+    /// The current cache generation.
+    pub fn directory_generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Marks cached organisation directories and templates stale.
+    pub fn directory_changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Forgets a cached tenant after its row changed.

@@ -64,21 +64,35 @@ impl Common {
     fn load(self, listen: Option<String>) -> anyhow::Result<Config> {
         Config::load(
             self.config.as_deref(),
-            FlagOverrides { data_dir: self.data_dir, listen, database_url: self.database_url, log: self.log },
+            FlagOverrides {
+                data_dir: self.data_dir,
+                listen,
+                database_url: self.database_url,
+                log: self.log,
+            },
         )
     }
 }
 
 fn init_logs(cfg: &Config) {
     let filter = EnvFilter::try_new(&cfg.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = if cfg.log_json { builder.json().try_init() } else { builder.try_init() };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if cfg.log_json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -96,9 +110,14 @@ pub fn main() -> ExitCode {
 }
 
 async fn open(cfg: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
+    std::fs::create_dir_all(&cfg.data_dir)
+        .with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
     let db = crate::db::connect_and_migrate(&cfg.database_url(), cfg.max_connections).await?;
-    crate::tenant::bootstrap(&db, cfg.admin_password.as_ref().map(|s| s.expose().to_string())).await?;
+    crate::tenant::bootstrap(
+        &db,
+        cfg.admin_password.as_ref().map(|s| s.expose().to_string()),
+    )
+    .await?;
     Ok(db)
 }
 
@@ -121,7 +140,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&cfg).await?;
             crate::demo::load(&db).await
         }
-        Command::Serve { common, listen, demo } => {
+        Command::Serve {
+            common,
+            listen,
+            demo,
+        } => {
             let started = std::time::Instant::now();
             let cfg = common.load(listen)?;
             init_logs(&cfg);
@@ -129,7 +152,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if demo {
                 crate::demo::load(&db).await?;
             }
-            let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("listening on {}", cfg.listen))?;
+            let listener = tokio::net::TcpListener::bind(&cfg.listen)
+                .await
+                .with_context(|| format!("listening on {}", cfg.listen))?;
             tracing::info!(
                 addr = %listener.local_addr()?,
                 database = %crate::db::redact(&cfg.database_url()),
@@ -138,9 +163,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             let app = App::new(db.clone(), cfg);
             let router = crate::http::router(app);
-            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .with_graceful_shutdown(shutdown_signal())
-                .await?;
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
             db.close().await?;
             tracing::info!("stopped");
             Ok(())
@@ -154,7 +182,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -103,7 +103,11 @@ impl Config {
     pub fn load(config_file: Option<&Path>, flags: FlagOverrides) -> anyhow::Result<Config> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = config_file {
-            anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
+            anyhow::ensure!(
+                path.exists(),
+                "config file {} does not exist",
+                path.display()
+            );
             fig = fig.merge(Toml::file(path));
         }
         fig = fig
@@ -116,7 +120,10 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) if !url.0.is_empty() => url.0.clone(),
-            _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("xietong.db").display()),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("xietong.db").display()
+            ),
         }
     }
 }
@@ -130,10 +137,17 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xt-cfg-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("xietong.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nlog = \"debug\"\nlockout_threshold = 7\n").unwrap();
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\nlog = \"debug\"\nlockout_threshold = 7\n",
+        )
+        .unwrap();
         let cfg = Config::load(
             Some(&file),
-            FlagOverrides { listen: Some("127.0.0.1:9100".into()), ..Default::default() },
+            FlagOverrides {
+                listen: Some("127.0.0.1:9100".into()),
+                ..Default::default()
+            },
         )
         .unwrap();
         assert_eq!(cfg.listen, "127.0.0.1:9100");

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Change};
@@ -38,7 +41,15 @@ const DEPARTMENTS: &[(&str, Option<&str>, &str)] = &[
 ];
 
 /// (name, rank)
-const POSTS: &[(&str, i32)] = &[("总经理", 90), ("分管副总", 80), ("部长", 60), ("店长", 50), ("主管", 40), ("专员", 20), ("店员", 10)];
+const POSTS: &[(&str, i32)] = &[
+    ("总经理", 90),
+    ("分管副总", 80),
+    ("部长", 60),
+    ("店长", 50),
+    ("主管", 40),
+    ("专员", 20),
+    ("店员", 10),
+];
 
 /// (username, name, department, post, roles, phone suffix)
 const PEOPLE: &[(&str, &str, &str, &str, &[Role])] = &[
@@ -104,14 +115,22 @@ const HEADS: &[(&str, &str, Option<&str>)] = &[
 
 /// Loads the demo company into tenant `default` unless it is already there.
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let t = tenant::Entity::find().filter(tenant::Column::Slug.eq("default")).one(db).await?.context_missing()?;
+    let t = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq("default"))
+        .one(db)
+        .await?
+        .context_missing()?;
     let hq = company::Entity::find()
         .filter(company::Column::TenantId.eq(t.id))
         .filter(company::Column::Kind.eq("hq"))
         .one(db)
         .await?
         .context_missing()?;
-    let already = user::Entity::find().filter(user::Column::TenantId.eq(t.id)).filter(user::Column::Username.eq(PEOPLE[0].0)).one(db).await?;
+    let already = user::Entity::find()
+        .filter(user::Column::TenantId.eq(t.id))
+        .filter(user::Column::Username.eq(PEOPLE[0].0))
+        .one(db)
+        .await?;
     if already.is_some() {
         tracing::info!("demo data already present");
         return Ok(());
@@ -149,9 +168,16 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     let mut posts: HashMap<&str, Uuid> = HashMap::new();
     for (name, rank) in POSTS {
         let id = new_id();
-        post::ActiveModel { id: Set(id), tenant_id: Set(t.id), company_id: Set(Some(hq.id)), name: Set((*name).into()), rank: Set(*rank), created_at: Set(now) }
-            .insert(&txn)
-            .await?;
+        post::ActiveModel {
+            id: Set(id),
+            tenant_id: Set(t.id),
+            company_id: Set(Some(hq.id)),
+            name: Set((*name).into()),
+            rank: Set(*rank),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
         posts.insert(name, id);
     }
     let mut users: HashMap<&str, Uuid> = HashMap::new();
@@ -181,25 +207,50 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
     for (dept, head, leader) in HEADS {
         department::Entity::update_many()
-            .col_expr(department::Column::HeadUserId, sea_orm::sea_query::Expr::value(Some(users[head])))
-            .col_expr(department::Column::LeaderUserId, sea_orm::sea_query::Expr::value(leader.map(|l| users[l])))
+            .col_expr(
+                department::Column::HeadUserId,
+                sea_orm::sea_query::Expr::value(Some(users[head])),
+            )
+            .col_expr(
+                department::Column::LeaderUserId,
+                sea_orm::sea_query::Expr::value(leader.map(|l| users[l])),
+            )
             .filter(department::Column::Id.eq(depts[dept]))
             .exec(&txn)
             .await?;
     }
     // Division heads report to the general manager; the rest follow department heads by default.
     for vp in ["lihong", "zhaoqiang", "sunli", "dingkai"] {
-        let boss = if vp == "dingkai" { users["zhaoqiang"] } else { users["wangjianguo"] };
+        let boss = if vp == "dingkai" {
+            users["zhaoqiang"]
+        } else {
+            users["wangjianguo"]
+        };
         user::Entity::update_many()
-            .col_expr(user::Column::SupervisorId, sea_orm::sea_query::Expr::value(Some(boss)))
+            .col_expr(
+                user::Column::SupervisorId,
+                sea_orm::sea_query::Expr::value(Some(boss)),
+            )
             .filter(user::Column::Id.eq(users[vp]))
             .exec(&txn)
             .await?;
     }
-    audit::record(&txn, &actor, Change::new("demo.load", "tenant", Some(t.id), format!("载入示例数据：{DEMO_COMPANY}，{} 人", PEOPLE.len())))
-        .await?;
+    audit::record(
+        &txn,
+        &actor,
+        Change::new(
+            "demo.load",
+            "tenant",
+            Some(t.id),
+            format!("载入示例数据：{DEMO_COMPANY}，{} 人", PEOPLE.len()),
+        ),
+    )
+    .await?;
     txn.commit().await?;
-    tracing::info!("demo company {DEMO_COMPANY} loaded: {} people; password {DEMO_PASSWORD}", PEOPLE.len());
+    tracing::info!(
+        "demo company {DEMO_COMPANY} loaded: {} people; password {DEMO_PASSWORD}",
+        PEOPLE.len()
+    );
     Ok(())
 }
 
@@ -209,6 +260,8 @@ trait ContextMissing<T> {
 
 impl<T> ContextMissing<T> for Option<T> {
     fn context_missing(self) -> anyhow::Result<T> {
-        self.ok_or_else(|| anyhow::anyhow!("the default tenant is missing; start the server once first"))
+        self.ok_or_else(|| {
+            anyhow::anyhow!("the default tenant is missing; start the server once first")
+        })
     }
 }

@@ -24,11 +24,17 @@ pub struct Text {
 impl Text {
     /// Text from two fixed strings.
     pub const fn fixed(zh: &'static str, en: &'static str) -> Self {
-        Text { zh: Cow::Borrowed(zh), en: Cow::Borrowed(en) }
+        Text {
+            zh: Cow::Borrowed(zh),
+            en: Cow::Borrowed(en),
+        }
     }
     /// Text from two formatted strings.
     pub fn owned(zh: String, en: String) -> Self {
-        Text { zh: Cow::Owned(zh), en: Cow::Owned(en) }
+        Text {
+            zh: Cow::Owned(zh),
+            en: Cow::Owned(en),
+        }
     }
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
@@ -46,7 +52,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &'static str, text: Text) -> Self {
-        FieldError { field: field.into(), code, text }
+        FieldError {
+            field: field.into(),
+            code,
+            text,
+        }
     }
 }
 
@@ -89,7 +99,13 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn new(status: StatusCode, code: &'static str, text: Text) -> Self {
-        AppError { status, code, text, fields: Vec::new(), details: None }
+        AppError {
+            status,
+            code,
+            text,
+            fields: Vec::new(),
+            details: None,
+        }
     }
     pub fn with_details(mut self, details: Value) -> Self {
         self.details = Some(details);
@@ -128,7 +144,10 @@ impl AppError {
         AppError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "validation_failed",
-            text: Text::fixed("提交的内容有误，请检查标出的字段", "Some fields are invalid; please check them"),
+            text: Text::fixed(
+                "提交的内容有误，请检查标出的字段",
+                "Some fields are invalid; please check them",
+            ),
             fields,
             details: None,
         }
@@ -143,7 +162,10 @@ impl AppError {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            Text::fixed("服务器内部错误，请稍后重试", "Internal server error; please try again later"),
+            Text::fixed(
+                "服务器内部错误，请稍后重试",
+                "Internal server error; please try again later",
+            ),
         )
     }
 

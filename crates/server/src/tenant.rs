@@ -2,7 +2,10 @@
 
 use axum::extract::State;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -44,14 +47,25 @@ pub async fn load(db: &DatabaseConnection, id: Uuid) -> Result<TenantInfo, AppEr
     let model = tenant::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::not_found("tenant.not_found", Text::fixed("租户不存在", "No such tenant")))?;
+        .ok_or_else(|| {
+            AppError::not_found(
+                "tenant.not_found",
+                Text::fixed("租户不存在", "No such tenant"),
+            )
+        })?;
     let settings = serde_json::from_value(model.settings.clone()).unwrap_or_default();
     Ok(TenantInfo { model, settings })
 }
 
 /// Finds a tenant by its slug.
-pub async fn by_slug(db: &DatabaseConnection, slug: &str) -> Result<Option<tenant::Model>, AppError> {
-    Ok(tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?)
+pub async fn by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> Result<Option<tenant::Model>, AppError> {
+    Ok(tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
 }
 
 /// Creates a tenant with its head company, a root department and an administrator.
@@ -142,13 +156,22 @@ pub async fn create_tenant(
     }
     .insert(&txn)
     .await?;
-    user_role::ActiveModel { tenant_id: Set(tenant_id), user_id: Set(admin_id), role: Set("sysadmin".into()) }
-        .insert(&txn)
-        .await?;
+    user_role::ActiveModel {
+        tenant_id: Set(tenant_id),
+        user_id: Set(admin_id),
+        role: Set("sysadmin".into()),
+    }
+    .insert(&txn)
+    .await?;
     audit::record(
         &txn,
         &Actor::system(tenant_id),
-        Change::new("tenant.create", "tenant", Some(tenant_id), format!("创建租户 {name}（{slug}）及管理员 admin")),
+        Change::new(
+            "tenant.create",
+            "tenant",
+            Some(tenant_id),
+            format!("创建租户 {name}（{slug}）及管理员 admin"),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -158,13 +181,18 @@ pub async fn create_tenant(
              (shown once; it must be changed at first sign-in)"
         );
     } else {
-        tracing::info!("first start: created tenant '{slug}' and administrator 'admin' (password from XIETONG_ADMIN_PASSWORD)");
+        tracing::info!(
+            "first start: created tenant '{slug}' and administrator 'admin' (password from XIETONG_ADMIN_PASSWORD)"
+        );
     }
     Ok((tenant_id, pw))
 }
 
 /// On an empty database, creates tenant `default` and its administrator.
-pub async fn bootstrap(db: &DatabaseConnection, admin_password: Option<String>) -> anyhow::Result<()> {
+pub async fn bootstrap(
+    db: &DatabaseConnection,
+    admin_password: Option<String>,
+) -> anyhow::Result<()> {
     if tenant::Entity::find().count(db).await? == 0 {
         create_tenant(db, "default", "默认组织", admin_password).await?;
     }
@@ -197,7 +225,10 @@ fn detail(t: &TenantInfo) -> TenantDetail {
 
 /// The caller's tenant.
 #[utoipa::path(get, path = "/api/v1/tenant", tag = "tenant", responses((status = 200, body = TenantDetail)))]
-async fn get_tenant(State(app): State<App>, Authenticated(p): Authenticated) -> AppResult<axum::Json<TenantDetail>> {
+async fn get_tenant(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+) -> AppResult<axum::Json<TenantDetail>> {
     Ok(axum::Json(detail(&*app.tenant(p.tenant_id).await?)))
 }
 
@@ -214,28 +245,47 @@ pub struct UpdateTenant {
 /// Renames the tenant, sets its time zone, password rules and two-factor requirement.
 #[utoipa::path(patch, path = "/api/v1/tenant", tag = "tenant", request_body = UpdateTenant,
     responses((status = 200, body = TenantDetail), (status = 422, body = crate::error::ErrorBody)))]
-async fn update_tenant(State(app): State<App>, who: Authorized<TenantSettingsPerm>, Json(req): Json<UpdateTenant>) -> AppResult<axum::Json<TenantDetail>> {
+async fn update_tenant(
+    State(app): State<App>,
+    who: Authorized<TenantSettingsPerm>,
+    Json(req): Json<UpdateTenant>,
+) -> AppResult<axum::Json<TenantDetail>> {
     let mut errors = Vec::new();
-    let name = req.name.as_deref().map(|n| crate::org::validate::name("name", n, &mut errors));
+    let name = req
+        .name
+        .as_deref()
+        .map(|n| crate::org::validate::name("name", n, &mut errors));
     if let Some(tz) = &req.time_zone
         && tz.parse::<chrono_tz::Tz>().is_err()
     {
-        errors.push(FieldError::new("time_zone", "tenant.time_zone", Text::fixed("未知的时区", "Unknown time zone")));
+        errors.push(FieldError::new(
+            "time_zone",
+            "tenant.time_zone",
+            Text::fixed("未知的时区", "Unknown time zone"),
+        ));
     }
     if let Some(s) = &req.settings
-        && (!(8..=64).contains(&s.password.min_length) || !(1..=4).contains(&s.password.min_classes))
+        && (!(8..=64).contains(&s.password.min_length)
+            || !(1..=4).contains(&s.password.min_classes))
     {
         errors.push(FieldError::new(
             "settings.password",
             "tenant.password_policy",
-            Text::fixed("密码最短长度须为 8–64，字符类别须为 1–4", "Minimum length must be 8–64 and classes 1–4"),
+            Text::fixed(
+                "密码最短长度须为 8–64，字符类别须为 1–4",
+                "Minimum length must be 8–64 and classes 1–4",
+            ),
         ));
     }
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
     }
-    let before = serde_json::to_value(detail(&*app.tenant(who.tenant_id).await?).settings).unwrap_or_default();
-    let t = tenant::Entity::find_by_id(who.tenant_id).one(&app.db).await?.ok_or_else(AppError::forbidden)?;
+    let before = serde_json::to_value(detail(&*app.tenant(who.tenant_id).await?).settings)
+        .unwrap_or_default();
+    let t = tenant::Entity::find_by_id(who.tenant_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(AppError::forbidden)?;
     let mut am: tenant::ActiveModel = t.into();
     if let Some(n) = name {
         am.name = Set(n);
@@ -251,7 +301,14 @@ async fn update_tenant(State(app): State<App>, who: Authorized<TenantSettingsPer
     audit::record(
         &txn,
         &(&who.principal).into(),
-        Change::new("tenant.update", "tenant", Some(t.id), format!("修改租户设置「{}」", t.name)).before(before).after(t.settings.clone()),
+        Change::new(
+            "tenant.update",
+            "tenant",
+            Some(t.id),
+            format!("修改租户设置「{}」", t.name),
+        )
+        .before(before)
+        .after(t.settings.clone()),
     )
     .await?;
     txn.commit().await?;

@@ -4,7 +4,10 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -19,7 +22,9 @@ use crate::http::extract::Query;
 use crate::http::page::{Page, PageQuery};
 
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(list_audit)).routes(routes!(export_audit))
+    OpenApiRouter::new()
+        .routes(routes!(list_audit))
+        .routes(routes!(export_audit))
 }
 
 /// Audit filters.
@@ -121,14 +126,31 @@ async fn list_audit(
     let (page, page_size) = pq.resolve()?;
     let q = filtered(who.tenant_id, &f);
     let total = q.clone().count(&app.db).await?;
-    let items = q.offset((page - 1) * page_size).limit(page_size).all(&app.db).await?;
-    Ok(axum::Json(Page { items: items.into_iter().map(Into::into).collect(), total, page, page_size }))
+    let items = q
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .all(&app.db)
+        .await?;
+    Ok(axum::Json(Page {
+        items: items.into_iter().map(Into::into).collect(),
+        total,
+        page,
+        page_size,
+    }))
 }
 
 fn csv_field(s: &str) -> String {
     // Cells that a spreadsheet would run as a formula are prefixed so they stay text.
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
 }
 
 /// Exports the filtered audit log as CSV (at most 100,000 rows).
@@ -139,8 +161,13 @@ async fn export_audit(
     who: Authorized<AuditRead>,
     Query(f): Query<AuditFilter>,
 ) -> AppResult<impl IntoResponse> {
-    let rows = filtered(who.tenant_id, &f).limit(100_000).all(&app.db).await?;
-    let mut out = String::from("\u{feff}at,actor,acting_for,action,target_type,target_id,summary,ip,request_id\n");
+    let rows = filtered(who.tenant_id, &f)
+        .limit(100_000)
+        .all(&app.db)
+        .await?;
+    let mut out = String::from(
+        "\u{feff}at,actor,acting_for,action,target_type,target_id,summary,ip,request_id\n",
+    );
     for r in rows {
         let cells = [
             r.at.to_rfc3339(),
@@ -153,13 +180,22 @@ async fn export_audit(
             r.ip.unwrap_or_default(),
             r.request_id.unwrap_or_default(),
         ];
-        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push('\n');
     }
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
         ],
         out,
     ))

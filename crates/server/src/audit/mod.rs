@@ -27,7 +27,14 @@ pub struct Actor {
 impl Actor {
     /// The server itself (bootstrap, scheduled work, CLI).
     pub fn system(tenant_id: Uuid) -> Actor {
-        Actor { tenant_id, user_id: None, name: Some("system".into()), acting_for: None, ip: None, request_id: None }
+        Actor {
+            tenant_id,
+            user_id: None,
+            name: Some("system".into()),
+            acting_for: None,
+            ip: None,
+            request_id: None,
+        }
     }
     /// An anonymous caller (e.g. a failed sign-in) seen in `ctx`.
     pub fn anonymous(tenant_id: Uuid, ctx: &RequestContext) -> Actor {
@@ -71,8 +78,20 @@ pub struct Change {
 }
 
 impl Change {
-    pub fn new(action: &'static str, target_type: &'static str, target_id: Option<Uuid>, summary: impl Into<String>) -> Self {
-        Change { action, target_type, target_id, summary: summary.into(), before: None, after: None }
+    pub fn new(
+        action: &'static str,
+        target_type: &'static str,
+        target_id: Option<Uuid>,
+        summary: impl Into<String>,
+    ) -> Self {
+        Change {
+            action,
+            target_type,
+            target_id,
+            summary: summary.into(),
+            before: None,
+            after: None,
+        }
     }
     pub fn before(mut self, v: Value) -> Self {
         self.before = Some(v);
@@ -85,7 +104,11 @@ impl Change {
 }
 
 /// Appends one audit row; call it inside the transaction that makes the change.
-pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, change: Change) -> Result<(), DbErr> {
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    change: Change,
+) -> Result<(), DbErr> {
     audit_entry::ActiveModel {
         id: Set(new_id()),
         tenant_id: Set(actor.tenant_id),

@@ -51,8 +51,22 @@ impl Role {
         use Perm::*;
         match self {
             Role::Sysadmin => &Perm::ALL,
-            Role::OaAdmin => &[OrgRead, UserRead, UserResetPassword, AuditRead, ReportRead, FlowAdmin],
-            Role::Hr => &[OrgRead, OrgWrite, UserRead, UserWrite, UserResetPassword, ReportRead],
+            Role::OaAdmin => &[
+                OrgRead,
+                UserRead,
+                UserResetPassword,
+                AuditRead,
+                ReportRead,
+                FlowAdmin,
+            ],
+            Role::Hr => &[
+                OrgRead,
+                OrgWrite,
+                UserRead,
+                UserWrite,
+                UserResetPassword,
+                ReportRead,
+            ],
             Role::Member => &[OrgRead, UserRead],
         }
     }
@@ -112,7 +126,10 @@ impl Perm {
     }
     /// True for permissions that only read (API tokens with the `read` scope get only these).
     pub fn is_read(self) -> bool {
-        matches!(self, Perm::OrgRead | Perm::UserRead | Perm::AuditRead | Perm::ReportRead)
+        matches!(
+            self,
+            Perm::OrgRead | Perm::UserRead | Perm::AuditRead | Perm::ReportRead
+        )
     }
 }
 
@@ -166,7 +183,10 @@ impl<P: Permission> Authorized<P> {
     /// Checks `principal` for `P`.
     pub fn check(principal: Principal) -> Result<Self, AppError> {
         if principal.has(P::PERM) {
-            Ok(Authorized { principal, _p: PhantomData })
+            Ok(Authorized {
+                principal,
+                _p: PhantomData,
+            })
         } else {
             Err(AppError::forbidden())
         }
@@ -206,7 +226,10 @@ mod tests {
     #[test]
     fn only_sysadmin_assigns_roles() {
         for r in Role::ALL {
-            assert_eq!(permissions(&[r]).contains(&Perm::RoleAssign), r == Role::Sysadmin);
+            assert_eq!(
+                permissions(&[r]).contains(&Perm::RoleAssign),
+                r == Role::Sysadmin
+            );
         }
     }
 }

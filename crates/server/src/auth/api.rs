@@ -7,8 +7,8 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,9 +24,11 @@ use super::password::{self, PasswordPolicy};
 use super::tokens::{hash_secret, random_secret};
 use super::totp;
 use crate::app::App;
-use crate::audit::{self, Actor, Change};
 use crate::audit::api::AuditEntryView;
-use crate::entities::{api_token, audit_entry, department, login_record, recovery_code, session, user};
+use crate::audit::{self, Actor, Change};
+use crate::entities::{
+    api_token, audit_entry, department, login_record, recovery_code, session, user,
+};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::http::extract::{Json, Path, Query};
 use crate::http::page::{Page, PageQuery};
@@ -136,7 +138,13 @@ async fn check_second_factor(app: &App, u: &user::Model, code: &str) -> Result<b
     Ok(false)
 }
 
-fn session_cookies(app: &App, ctx: &RequestContext, jar: CookieJar, token: String, csrf: String) -> CookieJar {
+fn session_cookies(
+    app: &App,
+    ctx: &RequestContext,
+    jar: CookieJar,
+    token: String,
+    csrf: String,
+) -> CookieJar {
     let secure = app.config.secure_cookies || ctx.https;
     let mut s = Cookie::new(SESSION_COOKIE, token);
     s.set_http_only(true);
@@ -164,15 +172,23 @@ async fn login(
     jar: CookieJar,
     Json(req): Json<LoginRequest>,
 ) -> AppResult<impl IntoResponse> {
-    if !app.login_limiter.hit(ctx.ip.as_deref().unwrap_or("unknown")) {
+    if !app
+        .login_limiter
+        .hit(ctx.ip.as_deref().unwrap_or("unknown"))
+    {
         return Err(AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
-            Text::fixed("尝试过于频繁，请稍后再试", "Too many attempts; please wait a minute"),
+            Text::fixed(
+                "尝试过于频繁，请稍后再试",
+                "Too many attempts; please wait a minute",
+            ),
         ));
     }
     let slug = req.tenant.as_deref().unwrap_or("default");
-    let tenant = crate::tenant::by_slug(&app.db, slug).await?.ok_or_else(invalid_credentials)?;
+    let tenant = crate::tenant::by_slug(&app.db, slug)
+        .await?
+        .ok_or_else(invalid_credentials)?;
     let username = req.username.trim().to_lowercase();
     if username.is_empty() || username.len() > 64 || req.password.len() > 256 {
         return Err(invalid_credentials());
@@ -185,12 +201,30 @@ async fn login(
     let Some(u) = found else {
         // Spend the same time as a real check so response times do not reveal usernames.
         password::verify(req.password.clone(), password::dummy_hash().to_string()).await;
-        record_login(&app.db, tenant.id, None, &username, &ctx, false, Some("unknown_user")).await?;
+        record_login(
+            &app.db,
+            tenant.id,
+            None,
+            &username,
+            &ctx,
+            false,
+            Some("unknown_user"),
+        )
+        .await?;
         return Err(invalid_credentials());
     };
     let now = Utc::now();
     if let Some(until) = u.locked_until.filter(|t| *t > now) {
-        record_login(&app.db, tenant.id, Some(u.id), &username, &ctx, false, Some("locked")).await?;
+        record_login(
+            &app.db,
+            tenant.id,
+            Some(u.id),
+            &username,
+            &ctx,
+            false,
+            Some("locked"),
+        )
+        .await?;
         return Err(locked(until));
     }
     let password_ok = password::verify(req.password.clone(), u.password_hash.clone()).await;
@@ -202,7 +236,10 @@ async fn login(
                 return Err(AppError::new(
                     StatusCode::UNAUTHORIZED,
                     "auth.totp_required",
-                    Text::fixed("请输入动态验证码", "Enter the code from your authenticator app"),
+                    Text::fixed(
+                        "请输入动态验证码",
+                        "Enter the code from your authenticator app",
+                    ),
                 ));
             }
             Some(code) => Some(check_second_factor(&app, &u, code).await?),
@@ -220,13 +257,34 @@ async fn login(
             am.locked_until = Set(Some(until));
         }
         am.update(&txn).await?;
-        let reason = if password_ok { "totp_invalid" } else { "bad_password" };
-        record_login(&txn, tenant.id, Some(u.id), &username, &ctx, false, Some(reason)).await?;
+        let reason = if password_ok {
+            "totp_invalid"
+        } else {
+            "bad_password"
+        };
+        record_login(
+            &txn,
+            tenant.id,
+            Some(u.id),
+            &username,
+            &ctx,
+            false,
+            Some(reason),
+        )
+        .await?;
         if lock {
             audit::record(
                 &txn,
                 &Actor::anonymous(tenant.id, &ctx),
-                Change::new("user.lock", "user", Some(u.id), format!("连续 {threshold} 次登录失败，账号 {} 锁定至 {until}", u.username)),
+                Change::new(
+                    "user.lock",
+                    "user",
+                    Some(u.id),
+                    format!(
+                        "连续 {threshold} 次登录失败，账号 {} 锁定至 {until}",
+                        u.username
+                    ),
+                ),
             )
             .await?;
         }
@@ -245,11 +303,23 @@ async fn login(
         });
     }
     if u.status != "active" {
-        record_login(&app.db, tenant.id, Some(u.id), &username, &ctx, false, Some("disabled")).await?;
+        record_login(
+            &app.db,
+            tenant.id,
+            Some(u.id),
+            &username,
+            &ctx,
+            false,
+            Some("disabled"),
+        )
+        .await?;
         return Err(AppError::new(
             StatusCode::FORBIDDEN,
             "auth.disabled",
-            Text::fixed("该账号已停用，请联系管理员", "This account is disabled; contact your administrator"),
+            Text::fixed(
+                "该账号已停用，请联系管理员",
+                "This account is disabled; contact your administrator",
+            ),
         ));
     }
 
@@ -280,8 +350,17 @@ async fn login(
     record_login(&txn, tenant.id, Some(u.id), &username, &ctx, true, None).await?;
     audit::record(
         &txn,
-        &Actor { user_id: Some(u.id), name: Some(format!("{} ({})", u.display_name, u.username)), ..Actor::anonymous(tenant.id, &ctx) },
-        Change::new("auth.login", "session", Some(session_id), format!("{} 登录", u.username)),
+        &Actor {
+            user_id: Some(u.id),
+            name: Some(format!("{} ({})", u.display_name, u.username)),
+            ..Actor::anonymous(tenant.id, &ctx)
+        },
+        Change::new(
+            "auth.login",
+            "session",
+            Some(session_id),
+            format!("{} 登录", u.username),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -289,36 +368,67 @@ async fn login(
     let roles = load_roles(&app, u.id).await?;
     let tinfo = app.tenant(tenant.id).await?;
     let must_enroll_totp = !u.totp_enabled
-        && (tinfo.settings.require_totp_all || roles.iter().any(|r| tinfo.settings.require_totp_roles.contains(r)));
+        && (tinfo.settings.require_totp_all
+            || roles
+                .iter()
+                .any(|r| tinfo.settings.require_totp_roles.contains(r)));
     let me = me_view(&app, &u, &roles).await?;
     let jar = session_cookies(&app, &ctx, jar, token, csrf);
-    Ok((jar, ok_json(LoginResponse { must_change_password: u.must_change_password, must_enroll_totp, user: me })))
+    Ok((
+        jar,
+        ok_json(LoginResponse {
+            must_change_password: u.must_change_password,
+            must_enroll_totp,
+            user: me,
+        }),
+    ))
 }
 
 fn locked(until: DateTime<Utc>) -> AppError {
     AppError::new(
         StatusCode::LOCKED,
         "auth.locked",
-        Text::fixed("登录失败次数过多，账号已临时锁定，请稍后再试", "Too many failed sign-ins; the account is locked for a while"),
+        Text::fixed(
+            "登录失败次数过多，账号已临时锁定，请稍后再试",
+            "Too many failed sign-ins; the account is locked for a while",
+        ),
     )
     .with_details(serde_json::json!({ "locked_until": until }))
 }
 
 /// Signs out: ends this session and clears its cookies.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
-async fn logout(State(app): State<App>, SignedIn(p): SignedIn, jar: CookieJar) -> AppResult<impl IntoResponse> {
+async fn logout(
+    State(app): State<App>,
+    SignedIn(p): SignedIn,
+    jar: CookieJar,
+) -> AppResult<impl IntoResponse> {
     if let Credential::Session { id } = p.credential {
         let txn = app.db.begin().await?;
         session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+            .col_expr(
+                session::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(Utc::now()),
+            )
             .filter(session::Column::Id.eq(id))
             .exec(&txn)
             .await?;
-        audit::record(&txn, &(&p).into(), Change::new("auth.logout", "session", Some(id), format!("{} 退出登录", p.username)))
-            .await?;
+        audit::record(
+            &txn,
+            &(&p).into(),
+            Change::new(
+                "auth.logout",
+                "session",
+                Some(id),
+                format!("{} 退出登录", p.username),
+            ),
+        )
+        .await?;
         txn.commit().await?;
     }
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/")).remove(Cookie::build(CSRF_COOKIE).path("/"));
+    let jar = jar
+        .remove(Cookie::build(SESSION_COOKIE).path("/"))
+        .remove(Cookie::build(CSRF_COOKIE).path("/"));
     Ok((jar, StatusCode::NO_CONTENT))
 }
 
@@ -349,8 +459,13 @@ async fn change_password(
     SignedIn(p): SignedIn,
     Json(req): Json<ChangePasswordRequest>,
 ) -> AppResult<StatusCode> {
-    let u = user::Entity::find_by_id(p.user_id).one(&app.db).await?.ok_or_else(AppError::unauthenticated)?;
-    if req.old_password.len() > 256 || !password::verify(req.old_password.clone(), u.password_hash.clone()).await {
+    let u = user::Entity::find_by_id(p.user_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    if req.old_password.len() > 256
+        || !password::verify(req.old_password.clone(), u.password_hash.clone()).await
+    {
         return Err(AppError::invalid_field(
             "old_password",
             "auth.wrong_password",
@@ -363,7 +478,10 @@ async fn change_password(
         return Err(AppError::invalid_field(
             "new_password",
             "password.same_as_old",
-            Text::fixed("新密码不能与原密码相同", "The new password must differ from the current one"),
+            Text::fixed(
+                "新密码不能与原密码相同",
+                "The new password must differ from the current one",
+            ),
         ));
     }
     let hash = password::hash(req.new_password).await?;
@@ -374,17 +492,31 @@ async fn change_password(
     am.must_change_password = Set(false);
     am.updated_at = Set(now);
     am.update(&txn).await?;
-    let mut others = Condition::all().add(session::Column::UserId.eq(p.user_id)).add(session::Column::RevokedAt.is_null());
+    let mut others = Condition::all()
+        .add(session::Column::UserId.eq(p.user_id))
+        .add(session::Column::RevokedAt.is_null());
     if let Credential::Session { id } = p.credential {
         others = others.add(session::Column::Id.ne(id));
     }
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(others)
         .exec(&txn)
         .await?;
-    audit::record(&txn, &(&p).into(), Change::new("user.password_change", "user", Some(p.user_id), format!("{} 修改了密码", p.username)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&p).into(),
+        Change::new(
+            "user.password_change",
+            "user",
+            Some(p.user_id),
+            format!("{} 修改了密码", p.username),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -422,7 +554,11 @@ async fn me_view(app: &App, u: &user::Model, roles: &[Role]) -> AppResult<MeView
     // One query answers both: the user's department, and whether they head any.
     let related = department::Entity::find()
         .filter(department::Column::TenantId.eq(u.tenant_id))
-        .filter(Condition::any().add(department::Column::Id.eq(u.department_id)).add(department::Column::HeadUserId.eq(u.id)))
+        .filter(
+            Condition::any()
+                .add(department::Column::Id.eq(u.department_id))
+                .add(department::Column::HeadUserId.eq(u.id)),
+        )
         .all(&app.db)
         .await?;
     let dept = related.iter().find(|d| d.id == u.department_id).cloned();
@@ -442,7 +578,11 @@ async fn me_view(app: &App, u: &user::Model, roles: &[Role]) -> AppResult<MeView
         roles: roles.to_vec(),
         permissions: super::access::permissions(roles),
         is_department_head: is_head,
-        tenant: TenantView { id: t.model.id, name: t.model.name.clone(), time_zone: t.model.time_zone.clone() },
+        tenant: TenantView {
+            id: t.model.id,
+            name: t.model.name.clone(),
+            time_zone: t.model.time_zone.clone(),
+        },
     })
 }
 
@@ -473,19 +613,32 @@ async fn update_me(
     Json(req): Json<UpdateMeRequest>,
 ) -> AppResult<axum::Json<MeView>> {
     let mut errors = Vec::new();
-    let display_name = req.display_name.map(|n| crate::org::validate::display_name(&n, &mut errors));
-    let email = req.email.map(|e| crate::org::validate::email(&e, &mut errors));
-    let phone = req.phone.map(|e| crate::org::validate::phone(&e, &mut errors));
+    let display_name = req
+        .display_name
+        .map(|n| crate::org::validate::display_name(&n, &mut errors));
+    let email = req
+        .email
+        .map(|e| crate::org::validate::email(&e, &mut errors));
+    let phone = req
+        .phone
+        .map(|e| crate::org::validate::phone(&e, &mut errors));
     if let Some(l) = &req.locale
         && l != "zh-CN"
         && l != "en"
     {
-        errors.push(FieldError::new("locale", "locale.unknown", Text::fixed("语言只能是 zh-CN 或 en", "Language must be zh-CN or en")));
+        errors.push(FieldError::new(
+            "locale",
+            "locale.unknown",
+            Text::fixed("语言只能是 zh-CN 或 en", "Language must be zh-CN or en"),
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
     }
-    let u = user::Entity::find_by_id(p.user_id).one(&app.db).await?.ok_or_else(AppError::unauthenticated)?;
+    let u = user::Entity::find_by_id(p.user_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
     let before = serde_json::json!({"display_name": u.display_name, "email": u.email, "phone": u.phone, "locale": u.locale});
     let mut am: user::ActiveModel = u.into();
     if let Some(v) = display_name {
@@ -507,7 +660,14 @@ async fn update_me(
     audit::record(
         &txn,
         &(&p).into(),
-        Change::new("user.profile_update", "user", Some(u.id), format!("{} 更新了个人资料", u.username)).before(before).after(after),
+        Change::new(
+            "user.profile_update",
+            "user",
+            Some(u.id),
+            format!("{} 更新了个人资料", u.username),
+        )
+        .before(before)
+        .after(after),
     )
     .await?;
     txn.commit().await?;
@@ -529,7 +689,10 @@ pub struct SessionView {
 
 /// My active sessions.
 #[utoipa::path(get, path = "/api/v1/me/sessions", tag = "me", responses((status = 200, body = Vec<SessionView>)))]
-async fn list_sessions(State(app): State<App>, Authenticated(p): Authenticated) -> AppResult<axum::Json<Vec<SessionView>>> {
+async fn list_sessions(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+) -> AppResult<axum::Json<Vec<SessionView>>> {
     let now = Utc::now();
     let idle = Duration::minutes(app.config.session_idle_minutes);
     let current = match p.credential {
@@ -559,13 +722,20 @@ async fn list_sessions(State(app): State<App>, Authenticated(p): Authenticated) 
 }
 
 fn not_found_session() -> AppError {
-    AppError::not_found("session.not_found", Text::fixed("会话不存在", "No such session"))
+    AppError::not_found(
+        "session.not_found",
+        Text::fixed("会话不存在", "No such session"),
+    )
 }
 
 /// Ends one of my sessions.
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "me", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-async fn revoke_session(State(app): State<App>, Authenticated(p): Authenticated, Path(id): Path<Uuid>) -> AppResult<StatusCode> {
+async fn revoke_session(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<StatusCode> {
     let s = session::Entity::find_by_id(id)
         .one(&app.db)
         .await?
@@ -575,29 +745,51 @@ async fn revoke_session(State(app): State<App>, Authenticated(p): Authenticated,
     let mut am: session::ActiveModel = s.into();
     am.revoked_at = Set(Some(Utc::now()));
     am.update(&txn).await?;
-    audit::record(&txn, &(&p).into(), Change::new("session.revoke", "session", Some(id), format!("{} 结束了一个会话", p.username)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&p).into(),
+        Change::new(
+            "session.revoke",
+            "session",
+            Some(id),
+            format!("{} 结束了一个会话", p.username),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Signs out every other session of mine.
 #[utoipa::path(post, path = "/api/v1/me/sessions/revoke-others", tag = "me", responses((status = 204)))]
-async fn revoke_other_sessions(State(app): State<App>, Authenticated(p): Authenticated) -> AppResult<StatusCode> {
-    let mut cond = Condition::all().add(session::Column::UserId.eq(p.user_id)).add(session::Column::RevokedAt.is_null());
+async fn revoke_other_sessions(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+) -> AppResult<StatusCode> {
+    let mut cond = Condition::all()
+        .add(session::Column::UserId.eq(p.user_id))
+        .add(session::Column::RevokedAt.is_null());
     if let Credential::Session { id } = p.credential {
         cond = cond.add(session::Column::Id.ne(id));
     }
     let txn = app.db.begin().await?;
     let res = session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(cond)
         .exec(&txn)
         .await?;
     audit::record(
         &txn,
         &(&p).into(),
-        Change::new("session.revoke_others", "user", Some(p.user_id), format!("{} 结束了其他 {} 个会话", p.username, res.rows_affected)),
+        Change::new(
+            "session.revoke_others",
+            "user",
+            Some(p.user_id),
+            format!("{} 结束了其他 {} 个会话", p.username, res.rows_affected),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -624,19 +816,33 @@ fn session_only(p: &super::extract::Principal) -> AppResult<()> {
 
 /// Starts two-factor enrolment: a new secret, not active until confirmed.
 #[utoipa::path(post, path = "/api/v1/me/totp/setup", tag = "me", responses((status = 200, body = TotpSetup)))]
-async fn totp_setup(State(app): State<App>, Authenticated(p): Authenticated) -> AppResult<axum::Json<TotpSetup>> {
+async fn totp_setup(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+) -> AppResult<axum::Json<TotpSetup>> {
     session_only(&p)?;
-    let u = user::Entity::find_by_id(p.user_id).one(&app.db).await?.ok_or_else(AppError::unauthenticated)?;
+    let u = user::Entity::find_by_id(p.user_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
     if u.totp_enabled {
-        return Err(AppError::conflict("totp.already_enabled", Text::fixed("两步验证已启用", "Two-factor sign-in is already on")));
+        return Err(AppError::conflict(
+            "totp.already_enabled",
+            Text::fixed("两步验证已启用", "Two-factor sign-in is already on"),
+        ));
     }
     let secret = totp::new_secret();
-    let url = totp::otpauth_url(&secret, &u.username).ok_or_else(|| AppError::internal("totp url"))?;
+    let url =
+        totp::otpauth_url(&secret, &u.username).ok_or_else(|| AppError::internal("totp url"))?;
     let svg = totp::qr_svg(&url).ok_or_else(|| AppError::internal("qr"))?;
     let mut am: user::ActiveModel = u.into();
     am.totp_secret = Set(Some(secret.clone()));
     am.update(&app.db).await?;
-    Ok(ok_json(TotpSetup { secret, otpauth_url: url, qr_svg: svg }))
+    Ok(ok_json(TotpSetup {
+        secret,
+        otpauth_url: url,
+        qr_svg: svg,
+    }))
 }
 
 /// A code from the authenticator app.
@@ -661,16 +867,29 @@ async fn totp_enable(
     Json(req): Json<TotpCode>,
 ) -> AppResult<axum::Json<RecoveryCodes>> {
     session_only(&p)?;
-    let u = user::Entity::find_by_id(p.user_id).one(&app.db).await?.ok_or_else(AppError::unauthenticated)?;
+    let u = user::Entity::find_by_id(p.user_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
     let Some(secret) = u.totp_secret.clone().filter(|_| !u.totp_enabled) else {
-        return Err(AppError::conflict("totp.not_started", Text::fixed("请先开始设置两步验证", "Start the two-factor setup first")));
+        return Err(AppError::conflict(
+            "totp.not_started",
+            Text::fixed("请先开始设置两步验证", "Start the two-factor setup first"),
+        ));
     };
     if !totp::verify(&secret, &u.username, &req.code) {
-        return Err(AppError::invalid_field("code", "auth.totp_invalid", Text::fixed("动态验证码错误", "Wrong authenticator code")));
+        return Err(AppError::invalid_field(
+            "code",
+            "auth.totp_invalid",
+            Text::fixed("动态验证码错误", "Wrong authenticator code"),
+        ));
     }
     let codes = totp::recovery_codes();
     let txn = app.db.begin().await?;
-    recovery_code::Entity::delete_many().filter(recovery_code::Column::UserId.eq(u.id)).exec(&txn).await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(u.id))
+        .exec(&txn)
+        .await?;
     for c in &codes {
         recovery_code::ActiveModel {
             id: Set(new_id()),
@@ -685,10 +904,21 @@ async fn totp_enable(
     let mut am: user::ActiveModel = u.into();
     am.totp_enabled = Set(true);
     am.update(&txn).await?;
-    audit::record(&txn, &(&p).into(), Change::new("user.totp_enable", "user", Some(p.user_id), format!("{} 启用了两步验证", p.username)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&p).into(),
+        Change::new(
+            "user.totp_enable",
+            "user",
+            Some(p.user_id),
+            format!("{} 启用了两步验证", p.username),
+        ),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(ok_json(RecoveryCodes { recovery_codes: codes }))
+    Ok(ok_json(RecoveryCodes {
+        recovery_codes: codes,
+    }))
 }
 
 /// The current password, to confirm a sensitive change.
@@ -707,18 +937,37 @@ async fn totp_disable(
     Json(req): Json<PasswordConfirm>,
 ) -> AppResult<StatusCode> {
     session_only(&p)?;
-    let u = user::Entity::find_by_id(p.user_id).one(&app.db).await?.ok_or_else(AppError::unauthenticated)?;
+    let u = user::Entity::find_by_id(p.user_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
     if req.password.len() > 256 || !password::verify(req.password, u.password_hash.clone()).await {
-        return Err(AppError::invalid_field("password", "auth.wrong_password", Text::fixed("密码不正确", "Wrong password")));
+        return Err(AppError::invalid_field(
+            "password",
+            "auth.wrong_password",
+            Text::fixed("密码不正确", "Wrong password"),
+        ));
     }
     let txn = app.db.begin().await?;
-    recovery_code::Entity::delete_many().filter(recovery_code::Column::UserId.eq(u.id)).exec(&txn).await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(u.id))
+        .exec(&txn)
+        .await?;
     let mut am: user::ActiveModel = u.into();
     am.totp_enabled = Set(false);
     am.totp_secret = Set(None);
     am.update(&txn).await?;
-    audit::record(&txn, &(&p).into(), Change::new("user.totp_disable", "user", Some(p.user_id), format!("{} 关闭了两步验证", p.username)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&p).into(),
+        Change::new(
+            "user.totp_disable",
+            "user",
+            Some(p.user_id),
+            format!("{} 关闭了两步验证", p.username),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -769,7 +1018,10 @@ pub struct CreatedToken {
 
 /// My API tokens.
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "me", responses((status = 200, body = Vec<TokenInfo>)))]
-async fn list_tokens(State(app): State<App>, Authenticated(p): Authenticated) -> AppResult<axum::Json<Vec<TokenInfo>>> {
+async fn list_tokens(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+) -> AppResult<axum::Json<Vec<TokenInfo>>> {
     let rows = api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(p.user_id))
         .filter(api_token::Column::RevokedAt.is_null())
@@ -791,16 +1043,34 @@ async fn create_token(
     let mut errors = Vec::new();
     let name = req.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 64 {
-        errors.push(FieldError::new("name", "token.name", Text::fixed("名称为 1–64 个字符", "Name must be 1–64 characters")));
+        errors.push(FieldError::new(
+            "name",
+            "token.name",
+            Text::fixed("名称为 1–64 个字符", "Name must be 1–64 characters"),
+        ));
     }
     let mut scopes: Vec<String> = req.scopes.iter().map(|s| s.trim().to_string()).collect();
     scopes.sort();
     scopes.dedup();
     if scopes.is_empty() || scopes.iter().any(|s| s != "read" && s != "write") {
-        errors.push(FieldError::new("scopes", "token.scopes", Text::fixed("权限范围只能是 read、write", "Scopes must be read and/or write")));
+        errors.push(FieldError::new(
+            "scopes",
+            "token.scopes",
+            Text::fixed(
+                "权限范围只能是 read、write",
+                "Scopes must be read and/or write",
+            ),
+        ));
     }
-    if req.expires_in_days.is_some_and(|d| !(1..=3650).contains(&d)) {
-        errors.push(FieldError::new("expires_in_days", "token.expiry", Text::fixed("有效期为 1–3650 天", "Expiry must be 1–3650 days")));
+    if req
+        .expires_in_days
+        .is_some_and(|d| !(1..=3650).contains(&d))
+    {
+        errors.push(FieldError::new(
+            "expires_in_days",
+            "token.expiry",
+            Text::fixed("有效期为 1–3650 天", "Expiry must be 1–3650 days"),
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
@@ -822,28 +1092,58 @@ async fn create_token(
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, &(&p).into(), Change::new("token.create", "api_token", Some(row.id), format!("{} 创建了 API 令牌「{name}」", p.username)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&p).into(),
+        Change::new(
+            "token.create",
+            "api_token",
+            Some(row.id),
+            format!("{} 创建了 API 令牌「{name}」", p.username),
+        ),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(ok_json(CreatedToken { token: secret, info: row.into() }))
+    Ok(ok_json(CreatedToken {
+        token: secret,
+        info: row.into(),
+    }))
 }
 
 /// Revokes one of my API tokens.
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "me", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-async fn revoke_token(State(app): State<App>, Authenticated(p): Authenticated, Path(id): Path<Uuid>) -> AppResult<StatusCode> {
+async fn revoke_token(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<StatusCode> {
     let t = api_token::Entity::find_by_id(id)
         .one(&app.db)
         .await?
         .filter(|t| t.user_id == p.user_id && t.revoked_at.is_none())
-        .ok_or_else(|| AppError::not_found("token.not_found", Text::fixed("令牌不存在", "No such token")))?;
+        .ok_or_else(|| {
+            AppError::not_found(
+                "token.not_found",
+                Text::fixed("令牌不存在", "No such token"),
+            )
+        })?;
     let txn = app.db.begin().await?;
     let name = t.name.clone();
     let mut am: api_token::ActiveModel = t.into();
     am.revoked_at = Set(Some(Utc::now()));
     am.update(&txn).await?;
-    audit::record(&txn, &(&p).into(), Change::new("token.revoke", "api_token", Some(id), format!("{} 吊销了 API 令牌「{name}」", p.username)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&p).into(),
+        Change::new(
+            "token.revoke",
+            "api_token",
+            Some(id),
+            format!("{} 吊销了 API 令牌「{name}」", p.username),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -861,9 +1161,22 @@ async fn account_events(
         .filter(audit_entry::Column::TenantId.eq(p.tenant_id))
         .filter(audit_entry::Column::TargetType.eq("user"))
         .filter(audit_entry::Column::TargetId.eq(p.user_id))
-        .filter(Condition::any().add(audit_entry::Column::ActorId.is_null()).add(audit_entry::Column::ActorId.ne(p.user_id)))
+        .filter(
+            Condition::any()
+                .add(audit_entry::Column::ActorId.is_null())
+                .add(audit_entry::Column::ActorId.ne(p.user_id)),
+        )
         .order_by_desc(audit_entry::Column::At);
     let total = q.clone().count(&app.db).await?;
-    let items = q.offset((page - 1) * page_size).limit(page_size).all(&app.db).await?;
-    Ok(ok_json(Page { items: items.into_iter().map(Into::into).collect(), total, page, page_size }))
+    let items = q
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .all(&app.db)
+        .await?;
+    Ok(ok_json(Page {
+        items: items.into_iter().map(Into::into).collect(),
+        total,
+        page,
+        page_size,
+    }))
 }

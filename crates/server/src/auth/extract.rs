@@ -41,19 +41,27 @@ impl RequestContext {
             .extensions
             .get::<ClientIp>()
             .map(|c| c.0.clone())
-            .or_else(|| parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()));
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+            });
         RequestContext {
             request_id: header(headers, "x-request-id").unwrap_or_default(),
             ip,
             user_agent: header(headers, "user-agent").map(|ua| ua.chars().take(400).collect()),
             lang: Lang::from_headers(headers),
-            https: header(headers, "x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https")),
+            https: header(headers, "x-forwarded-proto")
+                .is_some_and(|p| p.eq_ignore_ascii_case("https")),
         }
     }
 }
 
 fn header(h: &HeaderMap, name: &str) -> Option<String> {
-    h.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
@@ -66,8 +74,13 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
 /// How the caller proved who they are.
 #[derive(Debug, Clone)]
 pub enum Credential {
-    Session { id: Uuid },
-    Token { id: Uuid, write: bool },
+    Session {
+        id: Uuid,
+    },
+    Token {
+        id: Uuid,
+        write: bool,
+    },
     /// The server itself (bootstrap, demo data, CLI).
     System,
 }
@@ -129,18 +142,29 @@ impl FromRequestParts<App> for Authenticated {
             return Err(AppError::new(
                 StatusCode::FORBIDDEN,
                 "auth.password_change_required",
-                Text::fixed("请先修改初始密码", "Please change your initial password first"),
+                Text::fixed(
+                    "请先修改初始密码",
+                    "Please change your initial password first",
+                ),
             ));
         }
         // A tenant that requires two-factor sign-in lets an unenrolled user do nothing but enrol.
-        if matches!(p.credential, Credential::Session { .. }) && !parts.uri.path().starts_with("/api/v1/me/totp/") {
+        if matches!(p.credential, Credential::Session { .. })
+            && !parts.uri.path().starts_with("/api/v1/me/totp/")
+        {
             let t = app.tenant(p.tenant_id).await?;
-            let required = t.settings.require_totp_all || p.roles.iter().any(|r| t.settings.require_totp_roles.contains(r));
+            let required = t.settings.require_totp_all
+                || p.roles
+                    .iter()
+                    .any(|r| t.settings.require_totp_roles.contains(r));
             if required && !p.totp_enabled {
                 return Err(AppError::new(
                     StatusCode::FORBIDDEN,
                     "auth.totp_enrollment_required",
-                    Text::fixed("本单位要求启用两步验证，请先完成设置", "Your organisation requires two-factor sign-in; set it up first"),
+                    Text::fixed(
+                        "本单位要求启用两步验证，请先完成设置",
+                        "Your organisation requires two-factor sign-in; set it up first",
+                    ),
                 ));
             }
         }
@@ -165,16 +189,26 @@ async fn authenticate(parts: &Parts, app: &App) -> Result<Principal, AppError> {
             .await?
             .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
             .ok_or_else(AppError::unauthenticated)?;
-        if tok.last_used_at.is_none_or(|t| now - t > Duration::seconds(60)) {
+        if tok
+            .last_used_at
+            .is_none_or(|t| now - t > Duration::seconds(60))
+        {
             let mut am: api_token::ActiveModel = tok.clone().into();
             am.last_used_at = Set(Some(now));
             am.update(&app.db).await?;
         }
         let write = tok.scopes.split(',').any(|s| s == "write");
-        (tok.user_id, tok.tenant_id, Credential::Token { id: tok.id, write })
+        (
+            tok.user_id,
+            tok.tenant_id,
+            Credential::Token { id: tok.id, write },
+        )
     } else {
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or_else(AppError::unauthenticated)?;
+        let token = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_string())
+            .ok_or_else(AppError::unauthenticated)?;
         let idle = Duration::minutes(app.config.session_idle_minutes);
         let sess = session::Entity::find()
             .filter(session::Column::TokenHash.eq(hash_secret(&token)))
@@ -185,16 +219,26 @@ async fn authenticate(parts: &Parts, app: &App) -> Result<Principal, AppError> {
                 AppError::new(
                     StatusCode::UNAUTHORIZED,
                     "auth.unauthenticated",
-                    Text::fixed("登录已过期，请重新登录", "Your session has ended; please sign in again"),
+                    Text::fixed(
+                        "登录已过期，请重新登录",
+                        "Your session has ended; please sign in again",
+                    ),
                 )
             })?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if !constant_eq(sent, &sess.csrf_token) {
                 return Err(AppError::new(
                     StatusCode::FORBIDDEN,
                     "auth.csrf",
-                    Text::fixed("请求缺少有效的 CSRF 令牌，请刷新页面后重试", "Missing or invalid CSRF token; reload the page and retry"),
+                    Text::fixed(
+                        "请求缺少有效的 CSRF 令牌，请刷新页面后重试",
+                        "Missing or invalid CSRF token; reload the page and retry",
+                    ),
                 ));
             }
         }
@@ -203,7 +247,11 @@ async fn authenticate(parts: &Parts, app: &App) -> Result<Principal, AppError> {
             am.last_seen_at = Set(now);
             am.update(&app.db).await?;
         }
-        (sess.user_id, sess.tenant_id, Credential::Session { id: sess.id })
+        (
+            sess.user_id,
+            sess.tenant_id,
+            Credential::Session { id: sess.id },
+        )
     };
 
     let u = user::Entity::find_by_id(user_id)

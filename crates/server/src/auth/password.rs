@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,7 +24,13 @@ pub struct PasswordPolicy {
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        PasswordPolicy { min_length: 8, min_classes: 3, forbid_sequences: true, forbid_username: true, forbid_common: true }
+        PasswordPolicy {
+            min_length: 8,
+            min_classes: 3,
+            forbid_sequences: true,
+            forbid_username: true,
+            forbid_common: true,
+        }
     }
 }
 
@@ -43,12 +49,21 @@ pub enum PasswordProblem {
 
 const MAX_LEN: usize = 128;
 const RUN: usize = 4;
-const KEYBOARD_ROWS: &[&str] = &["`1234567890-=", "qwertyuiop[]\\", "asdfghjkl;'", "zxcvbnm,./", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p"];
+const KEYBOARD_ROWS: &[&str] = &[
+    "`1234567890-=",
+    "qwertyuiop[]\\",
+    "asdfghjkl;'",
+    "zxcvbnm,./",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+];
 
 fn common_passwords() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| {
-        include_str!("../../data/common-passwords.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
+        include_str!("../../data/common-passwords.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect()
     })
 }
 
@@ -69,7 +84,9 @@ fn has_keyboard_walk(lower: &str) -> bool {
     chars.windows(RUN).any(|w| {
         let s: String = w.iter().collect();
         let r: String = w.iter().rev().collect();
-        KEYBOARD_ROWS.iter().any(|row| row.contains(&s) || row.contains(&r))
+        KEYBOARD_ROWS
+            .iter()
+            .any(|row| row.contains(&s) || row.contains(&r))
     })
 }
 
@@ -105,7 +122,10 @@ pub fn check(policy: &PasswordPolicy, username: &str, password: &str) -> Vec<Pas
             out.push(PasswordProblem::Keyboard);
         }
     }
-    if policy.forbid_username && username.chars().count() >= 3 && lower.contains(&username.to_lowercase()) {
+    if policy.forbid_username
+        && username.chars().count() >= 3
+        && lower.contains(&username.to_lowercase())
+    {
         out.push(PasswordProblem::ContainsUsername);
     }
     if policy.forbid_common && common_passwords().contains(lower.as_str()) {
@@ -120,27 +140,48 @@ impl PasswordProblem {
         match self {
             PasswordProblem::TooShort => (
                 "password.too_short",
-                Text::owned(format!("密码至少需要 {} 个字符", policy.min_length), format!("Use at least {} characters", policy.min_length)),
+                Text::owned(
+                    format!("密码至少需要 {} 个字符", policy.min_length),
+                    format!("Use at least {} characters", policy.min_length),
+                ),
             ),
-            PasswordProblem::TooLong => ("password.too_long", Text::fixed("密码不能超过 128 个字符", "Use at most 128 characters")),
+            PasswordProblem::TooLong => (
+                "password.too_long",
+                Text::fixed("密码不能超过 128 个字符", "Use at most 128 characters"),
+            ),
             PasswordProblem::Classes => (
                 "password.classes",
                 Text::owned(
-                    format!("密码需包含小写字母、大写字母、数字、符号中的至少 {} 类", policy.min_classes),
-                    format!("Use at least {} of: lower-case letters, upper-case letters, digits, symbols", policy.min_classes),
+                    format!(
+                        "密码需包含小写字母、大写字母、数字、符号中的至少 {} 类",
+                        policy.min_classes
+                    ),
+                    format!(
+                        "Use at least {} of: lower-case letters, upper-case letters, digits, symbols",
+                        policy.min_classes
+                    ),
                 ),
             ),
             PasswordProblem::Sequence => (
                 "password.sequence",
-                Text::fixed("密码不能包含连续字符（如 123456、abcdef）", "Do not use runs such as 123456 or abcdef"),
+                Text::fixed(
+                    "密码不能包含连续字符（如 123456、abcdef）",
+                    "Do not use runs such as 123456 or abcdef",
+                ),
             ),
             PasswordProblem::Repeat => (
                 "password.repeat",
-                Text::fixed("密码不能包含重复字符（如 AAAAAA）", "Do not repeat a character (such as AAAAAA)"),
+                Text::fixed(
+                    "密码不能包含重复字符（如 AAAAAA）",
+                    "Do not repeat a character (such as AAAAAA)",
+                ),
             ),
             PasswordProblem::Keyboard => (
                 "password.keyboard",
-                Text::fixed("密码不能包含键盘顺序（如 qwerty）", "Do not use keyboard walks such as qwerty"),
+                Text::fixed(
+                    "密码不能包含键盘顺序（如 qwerty）",
+                    "Do not use keyboard walks such as qwerty",
+                ),
             ),
             PasswordProblem::ContainsUsername => (
                 "password.contains_username",
@@ -148,14 +189,22 @@ impl PasswordProblem {
             ),
             PasswordProblem::Common => (
                 "password.common",
-                Text::fixed("该密码过于常见，请换一个", "This password is too common; choose another"),
+                Text::fixed(
+                    "该密码过于常见，请换一个",
+                    "This password is too common; choose another",
+                ),
             ),
         }
     }
 }
 
 /// Checks `password` and turns problems into a 422 on `field`.
-pub fn validate(policy: &PasswordPolicy, username: &str, password: &str, field: &str) -> Result<(), AppError> {
+pub fn validate(
+    policy: &PasswordPolicy,
+    username: &str,
+    password: &str,
+    field: &str,
+) -> Result<(), AppError> {
     let problems = check(policy, username, password);
     if problems.is_empty() {
         return Ok(());
@@ -212,7 +261,13 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 /// Verifies against an Argon2id hash on a blocking thread.
 pub async fn verify(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+        PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
     })
     .await
     .unwrap_or(false)
@@ -223,7 +278,10 @@ pub fn dummy_hash() -> &'static str {
     static H: OnceLock<String> = OnceLock::new();
     H.get_or_init(|| {
         let salt = SaltString::encode_b64(b"xietong-dummy-salt").expect("salt");
-        Argon2::default().hash_password(b"no password matches this", &salt).expect("hash").to_string()
+        Argon2::default()
+            .hash_password(b"no password matches this", &salt)
+            .expect("hash")
+            .to_string()
     })
 }
 
@@ -271,7 +329,11 @@ mod tests {
 
     #[test]
     fn a_good_password_passes() {
-        assert!(problems("Lan-Hua-2026!").is_empty(), "{:?}", problems("Lan-Hua-2026!"));
+        assert!(
+            problems("Lan-Hua-2026!").is_empty(),
+            "{:?}",
+            problems("Lan-Hua-2026!")
+        );
     }
 
     proptest! {

@@ -13,7 +13,11 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn per_minute(limit: u32) -> Self {
-        RateLimiter { limit, window: Duration::from_secs(60), hits: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            limit,
+            window: Duration::from_secs(60),
+            hits: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts a hit for `key`; false when over the limit (the caller should answer 429).

@@ -6,16 +6,23 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
+};
 use sea_orm_migration::MigratorTrait;
 
 pub use migrations::Migrator;
 
 /// Opens the database at `url`, refusing a schema newer than this binary, and migrates it.
-pub async fn connect_and_migrate(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect_and_migrate(
+    url: &str,
+    max_connections: u32,
+) -> anyhow::Result<DatabaseConnection> {
     let db = connect(url, max_connections).await?;
     check_schema_version(&db).await?;
-    Migrator::up(&db, None).await.context("running database migrations")?;
+    Migrator::up(&db, None)
+        .await
+        .context("running database migrations")?;
     Ok(db)
 }
 
@@ -34,7 +41,9 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
         });
-    Database::connect(opts).await.with_context(|| format!("connecting to the database ({})", redact(url)))
+    Database::connect(opts)
+        .await
+        .with_context(|| format!("connecting to the database ({})", redact(url)))
 }
 
 /// The URL with any password hidden, for messages.
@@ -58,17 +67,30 @@ pub async fn check_schema_version(db: &DatabaseConnection) -> anyhow::Result<()>
         DatabaseBackend::Sqlite => {
             "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'"
         }
-        _ => "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'seaql_migrations' AND table_schema = current_schema()",
+        _ => {
+            "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'seaql_migrations' AND table_schema = current_schema()"
+        }
     };
-    let row = db.query_one_raw(Statement::from_string(backend, exists_sql)).await?;
-    let exists: i64 = row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0);
+    let row = db
+        .query_one_raw(Statement::from_string(backend, exists_sql))
+        .await?;
+    let exists: i64 = row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
     if exists == 0 {
         return Ok(());
     }
     let rows = db
-        .query_all_raw(Statement::from_string(backend, "SELECT version FROM seaql_migrations"))
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT version FROM seaql_migrations",
+        ))
         .await?;
-    let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
     let unknown: Vec<String> = rows
         .iter()
         .filter_map(|r| r.try_get::<String>("", "version").ok())
@@ -93,7 +115,10 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
 mod tests {
     #[test]
     fn redact_hides_password_only() {
-        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact("sqlite://data/x.db"), "sqlite://data/x.db");
     }

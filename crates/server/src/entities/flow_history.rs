@@ -19,6 +19,11 @@ pub struct Model {
     pub from_node: Option<String>,
     #[sea_orm(column_type = "Json")]
     pub to_nodes: Json,
+    /// The engine's task number acted on.
+    pub task_no: Option<i32>,
+    /// Other users involved (transferee, added signers, cc recipients …).
+    #[sea_orm(column_type = "Json")]
+    pub users: Json,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

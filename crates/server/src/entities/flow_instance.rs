@@ -17,6 +17,13 @@ pub struct Model {
     #[sea_orm(column_type = "Json")]
     pub state: Json,
     pub lock_version: i32,
+    /// The next history sequence number.
+    pub history_seq: i32,
+    /// The initiator's department at start.
+    pub department_id: Uuid,
+    /// The template's summary fields, for todo cards.
+    #[sea_orm(column_type = "Json")]
+    pub summary: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,

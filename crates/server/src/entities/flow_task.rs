@@ -9,10 +9,13 @@ pub struct Model {
     pub id: Uuid,
     pub tenant_id: Uuid,
     pub instance_id: Uuid,
+    pub template_id: Uuid,
     pub task_no: i32,
     pub node_key: String,
     pub node_name: String,
     pub assignee_id: Uuid,
+    /// Set while the task is delegated (委派): the owner it returns to.
+    pub delegated_by: Option<Uuid>,
     pub state: String,
     pub close_reason: Option<String>,
     pub opened_at: DateTimeUtc,
@@ -21,6 +24,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::flow_instance::Entity",
+        from = "Column::InstanceId",
+        to = "super::flow_instance::Column::Id"
+    )]
+    Instance,
+}
+
+impl Related<super::flow_instance::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Instance.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

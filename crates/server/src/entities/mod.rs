@@ -4,6 +4,7 @@ pub mod api_token;
 pub mod audit_entry;
 pub mod company;
 pub mod department;
+pub mod flow_cc;
 pub mod flow_history;
 pub mod flow_instance;
 pub mod flow_task;

@@ -22,6 +22,10 @@ pub struct FormField {
     /// Choices of a `select`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
+    /// Node keys whose handlers (and people copied from them) must not see this field; the
+    /// initiator, the supervisor and flow administrators always do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden_at: Vec<String>,
 }
 
 /// The form: fields in order.
@@ -32,34 +36,85 @@ pub struct FormSpec {
     pub fields: Vec<FormField>,
 }
 
-const KINDS: [&str; 8] = ["text", "textarea", "number", "money", "date", "select", "user", "department"];
+const KINDS: [&str; 8] = [
+    "text",
+    "textarea",
+    "number",
+    "money",
+    "date",
+    "select",
+    "user",
+    "department",
+];
 
 impl FormSpec {
     /// Field keys are identifiers, unique, of known kinds; selects have options.
     pub fn validate(&self, errors: &mut Vec<FieldError>) {
         let mut seen = std::collections::HashSet::new();
         if self.fields.len() > 200 {
-            errors.push(FieldError::new("form", "form.too_many_fields", Text::fixed("表单字段最多 200 个", "At most 200 form fields")));
+            errors.push(FieldError::new(
+                "form",
+                "form.too_many_fields",
+                Text::fixed("表单字段最多 200 个", "At most 200 form fields"),
+            ));
         }
         for (i, f) in self.fields.iter().enumerate() {
             let at = format!("form.fields[{i}]");
             let ident = !f.key.is_empty()
                 && f.key.len() <= 64
-                && f.key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && f.key
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && f.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !ident {
-                errors.push(FieldError::new(&at, "form.field_key", Text::owned(format!("字段标识「{}」须为字母开头的字母、数字或下划线", f.key), format!("Field key \"{}\" must be a letter followed by letters, digits or _", f.key))));
+                errors.push(FieldError::new(
+                    &at,
+                    "form.field_key",
+                    Text::owned(
+                        format!("字段标识「{}」须为字母开头的字母、数字或下划线", f.key),
+                        format!(
+                            "Field key \"{}\" must be a letter followed by letters, digits or _",
+                            f.key
+                        ),
+                    ),
+                ));
             } else if !seen.insert(f.key.clone()) {
-                errors.push(FieldError::new(&at, "form.field_duplicate", Text::owned(format!("字段标识「{}」重复", f.key), format!("Field key \"{}\" is used twice", f.key))));
+                errors.push(FieldError::new(
+                    &at,
+                    "form.field_duplicate",
+                    Text::owned(
+                        format!("字段标识「{}」重复", f.key),
+                        format!("Field key \"{}\" is used twice", f.key),
+                    ),
+                ));
             }
             if f.label.trim().is_empty() || f.label.chars().count() > 64 {
-                errors.push(FieldError::new(&at, "form.field_label", Text::fixed("字段名称须为 1–64 个字符", "Field label must be 1–64 characters")));
+                errors.push(FieldError::new(
+                    &at,
+                    "form.field_label",
+                    Text::fixed(
+                        "字段名称须为 1–64 个字符",
+                        "Field label must be 1–64 characters",
+                    ),
+                ));
             }
             if !KINDS.contains(&f.kind.as_str()) {
-                errors.push(FieldError::new(&at, "form.field_kind", Text::owned(format!("未知的字段类型「{}」", f.kind), format!("Unknown field kind \"{}\"", f.kind))));
+                errors.push(FieldError::new(
+                    &at,
+                    "form.field_kind",
+                    Text::owned(
+                        format!("未知的字段类型「{}」", f.kind),
+                        format!("Unknown field kind \"{}\"", f.kind),
+                    ),
+                ));
             }
             if f.kind == "select" && f.options.is_empty() {
-                errors.push(FieldError::new(&at, "form.field_options", Text::fixed("下拉字段需要选项", "A select needs options")));
+                errors.push(FieldError::new(
+                    &at,
+                    "form.field_options",
+                    Text::fixed("下拉字段需要选项", "A select needs options"),
+                ));
             }
         }
     }
@@ -98,8 +153,12 @@ impl DefinitionInput {
     }
     pub fn from_stored(kind: &str, text: &str) -> Option<DefinitionInput> {
         match kind {
-            "tree" => serde_json::from_str(text).ok().map(|tree| DefinitionInput::Tree { tree }),
-            "bpmn" => Some(DefinitionInput::Bpmn { bpmn: text.to_string() }),
+            "tree" => serde_json::from_str(text)
+                .ok()
+                .map(|tree| DefinitionInput::Tree { tree }),
+            "bpmn" => Some(DefinitionInput::Bpmn {
+                bpmn: text.to_string(),
+            }),
             _ => None,
         }
     }
@@ -110,24 +169,33 @@ fn definition_error(errors: Vec<String>) -> AppError {
     AppError::validation(vec![FieldError::new(
         "definition",
         "flow.definition_invalid",
-        Text::owned(format!("流程定义有误：{text}"), format!("The flow definition is invalid: {text}")),
+        Text::owned(
+            format!("流程定义有误：{text}"),
+            format!("The flow definition is invalid: {text}"),
+        ),
     )])
     .with_details(serde_json::json!({ "errors": errors }))
 }
 
 /// Compiles the definition with the form's field keys, so conditions naming unknown fields fail.
-pub fn compile(input: &DefinitionInput, key: &str, fields: Vec<String>) -> Result<FlowDefinition, AppError> {
+pub fn compile(
+    input: &DefinitionInput,
+    key: &str,
+    fields: Vec<String>,
+) -> Result<FlowDefinition, AppError> {
     match input {
         DefinitionInput::Tree { tree } => {
             if tree.to_string().len() > 1_000_000 {
                 return Err(definition_error(vec!["too large".into()]));
             }
-            let mut t: tree::FlowTree = serde_json::from_value(tree.clone()).map_err(|e| definition_error(vec![e.to_string()]))?;
+            let mut t: tree::FlowTree = serde_json::from_value(tree.clone())
+                .map_err(|e| definition_error(vec![e.to_string()]))?;
             if t.key.is_empty() {
                 t.key = key.to_string();
             }
             t.fields = fields;
-            tree::compile(&t).map_err(|errs| definition_error(errs.iter().map(|e| e.to_string()).collect()))
+            tree::compile(&t)
+                .map_err(|errs| definition_error(errs.iter().map(|e| e.to_string()).collect()))
         }
         DefinitionInput::Bpmn { bpmn } => {
             if bpmn.len() > 2_000_000 {
@@ -136,7 +204,8 @@ pub fn compile(input: &DefinitionInput, key: &str, fields: Vec<String>) -> Resul
             let def = bpmn::load(bpmn).map_err(|e| definition_error(vec![e.to_string()]))?;
             let mut graph = def.graph().clone();
             graph.fields = fields;
-            FlowDefinition::new(graph).map_err(|errs| definition_error(errs.iter().map(|e| e.to_string()).collect()))
+            FlowDefinition::new(graph)
+                .map_err(|errs| definition_error(errs.iter().map(|e| e.to_string()).collect()))
         }
     }
 }
@@ -170,26 +239,51 @@ impl TemplateSettings {
             errors.push(FieldError::new(
                 "settings.serial_pattern",
                 "flow.serial_pattern",
-                Text::fixed("流水号格式有误：可用 {yyyy} {yy} {MM} {dd} 和一个 {seq:N}", "Invalid serial pattern: use {yyyy} {yy} {MM} {dd} and exactly one {seq:N}"),
+                Text::fixed(
+                    "流水号格式有误：可用 {yyyy} {yy} {MM} {dd} 和一个 {seq:N}",
+                    "Invalid serial pattern: use {yyyy} {yy} {MM} {dd} and exactly one {seq:N}",
+                ),
             ));
         }
         let keys = form.keys();
         for f in &self.summary_fields {
             if !keys.contains(f) {
-                errors.push(FieldError::new("settings.summary_fields", "flow.unknown_field", Text::owned(format!("摘要字段「{f}」不在表单中"), format!("Summary field \"{f}\" is not in the form"))));
+                errors.push(FieldError::new(
+                    "settings.summary_fields",
+                    "flow.unknown_field",
+                    Text::owned(
+                        format!("摘要字段「{f}」不在表单中"),
+                        format!("Summary field \"{f}\" is not in the form"),
+                    ),
+                ));
             }
         }
         let mut rest = self.title_template.as_str();
         while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else { break };
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
             let name = &rest[open + 1..open + close];
-            if !["initiator", "template", "department", "date"].contains(&name) && !keys.iter().any(|k| k == name) {
-                errors.push(FieldError::new("settings.title_template", "flow.unknown_field", Text::owned(format!("标题模板中的「{{{name}}}」不是表单字段"), format!("\"{{{name}}}\" in the title template is not a form field"))));
+            if !["initiator", "template", "department", "date"].contains(&name)
+                && !keys.iter().any(|k| k == name)
+            {
+                errors.push(FieldError::new(
+                    "settings.title_template",
+                    "flow.unknown_field",
+                    Text::owned(
+                        format!("标题模板中的「{{{name}}}」不是表单字段"),
+                        format!("\"{{{name}}}\" in the title template is not a form field"),
+                    ),
+                ));
             }
             rest = &rest[open + close + 1..];
         }
         if self.title_template.chars().count() > 200 {
-            errors.push(FieldError::new("settings.title_template", "flow.title_template", Text::fixed("标题模板过长", "Title template is too long")));
+            errors.push(FieldError::new(
+                "settings.title_template",
+                "flow.title_template",
+                Text::fixed("标题模板过长", "Title template is too long"),
+            ));
         }
     }
 }

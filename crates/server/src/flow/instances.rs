@@ -1,15 +1,15 @@
-//! Instances and tasks: start, act, my todos, detail. Every action is one transaction with an
-//! optimistic version check on the instance; an `Idempotency-Key` makes a retry harmless.
+//! Instances over HTTP: start (with a route preview), detail, actions on tasks and on the
+//! instance, bulk approve. The work is done by [`super::service`]; this module maps requests,
+//! checks who may see what, and shapes the answers.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use chrono::{DateTime, TimeZone, Utc};
+use axum::http::HeaderMap;
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,244 +19,25 @@ use uuid::Uuid;
 use xietong_engine as engine;
 
 use super::definition::{FormSpec, TemplateSettings};
-use super::serial::SerialPattern;
-use super::templates::may_start;
+use super::service::{
+    self, Caller, CompiledVersion, RouteStep, StartInput, Target, instance_not_found, uid,
+};
 use crate::app::App;
-use crate::audit::{self, Change};
-use crate::auth::access::{Perm, Role};
 use crate::auth::extract::{Authenticated, Principal};
-use crate::entities::{flow_history, flow_instance, flow_task, flow_template, flow_template_version, user, user_role};
+use crate::entities::{flow_cc, flow_history, flow_instance, flow_task, flow_template, user};
 use crate::error::{AppError, AppResult, FieldError, Text};
-use crate::http::extract::{Json, Path, Query};
-use crate::http::page::{Page, PageQuery};
-use crate::ids::new_id;
-use crate::org::directory::OrgSnapshot;
+use crate::http::extract::{Json, Path};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(start_instance))
+        .routes(routes!(preview_start))
         .routes(routes!(get_instance))
+        .routes(routes!(instance_route))
         .routes(routes!(act_on_task))
-        .routes(routes!(my_todo))
-}
-
-/// A published version, compiled once.
-pub struct CompiledVersion {
-    pub id: Uuid,
-    pub template_id: Uuid,
-    pub template_name: String,
-    pub def: engine::FlowDefinition,
-    pub settings: TemplateSettings,
-    pub form: FormSpec,
-}
-
-fn ts(t: DateTime<Utc>) -> engine::Timestamp {
-    engine::Timestamp(t.timestamp())
-}
-
-fn from_ts(t: engine::Timestamp) -> DateTime<Utc> {
-    Utc.timestamp_opt(t.0, 0).single().unwrap_or_else(Utc::now)
-}
-
-fn uid(u: Uuid) -> engine::UserId {
-    u.to_string().into()
-}
-
-fn parse_uid(u: &engine::UserId) -> Option<Uuid> {
-    Uuid::parse_str(&u.to_string()).ok()
-}
-
-async fn compiled(app: &App, version_id: Uuid) -> AppResult<Arc<CompiledVersion>> {
-    if let Some(v) = app.flow_versions.read().expect("flow cache").get(&version_id) {
-        return Ok(v.clone());
-    }
-    let v = flow_template_version::Entity::find_by_id(version_id).one(&app.db).await?.ok_or_else(|| AppError::internal("missing version"))?;
-    let t = flow_template::Entity::find_by_id(v.template_id).one(&app.db).await?.ok_or_else(|| AppError::internal("missing template"))?;
-    let graph: engine::FlowGraph = serde_json::from_value(v.graph.clone()).map_err(AppError::internal)?;
-    let def = engine::FlowDefinition::new(graph).map_err(|e| AppError::internal(format!("stored version does not validate: {e:?}")))?;
-    let c = Arc::new(CompiledVersion {
-        id: v.id,
-        template_id: t.id,
-        template_name: t.name,
-        def,
-        settings: serde_json::from_value(v.settings).unwrap_or_default(),
-        form: serde_json::from_value(v.form).unwrap_or_default(),
-    });
-    app.flow_versions.write().expect("flow cache").insert(version_id, c.clone());
-    Ok(c)
-}
-
-fn refusal(r: engine::Refusal) -> AppError {
-    let text = r.to_string();
-    AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "flow.refused", Text::owned(format!("操作未被允许：{text}"), format!("Not allowed: {text}")))
-        .with_details(serde_json::json!({ "reason": format!("{r:?}") }))
-}
-
-fn conflict() -> AppError {
-    AppError::conflict(
-        "flow.conflict",
-        Text::fixed("该流程刚被其他人处理过，请刷新后重试", "Someone else acted on this flow just now; reload and try again"),
-    )
-}
-
-/// Checks the form data against the template's field list.
-fn check_form(form: &FormSpec, data: &engine::FormData) -> AppResult<()> {
-    let mut errors = Vec::new();
-    for f in &form.fields {
-        let v = data.get(&f.key).filter(|v| !v.is_null() && v.as_str() != Some(""));
-        match v {
-            None if f.required => errors.push(FieldError::new(
-                format!("form.{}", f.key),
-                "form.required",
-                Text::owned(format!("请填写「{}」", f.label), format!("\"{}\" is required", f.label)),
-            )),
-            Some(v) if matches!(f.kind.as_str(), "number" | "money") && !v.is_number() && v.as_str().is_none_or(|s| s.parse::<f64>().is_err()) => {
-                errors.push(FieldError::new(format!("form.{}", f.key), "form.number", Text::owned(format!("「{}」须为数字", f.label), format!("\"{}\" must be a number", f.label))))
-            }
-            Some(v) if f.kind == "select" && !v.as_str().is_some_and(|s| f.options.iter().any(|o| o == s)) => errors.push(FieldError::new(
-                format!("form.{}", f.key),
-                "form.option",
-                Text::owned(format!("「{}」的选项无效", f.label), format!("\"{}\" has an invalid choice", f.label)),
-            )),
-            _ => {}
-        }
-    }
-    for k in data.keys() {
-        if !form.fields.iter().any(|f| &f.key == k) {
-            errors.push(FieldError::new(format!("form.{k}"), "form.unknown_field", Text::owned(format!("表单中没有字段「{k}」"), format!("The form has no field \"{k}\""))));
-        }
-    }
-    if errors.is_empty() { Ok(()) } else { Err(AppError::validation(errors)) }
-}
-
-async fn admin_of(app: &App, tenant: Uuid) -> AppResult<Uuid> {
-    user_role::Entity::find()
-        .filter(user_role::Column::TenantId.eq(tenant))
-        .filter(user_role::Column::Role.eq(Role::Sysadmin.key()))
-        .one(&app.db)
-        .await?
-        .map(|r| r.user_id)
-        .ok_or_else(|| AppError::internal("tenant has no administrator"))
-}
-
-/// Allocates the next serial number in the open transaction: one upsert, the first write of the
-/// transaction, so concurrent starts queue on it and numbers are unique and gap-free.
-async fn next_serial(txn: &DatabaseTransaction, tenant: Uuid, template: Uuid, period: &str) -> AppResult<i64> {
-    let backend = txn.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "INSERT INTO flow_serial_counters (tenant_id, template_id, period, last) VALUES ($1, $2, $3, 1) \
-             ON CONFLICT (template_id, period) DO UPDATE SET last = flow_serial_counters.last + 1 RETURNING last"
-        }
-        _ => {
-            "INSERT INTO flow_serial_counters (tenant_id, template_id, period, last) VALUES (?, ?, ?, 1) \
-             ON CONFLICT (template_id, period) DO UPDATE SET last = flow_serial_counters.last + 1 RETURNING last"
-        }
-    };
-    let row = txn
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, [tenant.into(), template.into(), period.into()]))
-        .await?
-        .ok_or_else(|| AppError::internal("serial counter returned nothing"))?;
-    Ok(row.try_get::<i64>("", "last")?)
-}
-
-fn render_title(template: &str, name: &str, initiator: &str, form: &engine::FormData) -> String {
-    if template.is_empty() {
-        return format!("{initiator}的{name}");
-    }
-    let mut out = template.replace("{initiator}", initiator).replace("{template}", name);
-    for (k, v) in form {
-        let val = match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        out = out.replace(&format!("{{{k}}}"), &val);
-    }
-    out.chars().take(200).collect()
-}
-
-async fn apply_effects(
-    txn: &DatabaseTransaction,
-    tenant: Uuid,
-    instance: Uuid,
-    def: &engine::FlowDefinition,
-    effects: &engine::Effects,
-    first_seq: i32,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    for e in &effects.effects {
-        match e {
-            engine::Effect::TaskOpened { task, node, assignee, due } => {
-                let n = def.node(*node);
-                let Some(assignee) = parse_uid(assignee) else { continue };
-                flow_task::ActiveModel {
-                    id: Set(new_id()),
-                    tenant_id: Set(tenant),
-                    instance_id: Set(instance),
-                    task_no: Set(task.0 as i32),
-                    node_key: Set(n.key.clone()),
-                    node_name: Set(if n.name.is_empty() { n.key.clone() } else { n.name.clone() }),
-                    assignee_id: Set(assignee),
-                    state: Set("open".into()),
-                    close_reason: Set(None),
-                    opened_at: Set(now),
-                    closed_at: Set(None),
-                    due_at: Set(due.map(from_ts)),
-                }
-                .insert(txn)
-                .await?;
-            }
-            engine::Effect::TaskClosed { task, reason } => {
-                flow_task::Entity::update_many()
-                    .col_expr(flow_task::Column::State, sea_orm::sea_query::Expr::value("closed"))
-                    .col_expr(flow_task::Column::CloseReason, sea_orm::sea_query::Expr::value(format!("{reason:?}").to_lowercase()))
-                    .col_expr(flow_task::Column::ClosedAt, sea_orm::sea_query::Expr::value(now))
-                    .filter(flow_task::Column::InstanceId.eq(instance))
-                    .filter(flow_task::Column::TaskNo.eq(task.0 as i32))
-                    .exec(txn)
-                    .await?;
-            }
-            engine::Effect::TaskDueChanged { task, due } => {
-                flow_task::Entity::update_many()
-                    .col_expr(flow_task::Column::DueAt, sea_orm::sea_query::Expr::value(from_ts(*due)))
-                    .filter(flow_task::Column::InstanceId.eq(instance))
-                    .filter(flow_task::Column::TaskNo.eq(task.0 as i32))
-                    .exec(txn)
-                    .await?;
-            }
-            // Notifications, CC delivery and timers are carried out by the notification and
-            // time-limit services (issues 8 and 9); the state already records them.
-            _ => {}
-        }
-    }
-    for (i, h) in effects.history.iter().enumerate() {
-        flow_history::ActiveModel {
-            id: Set(new_id()),
-            tenant_id: Set(tenant),
-            instance_id: Set(instance),
-            seq: Set(first_seq + i as i32),
-            at: Set(from_ts(h.at)),
-            actor_id: Set(h.actor.as_ref().and_then(parse_uid)),
-            acting_for_id: Set(h.acting_for.as_ref().and_then(parse_uid)),
-            action: Set(serde_json::to_value(h.action).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
-            stance: Set(h.stance.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_string))),
-            opinion: Set(h.opinion.clone()),
-            from_node: Set(h.from.map(|n| def.node(n).key.clone())),
-            to_nodes: Set(serde_json::json!(h.to.iter().map(|n| def.node(*n).key.clone()).collect::<Vec<_>>())),
-        }
-        .insert(txn)
-        .await?;
-    }
-    Ok(())
-}
-
-fn status_text(s: engine::Status) -> &'static str {
-    match s {
-        engine::Status::Running => "running",
-        engine::Status::Approved => "approved",
-        engine::Status::Rejected => "rejected",
-        engine::Status::Cancelled => "cancelled",
-    }
+        .routes(routes!(act_on_instance))
+        .routes(routes!(bulk_approve))
+        .routes(routes!(mark_cc_read))
 }
 
 /// Start request.
@@ -272,7 +53,17 @@ pub struct StartInstance {
     pub chosen: HashMap<String, Vec<Uuid>>,
 }
 
-/// An instance with its tasks and history.
+impl From<StartInstance> for StartInput {
+    fn from(r: StartInstance) -> StartInput {
+        StartInput {
+            template_id: r.template_id,
+            form: r.form,
+            chosen: r.chosen,
+        }
+    }
+}
+
+/// An instance as one viewer may see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InstanceView {
     pub id: Uuid,
@@ -282,14 +73,47 @@ pub struct InstanceView {
     pub serial_no: Option<String>,
     pub title: String,
     pub initiator_id: Uuid,
+    pub initiator_name: Option<String>,
     /// `running`, `approved`, `rejected` or `cancelled`.
     pub status: String,
+    /// Changes with every action; the optimistic lock.
+    pub lock_version: i32,
+    /// Form data, without the fields this viewer may not see.
     #[schema(value_type = Object)]
     pub form: serde_json::Value,
+    /// The form's fields this viewer may see.
+    pub fields: Vec<super::definition::FormField>,
     pub tasks: Vec<TaskView>,
     pub history: Vec<HistoryView>,
+    /// The definition's graph (nodes and edges) for drawing.
+    #[schema(value_type = Object)]
+    pub graph: serde_json::Value,
+    /// Keys of the nodes open now.
+    pub current_nodes: Vec<String>,
+    /// Keys of the nodes already passed.
+    pub passed_nodes: Vec<String>,
+    /// The viewer's open tasks with what they may do on each.
+    pub my_tasks: Vec<MyTask>,
+    /// The viewer's unread carbon copies of this instance.
+    pub my_unread_cc: Vec<i32>,
+    /// What the viewer may do on the whole instance: `withdraw`, `cancel`, `urge`.
+    pub instance_actions: Vec<String>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// One of the viewer's open tasks on the instance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyTask {
+    pub task_id: Uuid,
+    pub node_key: String,
+    /// e.g. `agree`, `disagree`, `read`, `send_back`, `transfer`, `delegate`, `add_signers` …
+    pub actions: Vec<String>,
+    /// Node keys this task may send the flow back to (besides `initiator`).
+    pub send_back_targets: Vec<String>,
+    /// Set while the task was delegated to the viewer: the owner it returns to.
+    pub delegated_by: Option<Uuid>,
 }
 
 /// A task.
@@ -300,8 +124,10 @@ pub struct TaskView {
     pub node_key: String,
     pub node_name: String,
     pub assignee_id: Uuid,
+    pub delegated_by: Option<Uuid>,
     /// `open` or `closed`.
     pub state: String,
+    /// `completed`, `cancelled`, `reassigned` or `deferred`.
     pub close_reason: Option<String>,
     pub opened_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -316,6 +142,7 @@ impl From<flow_task::Model> for TaskView {
             node_key: t.node_key,
             node_name: t.node_name,
             assignee_id: t.assignee_id,
+            delegated_by: t.delegated_by,
             state: t.state,
             close_reason: t.close_reason,
             opened_at: t.opened_at,
@@ -331,35 +158,273 @@ pub struct HistoryView {
     pub seq: i32,
     pub at: DateTime<Utc>,
     pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    /// Set when the actor stood in for someone (代 X 办理).
     pub acting_for_id: Option<Uuid>,
     pub action: String,
+    /// `agree`, `disagree` or `read` for decisions.
     pub stance: Option<String>,
     pub opinion: Option<String>,
     pub from_node: Option<String>,
     pub to_nodes: Vec<String>,
+    /// Other people involved (transferee, added signers, people copied).
+    pub users: Vec<Uuid>,
 }
 
-async fn instance_view(app: &App, i: flow_instance::Model) -> AppResult<InstanceView> {
-    let tasks = flow_task::Entity::find().filter(flow_task::Column::InstanceId.eq(i.id)).order_by_asc(flow_task::Column::TaskNo).all(&app.db).await?;
-    let history = flow_history::Entity::find().filter(flow_history::Column::InstanceId.eq(i.id)).order_by_asc(flow_history::Column::Seq).all(&app.db).await?;
-    let v = compiled(app, i.version_id).await?;
-    let state: engine::InstanceState = serde_json::from_value(i.state.clone()).map_err(AppError::internal)?;
+/// How a viewer relates to an instance; decides what they see.
+#[derive(Debug, Default)]
+pub struct Viewer {
+    /// Sees every field (initiator, supervisor, administrators, leaders).
+    pub all_fields: bool,
+    /// Nodes the viewer held tasks at or was copied from.
+    pub nodes: HashSet<String>,
+}
+
+impl Viewer {
+    /// Whether the viewer may see the field.
+    pub fn sees(&self, f: &super::definition::FormField) -> bool {
+        self.all_fields
+            || f.hidden_at.is_empty()
+            || self.nodes.iter().any(|n| !f.hidden_at.contains(n))
+            || self.nodes.is_empty()
+    }
+
+    /// The form data without hidden fields.
+    pub fn filter(&self, form: &FormSpec, data: &serde_json::Value) -> serde_json::Value {
+        let Some(obj) = data.as_object() else {
+            return serde_json::json!({});
+        };
+        let hidden: HashSet<&str> = form
+            .fields
+            .iter()
+            .filter(|f| !self.sees(f))
+            .map(|f| f.key.as_str())
+            .collect();
+        serde_json::Value::Object(
+            obj.iter()
+                .filter(|(k, _)| !hidden.contains(k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
+    }
+}
+
+/// Whether the template's settings name `user` as an administrator, or `user` supervises it.
+fn template_staff(t: &flow_template::Model, user: Uuid) -> bool {
+    t.supervisor_id == Some(user)
+        || serde_json::from_value::<TemplateSettings>(t.settings.clone())
+            .is_ok_and(|s| s.admins.contains(&user))
+}
+
+/// Who may see the instance and how: the initiator, anyone who held a task on it, anyone it was
+/// copied to, the template's supervisor and administrators, tenant flow administrators, and,
+/// where the template says so, the heads and leaders in charge of the initiator's department
+/// and its parents. `None`: may not see it.
+pub async fn viewer(app: &App, c: &Caller, i: &flow_instance::Model) -> AppResult<Option<Viewer>> {
+    let mut v = Viewer::default();
+    if i.initiator_id == c.user_id || c.flow_admin {
+        v.all_fields = true;
+    }
+    let template = app.flow_template(c.tenant_id, i.template_id).await?;
+    if template
+        .as_ref()
+        .is_some_and(|t| template_staff(t, c.user_id))
+    {
+        v.all_fields = true;
+    }
+    let held: Vec<String> = flow_task::Entity::find()
+        .select_only()
+        .column(flow_task::Column::NodeKey)
+        .filter(flow_task::Column::InstanceId.eq(i.id))
+        .filter(flow_task::Column::AssigneeId.eq(c.user_id))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let copied: Vec<String> = flow_cc::Entity::find()
+        .select_only()
+        .column(flow_cc::Column::NodeKey)
+        .filter(flow_cc::Column::InstanceId.eq(i.id))
+        .filter(flow_cc::Column::UserId.eq(c.user_id))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let involved = !held.is_empty() || !copied.is_empty();
+    v.nodes.extend(held);
+    v.nodes.extend(copied);
+    if !v.all_fields
+        && template.as_ref().is_some_and(|t| {
+            serde_json::from_value::<TemplateSettings>(t.settings.clone())
+                .is_ok_and(|s| s.visible_to_leaders)
+        })
+    {
+        let dir = app.directory(c.tenant_id).await?;
+        let mut dept = Some(i.department_id);
+        let mut hops = 0;
+        while let Some(d) = dept.and_then(|d| dir.org.departments.get(&d).map(|f| (d, f))) {
+            if d.1.head_user_id == Some(c.user_id) || d.1.leader_user_id == Some(c.user_id) {
+                v.all_fields = true;
+                break;
+            }
+            dept = d.1.parent_id;
+            hops += 1;
+            if hops > 64 {
+                break;
+            }
+        }
+    }
+    Ok((v.all_fields || involved).then_some(v))
+}
+
+async fn names(app: &App, ids: impl IntoIterator<Item = Uuid>) -> AppResult<HashMap<Uuid, String>> {
+    let ids: Vec<Uuid> = ids
+        .into_iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+fn instance_actions(
+    c: &Caller,
+    i: &flow_instance::Model,
+    t: Option<&flow_template::Model>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if i.status != "running" {
+        return out;
+    }
+    if i.initiator_id == c.user_id {
+        out.extend([
+            "withdraw".to_string(),
+            "cancel".to_string(),
+            "urge".to_string(),
+        ]);
+    } else if t.is_some_and(|t| t.supervisor_id == Some(c.user_id)) {
+        out.push("urge".into());
+    }
+    out
+}
+
+/// Builds the view of an instance for a viewer who may see it.
+pub async fn instance_view(
+    app: &App,
+    c: &Caller,
+    i: flow_instance::Model,
+    who: &Viewer,
+) -> AppResult<InstanceView> {
+    let tasks = flow_task::Entity::find()
+        .filter(flow_task::Column::InstanceId.eq(i.id))
+        .order_by_asc(flow_task::Column::TaskNo)
+        .all(&app.db)
+        .await?;
+    let history = flow_history::Entity::find()
+        .filter(flow_history::Column::InstanceId.eq(i.id))
+        .order_by_asc(flow_history::Column::Seq)
+        .all(&app.db)
+        .await?;
+    let unread: Vec<i32> = flow_cc::Entity::find()
+        .select_only()
+        .column(flow_cc::Column::CcNo)
+        .filter(flow_cc::Column::InstanceId.eq(i.id))
+        .filter(flow_cc::Column::UserId.eq(c.user_id))
+        .filter(flow_cc::Column::ReadAt.is_null())
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let v = app.compiled(i.version_id).await?;
+    let template = app.flow_template(c.tenant_id, i.template_id).await?;
+    let state: engine::InstanceState =
+        serde_json::from_value(i.state.clone()).map_err(AppError::internal)?;
+    let people = names(
+        app,
+        history
+            .iter()
+            .filter_map(|h| h.actor_id)
+            .chain([i.initiator_id]),
+    )
+    .await?;
+    let my_tasks = tasks
+        .iter()
+        .filter(|t| t.state == "open" && t.assignee_id == c.user_id)
+        .map(|t| {
+            let no = engine::TaskId(t.task_no as u32);
+            MyTask {
+                task_id: t.id,
+                node_key: t.node_key.clone(),
+                actions: engine::available_actions(&v.def, &state, no)
+                    .into_iter()
+                    .filter_map(|a| {
+                        serde_json::to_value(a)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                    })
+                    .chain(if t.delegated_by.is_some() {
+                        vec!["return_delegation".to_string()]
+                    } else {
+                        vec![]
+                    })
+                    .collect(),
+                send_back_targets: engine::send_back_targets(&v.def, &state, no)
+                    .into_iter()
+                    .map(|n| v.def.key(n).to_string())
+                    .collect(),
+                delegated_by: t.delegated_by,
+            }
+        })
+        .collect();
+    let mut current: Vec<String> = state
+        .open_tasks()
+        .map(|t| v.def.key(t.node).to_string())
+        .collect();
+    current.dedup();
+    let mut passed: Vec<String> = Vec::new();
+    for h in &history {
+        if let Some(n) = &h.from_node
+            && !passed.contains(n)
+        {
+            passed.push(n.clone());
+        }
+    }
     Ok(InstanceView {
         id: i.id,
         template_id: i.template_id,
         template_name: v.template_name.clone(),
         version_id: i.version_id,
-        serial_no: i.serial_no,
-        title: i.title,
+        serial_no: i.serial_no.clone(),
+        title: i.title.clone(),
         initiator_id: i.initiator_id,
-        status: i.status,
-        form: serde_json::to_value(&state.form).unwrap_or_default(),
+        initiator_name: people.get(&i.initiator_id).cloned(),
+        status: i.status.clone(),
+        lock_version: i.lock_version,
+        form: who.filter(
+            &v.form,
+            &serde_json::to_value(&state.form).unwrap_or_default(),
+        ),
+        fields: v
+            .form
+            .fields
+            .iter()
+            .filter(|f| who.sees(f))
+            .cloned()
+            .collect(),
         tasks: tasks.into_iter().map(Into::into).collect(),
         history: history
             .into_iter()
             .map(|h| HistoryView {
                 seq: h.seq,
                 at: h.at,
+                actor_name: h.actor_id.and_then(|a| people.get(&a).cloned()),
                 actor_id: h.actor_id,
                 acting_for_id: h.acting_for_id,
                 action: h.action,
@@ -367,44 +432,110 @@ async fn instance_view(app: &App, i: flow_instance::Model) -> AppResult<Instance
                 opinion: h.opinion,
                 from_node: h.from_node,
                 to_nodes: serde_json::from_value(h.to_nodes).unwrap_or_default(),
+                users: serde_json::from_value(h.users).unwrap_or_default(),
             })
             .collect(),
+        graph: serde_json::to_value(v.def.graph()).unwrap_or_default(),
+        current_nodes: current,
+        passed_nodes: passed,
+        my_tasks,
+        my_unread_cc: unread,
+        instance_actions: instance_actions(c, &i, template.as_deref()),
         created_at: i.created_at,
+        updated_at: i.updated_at,
         finished_at: i.finished_at,
     })
 }
 
-async fn idempotent_replay(app: &App, p: &Principal, headers: &HeaderMap) -> AppResult<(Option<String>, Option<serde_json::Value>)> {
-    let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string) else {
+async fn idempotent_replay(
+    app: &App,
+    p: &Principal,
+    headers: &HeaderMap,
+) -> AppResult<(Option<String>, Option<serde_json::Value>)> {
+    let Some(key) = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
         return Ok((None, None));
     };
     if key.is_empty() || key.len() > 128 {
-        return Err(AppError::bad_request("request.idempotency_key", Text::fixed("Idempotency-Key 须为 1–128 个字符", "Idempotency-Key must be 1–128 characters")));
+        return Err(AppError::bad_request(
+            "request.idempotency_key",
+            Text::fixed(
+                "Idempotency-Key 须为 1–128 个字符",
+                "Idempotency-Key must be 1–128 characters",
+            ),
+        ));
     }
     let backend = app.db.get_database_backend();
     let sql = match backend {
-        DbBackend::Postgres => "SELECT response FROM flow_idempotency WHERE user_id = $1 AND key = $2",
+        DbBackend::Postgres => {
+            "SELECT response FROM flow_idempotency WHERE user_id = $1 AND key = $2"
+        }
         _ => "SELECT response FROM flow_idempotency WHERE user_id = ? AND key = ?",
     };
-    let row = app.db.query_one_raw(Statement::from_sql_and_values(backend, sql, [p.user_id.into(), key.clone().into()])).await?;
-    let stored = row.map(|r| r.try_get::<serde_json::Value>("", "response")).transpose()?;
+    let row = app
+        .db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [p.user_id.into(), key.clone().into()],
+        ))
+        .await?;
+    let stored = row
+        .map(|r| r.try_get::<serde_json::Value>("", "response"))
+        .transpose()?;
     Ok((Some(key), stored))
 }
 
-async fn remember(txn: &DatabaseTransaction, p: &Principal, key: &Option<String>, response: &serde_json::Value) -> AppResult<()> {
-    let Some(key) = key else { return Ok(()) };
+async fn remember(
+    txn: &DatabaseTransaction,
+    p: &Principal,
+    key: &str,
+    response: &serde_json::Value,
+) -> AppResult<()> {
     let backend = txn.get_database_backend();
     let sql = match backend {
-        DbBackend::Postgres => "INSERT INTO flow_idempotency (tenant_id, user_id, key, response, created_at) VALUES ($1, $2, $3, $4, $5)",
-        _ => "INSERT INTO flow_idempotency (tenant_id, user_id, key, response, created_at) VALUES (?, ?, ?, ?, ?)",
+        DbBackend::Postgres => {
+            "INSERT INTO flow_idempotency (tenant_id, user_id, key, response, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
+        }
+        _ => {
+            "INSERT INTO flow_idempotency (tenant_id, user_id, key, response, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+        }
     };
     txn.execute_raw(Statement::from_sql_and_values(
         backend,
         sql,
-        [p.tenant_id.into(), p.user_id.into(), key.clone().into(), response.clone().into(), Utc::now().into()],
+        [
+            p.tenant_id.into(),
+            p.user_id.into(),
+            key.into(),
+            response.clone().into(),
+            Utc::now().into(),
+        ],
     ))
     .await?;
     Ok(())
+}
+
+/// Answers with the instance as the caller now sees it, remembered under the idempotency key.
+async fn answer(
+    app: &App,
+    p: &Principal,
+    c: &Caller,
+    i: flow_instance::Model,
+    key: Option<String>,
+) -> AppResult<axum::Json<serde_json::Value>> {
+    let who = viewer(app, c, &i).await?.unwrap_or_default();
+    let view =
+        serde_json::to_value(instance_view(app, c, i, &who).await?).map_err(AppError::internal)?;
+    if let Some(key) = key {
+        let txn = app.db.begin().await?;
+        remember(&txn, p, &key, &view).await?;
+        txn.commit().await?;
+    }
+    Ok(axum::Json(view))
 }
 
 /// Starts an instance of the template's current version.
@@ -421,125 +552,85 @@ async fn start_instance(
     if let Some(r) = replay {
         return Ok(axum::Json(r));
     }
-    let t = flow_template::Entity::find_by_id(req.template_id)
+    let c = Caller::from(&p);
+    let i = service::start(&app, &c, req.into()).await?;
+    answer(&app, &p, &c, i, key).await
+}
+
+/// The route a start would take with this form data: who acts, in order, if everyone agrees.
+#[utoipa::path(post, path = "/api/v1/flow/instances/preview", tag = "flow", request_body = StartInstance,
+    responses((status = 200, body = Vec<RouteStep>), (status = 422, body = crate::error::ErrorBody)))]
+async fn preview_start(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Json(req): Json<StartInstance>,
+) -> AppResult<axum::Json<Vec<RouteStep>>> {
+    Ok(axum::Json(
+        service::preview_start(&app, &Caller::from(&p), req.into()).await?,
+    ))
+}
+
+async fn visible(app: &App, c: &Caller, id: Uuid) -> AppResult<(flow_instance::Model, Viewer)> {
+    let i = flow_instance::Entity::find_by_id(id)
         .one(&app.db)
         .await?
-        .filter(|t| t.tenant_id == p.tenant_id)
-        .ok_or_else(|| AppError::not_found("flow.template_not_found", Text::fixed("流程模板不存在", "No such flow template")))?;
-    let org = OrgSnapshot::load(&app.db, p.tenant_id).await?;
-    let version_id = match (t.status.as_str(), t.current_version_id) {
-        ("active", Some(v)) => v,
-        _ => return Err(AppError::conflict("flow.template_disabled", Text::fixed("该流程模板未启用，不能发起", "This flow template is not enabled"))),
-    };
-    let v = compiled(&app, version_id).await?;
-    if !may_start(&p, &v.settings, &org) {
-        return Err(AppError::forbidden());
-    }
-    check_form(&v.form, &req.form)?;
-    let now = Utc::now();
-    let admin = uid(admin_of(&app, p.tenant_id).await?);
-    let supervisor = t.supervisor_id.map(uid);
-    let post = p.user.post_id.map(|x| x.to_string());
-    let request = engine::StartRequest {
-        initiator: uid(p.user_id),
-        initiator_facts: engine::state::InitiatorFacts { department: Some(p.department_id.to_string().into()), post, rank: None },
-        form: req.form.clone(),
-        chosen: req.chosen.iter().map(|(k, v)| (k.clone(), v.iter().map(|u| uid(*u)).collect())).collect(),
-    };
-    // The engine's facts borrow trait objects: keep them out of any await.
-    let (state, effects) = {
-        let calendar = engine::WeekendsOnly::default();
-        let facts = engine::Facts { now: ts(now), org: &org, calendar: &calendar, admin: &admin, supervisor: supervisor.as_ref() };
-        engine::start(&v.def, request, &facts).map_err(refusal)?
-    };
-    let id = new_id();
-    let title = render_title(&v.settings.title_template, &v.template_name, &p.display_name, &req.form);
-    let wants_serial = effects.effects.iter().any(|e| matches!(e, engine::Effect::SerialNumberRequested));
-    let pattern = SerialPattern::parse(&v.settings.serial_pattern).ok();
-    let tz: chrono_tz::Tz = app.tenant(p.tenant_id).await?.model.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
-    let today = now.with_timezone(&tz).date_naive();
-    let txn = app.db.begin().await?;
-    let serial_no = match (&pattern, wants_serial) {
-        (Some(pat), true) => {
-            let seq = next_serial(&txn, p.tenant_id, v.template_id, &v.settings.serial_reset.period(today)).await?;
-            Some(pat.render(today, seq as u64))
-        }
-        _ => None,
-    };
-    let status = status_text(state.status);
-    let m = flow_instance::ActiveModel {
-        id: Set(id),
-        tenant_id: Set(p.tenant_id),
-        template_id: Set(v.template_id),
-        version_id: Set(v.id),
-        serial_no: Set(serial_no.clone()),
-        title: Set(title.clone()),
-        initiator_id: Set(p.user_id),
-        status: Set(status.into()),
-        state: Set(serde_json::to_value(&state).map_err(AppError::internal)?),
-        lock_version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        finished_at: Set(if status == "running" { None } else { Some(now) }),
-    }
-    .insert(&txn)
-    .await?;
-    apply_effects(&txn, p.tenant_id, id, &v.def, &effects, 0, now).await?;
-    audit::record(&txn, &(&p).into(), Change::new("flow_instance.start", "flow_instance", Some(id), format!("发起「{title}」{}", serial_no.clone().unwrap_or_default())))
-        .await?;
-    txn.commit().await?;
-    let view = serde_json::to_value(instance_view(&app, m).await?).map_err(AppError::internal)?;
-    if key.is_some() {
-        let txn = app.db.begin().await?;
-        remember(&txn, &p, &key, &view).await?;
-        txn.commit().await?;
-    }
-    Ok(axum::Json(view))
-}
-
-/// Whether `p` may read the instance: initiator, anyone who held a task, the template's
-/// supervisor and administrators, flow administrators.
-async fn may_read(app: &App, p: &Principal, i: &flow_instance::Model) -> AppResult<bool> {
-    if i.initiator_id == p.user_id || p.has(Perm::FlowAdmin) {
-        return Ok(true);
-    }
-    let held = flow_task::Entity::find()
-        .filter(flow_task::Column::InstanceId.eq(i.id))
-        .filter(flow_task::Column::AssigneeId.eq(p.user_id))
-        .count(&app.db)
-        .await?;
-    if held > 0 {
-        return Ok(true);
-    }
-    let t = flow_template::Entity::find_by_id(i.template_id).one(&app.db).await?;
-    Ok(t.is_some_and(|t| {
-        t.supervisor_id == Some(p.user_id) || serde_json::from_value::<TemplateSettings>(t.settings).is_ok_and(|s| s.admins.contains(&p.user_id))
-    }))
-}
-
-fn instance_not_found() -> AppError {
-    AppError::not_found("flow.instance_not_found", Text::fixed("流程不存在或无权查看", "No such flow, or you may not see it"))
+        .filter(|i| i.tenant_id == c.tenant_id)
+        .ok_or_else(instance_not_found)?;
+    let who = viewer(app, c, &i).await?.ok_or_else(instance_not_found)?;
+    Ok((i, who))
 }
 
 /// An instance with its tasks and history (to those who may see it).
 #[utoipa::path(get, path = "/api/v1/flow/instances/{id}", tag = "flow", params(("id" = Uuid, Path)),
     responses((status = 200, body = InstanceView), (status = 404, body = crate::error::ErrorBody)))]
-async fn get_instance(State(app): State<App>, Authenticated(p): Authenticated, Path(id): Path<Uuid>) -> AppResult<axum::Json<InstanceView>> {
-    let i = flow_instance::Entity::find_by_id(id).one(&app.db).await?.filter(|i| i.tenant_id == p.tenant_id).ok_or_else(instance_not_found)?;
-    if !may_read(&app, &p, &i).await? {
-        return Err(instance_not_found());
-    }
-    Ok(axum::Json(instance_view(&app, i).await?))
+async fn get_instance(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<InstanceView>> {
+    let c = Caller::from(&p);
+    let (i, who) = visible(&app, &c, id).await?;
+    Ok(axum::Json(instance_view(&app, &c, i, &who).await?))
+}
+
+/// Who will act from here on if everyone agrees (the steps open now first).
+#[utoipa::path(get, path = "/api/v1/flow/instances/{id}/route", tag = "flow", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<RouteStep>), (status = 404, body = crate::error::ErrorBody)))]
+async fn instance_route(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<Vec<RouteStep>>> {
+    let c = Caller::from(&p);
+    let (i, _) = visible(&app, &c, id).await?;
+    let v = app.compiled(i.version_id).await?;
+    let dir = app.directory(c.tenant_id).await?;
+    let t = app.flow_template(c.tenant_id, i.template_id).await?;
+    let state: engine::InstanceState =
+        serde_json::from_value(i.state).map_err(AppError::internal)?;
+    let admin = uid(dir.admin);
+    let supervisor = t.and_then(|t| t.supervisor_id).map(uid);
+    Ok(axum::Json(service::simulate(
+        &v,
+        &dir,
+        &admin,
+        supervisor.as_ref(),
+        state,
+        Utc::now(),
+    )))
 }
 
 /// An action on a task.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TaskAction {
-    /// 同意
+    /// 同意, optionally saving form fields the node may edit.
     Agree {
         #[serde(default)]
         opinion: String,
+        #[serde(default)]
+        #[schema(value_type = Option<Object>)]
+        form: Option<engine::FormData>,
     },
     /// 不同意 (a reason is required)
     Disagree { opinion: String },
@@ -556,12 +647,163 @@ pub enum TaskAction {
         #[schema(value_type = Option<Object>)]
         form: Option<engine::FormData>,
     },
-    /// 转办
+    /// 转办: someone else takes the task over.
     Transfer {
         to: Uuid,
         #[serde(default)]
         opinion: String,
     },
+    /// 委派: someone else works on it and returns it.
+    Delegate {
+        to: Uuid,
+        #[serde(default)]
+        opinion: String,
+    },
+    /// The delegate hands the task back to its owner.
+    ReturnDelegation {
+        #[serde(default)]
+        opinion: String,
+    },
+    /// 加签: `position` is `before`, `after` or `parallel`.
+    AddSigners {
+        users: Vec<Uuid>,
+        #[schema(value_type = String)]
+        position: engine::SignerPosition,
+    },
+    /// 减签: remove signers who have not acted.
+    RemoveSigners { users: Vec<Uuid> },
+    /// 抄送 from this task.
+    Cc { users: Vec<Uuid> },
+    /// 暂存待办 with a reason and a promised completion time.
+    KeepPending {
+        reason: String,
+        promised: DateTime<Utc>,
+    },
+    /// 延期 by 1 or 2 working days.
+    RequestExtension { days: u8, reason: String },
+}
+
+fn task_action(
+    req: &TaskAction,
+    task: engine::TaskId,
+    v: &CompiledVersion,
+) -> AppResult<engine::Action> {
+    let users = |us: &[Uuid]| -> AppResult<Vec<engine::UserId>> {
+        if us.is_empty() || us.len() > 50 {
+            return Err(AppError::validation(vec![FieldError::new(
+                "users",
+                "flow.users",
+                Text::fixed("请选择 1–50 位人员", "Choose 1–50 people"),
+            )]));
+        }
+        Ok(us.iter().map(|u| uid(*u)).collect())
+    };
+    Ok(match req {
+        TaskAction::Agree { opinion, form } => {
+            if let Some(f) = form {
+                service::check_form(&v.form, f, true)?;
+            }
+            engine::Action::Agree {
+                task,
+                opinion: opinion.clone(),
+                form: form.clone(),
+            }
+        }
+        TaskAction::Disagree { opinion } => engine::Action::Disagree {
+            task,
+            opinion: opinion.clone(),
+        },
+        TaskAction::Read { opinion } => engine::Action::Read {
+            task,
+            opinion: opinion.clone(),
+        },
+        TaskAction::SendBack { to, opinion } => engine::Action::SendBack {
+            task,
+            target: match to.as_str() {
+                "initiator" => engine::SendBackTarget::Initiator,
+                "previous" => engine::SendBackTarget::Previous,
+                key => engine::SendBackTarget::Node {
+                    key: key.to_string(),
+                },
+            },
+            opinion: opinion.clone(),
+        },
+        TaskAction::Resubmit { form } => {
+            if let Some(f) = form {
+                service::check_form(&v.form, f, true)?;
+            }
+            engine::Action::Resubmit {
+                task,
+                form: form.clone(),
+            }
+        }
+        TaskAction::Transfer { to, opinion } => engine::Action::Transfer {
+            task,
+            to: uid(*to),
+            opinion: opinion.clone(),
+        },
+        TaskAction::Delegate { to, opinion } => engine::Action::Delegate {
+            task,
+            to: uid(*to),
+            opinion: opinion.clone(),
+        },
+        TaskAction::ReturnDelegation { opinion } => engine::Action::ReturnDelegation {
+            task,
+            opinion: opinion.clone(),
+        },
+        TaskAction::AddSigners {
+            users: us,
+            position,
+        } => engine::Action::AddSigners {
+            task,
+            users: users(us)?,
+            position: *position,
+        },
+        TaskAction::RemoveSigners { users: us } => engine::Action::RemoveSigners {
+            task,
+            users: users(us)?,
+        },
+        TaskAction::Cc { users: us } => engine::Action::Cc {
+            task,
+            users: users(us)?,
+        },
+        TaskAction::KeepPending { reason, promised } => engine::Action::KeepPending {
+            task,
+            reason: reason.clone(),
+            promised: service::ts(*promised),
+        },
+        TaskAction::RequestExtension { days, reason } => engine::Action::RequestExtension {
+            task,
+            days: *days,
+            reason: reason.clone(),
+        },
+    })
+}
+
+/// Users named in an action must be active members of the tenant.
+async fn check_people(app: &App, c: &Caller, req: &TaskAction) -> AppResult<()> {
+    let named: Vec<Uuid> = match req {
+        TaskAction::Transfer { to, .. } | TaskAction::Delegate { to, .. } => vec![*to],
+        TaskAction::AddSigners { users, .. } | TaskAction::Cc { users } => users.clone(),
+        _ => return Ok(()),
+    };
+    let dir = app.directory(c.tenant_id).await?;
+    let unknown: Vec<String> = named
+        .iter()
+        .filter(|u| !dir.org.users.get(u).is_some_and(|f| f.active))
+        .map(|u| u.to_string())
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::validation(vec![FieldError::new(
+        "users",
+        "flow.unknown_user",
+        Text::owned(
+            format!("人员不存在或已停用：{}", unknown.join(", ")),
+            format!("No such active person: {}", unknown.join(", ")),
+        ),
+    )]))
 }
 
 /// Acts on one of my tasks; 409 when someone acted on the instance at the same moment.
@@ -580,122 +822,194 @@ async fn act_on_task(
     if let Some(r) = replay {
         return Ok(axum::Json(r));
     }
-    let not_found = || AppError::not_found("flow.task_not_found", Text::fixed("待办不存在", "No such task"));
-    let task = flow_task::Entity::find_by_id(id).one(&app.db).await?.filter(|t| t.tenant_id == p.tenant_id).ok_or_else(not_found)?;
-    if task.assignee_id != p.user_id {
-        return Err(not_found());
+    let c = Caller::from(&p);
+    check_people(&app, &c, &req).await?;
+    let acted = service::act(&app, &c, Target::Task(id), |task, v| {
+        task_action(&req, task.ok_or_else(service::task_not_found)?, v)
+    })
+    .await?;
+    answer(&app, &p, &c, acted.instance, key).await
+}
+
+/// An action on the whole instance.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum InstanceAction {
+    /// 撤回 by the initiator while nobody has acted: back to the initiator to resubmit.
+    Withdraw {
+        #[serde(default)]
+        reason: String,
+    },
+    /// 撤销 by the initiator: the instance ends.
+    Cancel {
+        #[serde(default)]
+        reason: String,
+    },
+    /// 催办 by the initiator or the supervisor: every open task, or one.
+    Urge {
+        #[serde(default)]
+        task_id: Option<Uuid>,
+        #[serde(default)]
+        message: String,
+    },
+}
+
+/// Withdraw, cancel or urge an instance.
+#[utoipa::path(post, path = "/api/v1/flow/instances/{id}/actions", tag = "flow", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key has no second effect")),
+    request_body = InstanceAction,
+    responses((status = 200, body = InstanceView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn act_on_instance(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(req): Json<InstanceAction>,
+) -> AppResult<axum::Json<serde_json::Value>> {
+    let (key, replay) = idempotent_replay(&app, &p, &headers).await?;
+    if let Some(r) = replay {
+        return Ok(axum::Json(r));
     }
-    if task.state != "open" {
-        return Err(AppError::conflict("flow.task_closed", Text::fixed("该待办已处理", "This task has already been handled")));
-    }
-    let i = flow_instance::Entity::find_by_id(task.instance_id).one(&app.db).await?.ok_or_else(not_found)?;
-    let v = compiled(&app, i.version_id).await?;
-    let engine_task = engine::TaskId(task.task_no as u32);
-    let action = match req {
-        TaskAction::Agree { opinion } => engine::Action::Agree { task: engine_task, opinion, form: None },
-        TaskAction::Disagree { opinion } => engine::Action::Disagree { task: engine_task, opinion },
-        TaskAction::Read { opinion } => engine::Action::Read { task: engine_task, opinion },
-        TaskAction::SendBack { to, opinion } => engine::Action::SendBack {
-            task: engine_task,
-            target: match to.as_str() {
-                "initiator" => engine::SendBackTarget::Initiator,
-                "previous" => engine::SendBackTarget::Previous,
-                key => engine::SendBackTarget::Node { key: key.to_string() },
+    let c = Caller::from(&p);
+    let (i, _) = visible(&app, &c, id).await?;
+    let task_no = match &req {
+        InstanceAction::Urge {
+            task_id: Some(t), ..
+        } => Some(
+            flow_task::Entity::find_by_id(*t)
+                .one(&app.db)
+                .await?
+                .filter(|t| t.instance_id == i.id)
+                .ok_or_else(service::task_not_found)?
+                .task_no,
+        ),
+        _ => None,
+    };
+    let acted = service::act(&app, &c, Target::Instance(i.id), |_, _| {
+        Ok(match &req {
+            InstanceAction::Withdraw { reason } => engine::Action::Withdraw {
+                reason: reason.clone(),
             },
-            opinion,
-        },
-        TaskAction::Resubmit { form } => {
-            if let Some(f) = &form {
-                check_form(&v.form, f)?;
-            }
-            engine::Action::Resubmit { task: engine_task, form }
-        }
-        TaskAction::Transfer { to, opinion } => engine::Action::Transfer { task: engine_task, to: uid(to), opinion },
-    };
-    let mut state: engine::InstanceState = serde_json::from_value(i.state.clone()).map_err(AppError::internal)?;
-    let org = OrgSnapshot::load(&app.db, p.tenant_id).await?;
-    let now = Utc::now();
-    let admin = uid(admin_of(&app, p.tenant_id).await?);
-    let t = flow_template::Entity::find_by_id(i.template_id).one(&app.db).await?;
-    let supervisor = t.and_then(|t| t.supervisor_id).map(uid);
-    let command = engine::Command { actor: uid(p.user_id), acting_for: None, action };
-    let effects = {
-        let calendar = engine::WeekendsOnly::default();
-        let facts = engine::Facts { now: ts(now), org: &org, calendar: &calendar, admin: &admin, supervisor: supervisor.as_ref() };
-        engine::apply_in_place(&v.def, &mut state, &command, &facts).map_err(refusal)?
-    };
-    let status = status_text(state.status);
-    let txn = app.db.begin().await?;
-    // The optimistic check: whoever committed first wins; the other gets a clear 409.
-    let res = flow_instance::Entity::update_many()
-        .col_expr(flow_instance::Column::State, sea_orm::sea_query::Expr::value(serde_json::to_value(&state).map_err(AppError::internal)?))
-        .col_expr(flow_instance::Column::Status, sea_orm::sea_query::Expr::value(status))
-        .col_expr(flow_instance::Column::LockVersion, sea_orm::sea_query::Expr::value(i.lock_version + 1))
-        .col_expr(flow_instance::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
-        .col_expr(flow_instance::Column::FinishedAt, sea_orm::sea_query::Expr::value(if status == "running" { None } else { Some(now) }))
-        .filter(flow_instance::Column::Id.eq(i.id))
-        .filter(flow_instance::Column::LockVersion.eq(i.lock_version))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected != 1 {
-        txn.rollback().await?;
-        return Err(conflict());
-    }
-    let next_seq: Option<i32> = flow_history::Entity::find()
-        .select_only()
-        .column_as(flow_history::Column::Seq.max(), "m")
-        .filter(flow_history::Column::InstanceId.eq(i.id))
-        .into_tuple()
-        .one(&txn)
-        .await?
-        .flatten();
-    apply_effects(&txn, p.tenant_id, i.id, &v.def, &effects, next_seq.map_or(0, |s| s + 1), now).await?;
-    audit::record(&txn, &(&p).into(), Change::new("flow_task.act", "flow_instance", Some(i.id), format!("处理「{}」的「{}」", i.title, task.node_name)))
-        .await?;
-    let fresh = flow_instance::Entity::find_by_id(i.id).one(&txn).await?.ok_or_else(not_found)?;
-    txn.commit().await?;
-    let view = serde_json::to_value(instance_view(&app, fresh).await?).map_err(AppError::internal)?;
-    if key.is_some() {
-        let txn = app.db.begin().await?;
-        remember(&txn, &p, &key, &view).await?;
-        txn.commit().await?;
-    }
-    Ok(axum::Json(view))
-}
-
-/// One of my todos.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TodoItem {
-    pub task: TaskView,
-    pub title: String,
-    pub serial_no: Option<String>,
-    pub initiator_id: Uuid,
-    pub initiator_name: Option<String>,
-}
-
-/// 待办: my open tasks, oldest first.
-#[utoipa::path(get, path = "/api/v1/flow/todo", tag = "flow", params(PageQuery), responses((status = 200, body = Page<TodoItem>)))]
-async fn my_todo(State(app): State<App>, Authenticated(p): Authenticated, Query(pq): Query<PageQuery>) -> AppResult<axum::Json<Page<TodoItem>>> {
-    let (page, page_size) = pq.resolve()?;
-    let q = flow_task::Entity::find()
-        .filter(flow_task::Column::TenantId.eq(p.tenant_id))
-        .filter(flow_task::Column::AssigneeId.eq(p.user_id))
-        .filter(flow_task::Column::State.eq("open"))
-        .order_by_asc(flow_task::Column::OpenedAt);
-    let total = q.clone().count(&app.db).await?;
-    let tasks = q.offset((page - 1) * page_size).limit(page_size).all(&app.db).await?;
-    let ids: Vec<Uuid> = tasks.iter().map(|t| t.instance_id).collect();
-    let instances: HashMap<Uuid, flow_instance::Model> =
-        flow_instance::Entity::find().filter(flow_instance::Column::Id.is_in(ids)).all(&app.db).await?.into_iter().map(|i| (i.id, i)).collect();
-    let people: Vec<Uuid> = instances.values().map(|i| i.initiator_id).collect();
-    let names: HashMap<Uuid, String> =
-        user::Entity::find().filter(user::Column::Id.is_in(people)).all(&app.db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
-    let items = tasks
-        .into_iter()
-        .filter_map(|t| {
-            let i = instances.get(&t.instance_id)?;
-            Some(TodoItem { title: i.title.clone(), serial_no: i.serial_no.clone(), initiator_id: i.initiator_id, initiator_name: names.get(&i.initiator_id).cloned(), task: t.into() })
+            InstanceAction::Cancel { reason } => engine::Action::Cancel {
+                reason: reason.clone(),
+            },
+            InstanceAction::Urge { message, .. } => engine::Action::Urge {
+                task: task_no.map(|n| engine::TaskId(n as u32)),
+                message: message.clone(),
+            },
         })
-        .collect();
-    Ok(axum::Json(Page { items, total, page, page_size }))
+    })
+    .await?;
+    answer(&app, &p, &c, acted.instance, key).await
+}
+
+/// Marks one of my carbon copies of the instance read (待阅 → 已阅).
+#[utoipa::path(post, path = "/api/v1/flow/instances/{id}/cc/read", tag = "flow", params(("id" = Uuid, Path)),
+    responses((status = 200, body = InstanceView), (status = 404, body = crate::error::ErrorBody)))]
+async fn mark_cc_read(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<serde_json::Value>> {
+    let c = Caller::from(&p);
+    let (i, _) = visible(&app, &c, id).await?;
+    let unread: Vec<i32> = flow_cc::Entity::find()
+        .select_only()
+        .column(flow_cc::Column::CcNo)
+        .filter(flow_cc::Column::InstanceId.eq(i.id))
+        .filter(flow_cc::Column::UserId.eq(c.user_id))
+        .filter(flow_cc::Column::ReadAt.is_null())
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let mut last = i;
+    for no in unread {
+        last = service::act(&app, &c, Target::Instance(last.id), |_, _| {
+            Ok(engine::Action::MarkRead {
+                cc: engine::CcId(no as u32),
+            })
+        })
+        .await?
+        .instance;
+    }
+    answer(&app, &p, &c, last, None).await
+}
+
+/// Bulk approve request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkApprove {
+    /// 1–100 of my open tasks.
+    pub task_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub opinion: String,
+}
+
+/// The outcome for one task of a bulk approval.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkOutcome {
+    pub task_id: Uuid,
+    pub ok: bool,
+    /// The error code when not approved, e.g. `flow.bulk_not_allowed`, `flow.conflict`.
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+/// Agrees to several of my todos at once, each in its own transaction, where their templates
+/// allow bulk approval; reports each outcome.
+#[utoipa::path(post, path = "/api/v1/flow/tasks/bulk-approve", tag = "flow", request_body = BulkApprove,
+    responses((status = 200, body = Vec<BulkOutcome>), (status = 422, body = crate::error::ErrorBody)))]
+async fn bulk_approve(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Json(req): Json<BulkApprove>,
+) -> AppResult<axum::Json<Vec<BulkOutcome>>> {
+    if req.task_ids.is_empty() || req.task_ids.len() > 100 {
+        return Err(AppError::validation(vec![FieldError::new(
+            "task_ids",
+            "flow.bulk_size",
+            Text::fixed(
+                "一次可批量处理 1–100 条待办",
+                "Bulk approve takes 1–100 todos",
+            ),
+        )]));
+    }
+    let c = Caller::from(&p);
+    let lang = p.ctx.lang;
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for id in req.task_ids.iter().copied().filter(|id| seen.insert(*id)) {
+        let result = service::act(&app, &c, Target::Task(id), |task, v| {
+            if !v.settings.allow_bulk_approve {
+                return Err(AppError::conflict(
+                    "flow.bulk_not_allowed",
+                    Text::fixed(
+                        "该流程不允许批量审批，请逐条处理",
+                        "This flow does not allow bulk approval; handle it on its own",
+                    ),
+                ));
+            }
+            Ok(engine::Action::Agree {
+                task: task.ok_or_else(service::task_not_found)?,
+                opinion: req.opinion.clone(),
+                form: None,
+            })
+        })
+        .await;
+        out.push(match result {
+            Ok(_) => BulkOutcome {
+                task_id: id,
+                ok: true,
+                code: None,
+                message: None,
+            },
+            Err(e) => BulkOutcome {
+                task_id: id,
+                ok: false,
+                code: Some(e.code.to_string()),
+                message: Some(e.text.get(lang).to_string()),
+            },
+        });
+    }
+    Ok(axum::Json(out))
 }

@@ -1,8 +1,10 @@
-//! Approval flows: templates (流程模板) and their published versions. Instances and tasks follow.
+//! Approval flows: templates (流程模板) and their published versions, instances, tasks, lists.
 
 pub mod definition;
 pub mod instances;
+pub mod lists;
 pub mod serial;
+pub mod service;
 pub(crate) mod templates;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -10,5 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::app::App;
 
 pub fn routes() -> OpenApiRouter<App> {
-    templates::routes().merge(instances::routes())
+    templates::routes()
+        .merge(instances::routes())
+        .merge(lists::routes())
 }

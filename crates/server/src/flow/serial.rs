@@ -120,16 +120,33 @@ mod tests {
         let p = SerialPattern::parse("HT-{yyyy}{MM}-{seq:4}").unwrap();
         assert_eq!(p.render(d(2026, 3, 9), 7), "HT-202603-0007");
         assert_eq!(p.render(d(2026, 3, 9), 12345), "HT-202603-12345");
-        assert_eq!(SerialPattern::parse("{yy}{dd}-{seq:3}号").unwrap().render(d(2026, 11, 28), 1), "2628-001号");
+        assert_eq!(
+            SerialPattern::parse("{yy}{dd}-{seq:3}号")
+                .unwrap()
+                .render(d(2026, 11, 28), 1),
+            "2628-001号"
+        );
     }
 
     #[test]
     fn bad_patterns_are_refused() {
-        assert_eq!(SerialPattern::parse("HT-{yyyy}"), Err(PatternError::NeedsOneSeq));
-        assert_eq!(SerialPattern::parse("{seq:2}{seq:3}"), Err(PatternError::NeedsOneSeq));
+        assert_eq!(
+            SerialPattern::parse("HT-{yyyy}"),
+            Err(PatternError::NeedsOneSeq)
+        );
+        assert_eq!(
+            SerialPattern::parse("{seq:2}{seq:3}"),
+            Err(PatternError::NeedsOneSeq)
+        );
         assert_eq!(SerialPattern::parse("{seq:4"), Err(PatternError::Unclosed));
-        assert!(matches!(SerialPattern::parse("{hh}{seq:4}"), Err(PatternError::UnknownToken(_))));
-        assert!(matches!(SerialPattern::parse("{seq:0}"), Err(PatternError::UnknownToken(_))));
+        assert!(matches!(
+            SerialPattern::parse("{hh}{seq:4}"),
+            Err(PatternError::UnknownToken(_))
+        ));
+        assert!(matches!(
+            SerialPattern::parse("{seq:0}"),
+            Err(PatternError::UnknownToken(_))
+        ));
     }
 
     #[test]

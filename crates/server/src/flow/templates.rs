@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -59,8 +61,11 @@ fn view(m: flow_template::Model) -> TemplateView {
     TemplateView {
         settings: serde_json::from_value(m.settings).unwrap_or_default(),
         form: serde_json::from_value(m.form).unwrap_or_default(),
-        definition: DefinitionInput::from_stored(&m.definition_kind, &m.definition)
-            .unwrap_or(DefinitionInput::Tree { tree: serde_json::json!({"key": "", "nodes": []}) }),
+        definition: DefinitionInput::from_stored(&m.definition_kind, &m.definition).unwrap_or(
+            DefinitionInput::Tree {
+                tree: serde_json::json!({"key": "", "nodes": []}),
+            },
+        ),
         id: m.id,
         name: m.name,
         category: m.category,
@@ -91,30 +96,39 @@ pub struct TemplateInput {
 }
 
 fn not_found() -> AppError {
-    AppError::not_found("flow.template_not_found", Text::fixed("流程模板不存在", "No such flow template"))
+    AppError::not_found(
+        "flow.template_not_found",
+        Text::fixed("流程模板不存在", "No such flow template"),
+    )
 }
 
 async fn template_in(app: &App, tenant: Uuid, id: Uuid) -> AppResult<flow_template::Model> {
-    flow_template::Entity::find_by_id(id).one(&app.db).await?.filter(|t| t.tenant_id == tenant).ok_or_else(not_found)
+    flow_template::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .filter(|t| t.tenant_id == tenant)
+        .ok_or_else(not_found)
 }
 
 /// Flow administrators of the tenant, and the template's own administrators, edit it.
 fn may_edit(p: &Principal, t: &flow_template::Model) -> bool {
-    p.has(Perm::FlowAdmin) || serde_json::from_value::<TemplateSettings>(t.settings.clone()).is_ok_and(|s| s.admins.contains(&p.user_id))
+    p.has(Perm::FlowAdmin)
+        || serde_json::from_value::<TemplateSettings>(t.settings.clone())
+            .is_ok_and(|s| s.admins.contains(&p.user_id))
 }
 
 /// Whether `p` may start an instance of a template with these settings.
 pub fn may_start(p: &Principal, s: &TemplateSettings, org: &OrgSnapshot) -> bool {
-    if s.starter_users.is_empty() && s.starter_departments.is_empty() && s.starter_roles.is_empty() {
-        return true;
-    }
-    if s.starter_users.contains(&p.user_id) || p.roles.iter().any(|r| s.starter_roles.contains(r)) {
-        return true;
-    }
-    s.starter_departments.iter().any(|d| org.department_and_descendants(*d, true).contains(&p.department_id))
+    super::service::may_start(&super::service::Caller::from(p), s, org)
 }
 
-async fn check_input(app: &App, tenant: Uuid, req: &TemplateInput, form: &FormSpec, settings: &TemplateSettings) -> AppResult<Vec<FieldError>> {
+async fn check_input(
+    app: &App,
+    tenant: Uuid,
+    req: &TemplateInput,
+    form: &FormSpec,
+    settings: &TemplateSettings,
+) -> AppResult<Vec<FieldError>> {
     let mut errors = Vec::new();
     if let Some(n) = &req.name {
         crate::org::validate::name("name", n, &mut errors);
@@ -123,10 +137,22 @@ async fn check_input(app: &App, tenant: Uuid, req: &TemplateInput, form: &FormSp
         crate::org::validate::name("category", c, &mut errors);
     }
     if req.icon.as_ref().is_some_and(|i| i.chars().count() > 64) {
-        errors.push(FieldError::new("icon", "flow.icon", Text::fixed("图标名称过长", "Icon name is too long")));
+        errors.push(FieldError::new(
+            "icon",
+            "flow.icon",
+            Text::fixed("图标名称过长", "Icon name is too long"),
+        ));
     }
-    if req.description.as_ref().is_some_and(|d| d.chars().count() > 2000) {
-        errors.push(FieldError::new("description", "flow.description", Text::fixed("说明最多 2000 字", "Description is at most 2000 characters")));
+    if req
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 2000)
+    {
+        errors.push(FieldError::new(
+            "description",
+            "flow.description",
+            Text::fixed("说明最多 2000 字", "Description is at most 2000 characters"),
+        ));
     }
     form.validate(&mut errors);
     settings.validate(form, &mut errors);
@@ -136,9 +162,25 @@ async fn check_input(app: &App, tenant: Uuid, req: &TemplateInput, form: &FormSp
         people.push(s);
     }
     if !people.is_empty() {
-        let found = user::Entity::find().filter(user::Column::TenantId.eq(tenant)).filter(user::Column::Id.is_in(people.clone())).all(&app.db).await?;
-        if found.len() < people.iter().collect::<std::collections::HashSet<_>>().len() {
-            errors.push(FieldError::new("settings", "org.user_not_found", Text::fixed("所选人员中有不存在的用户", "Some chosen people do not exist")));
+        let found = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant))
+            .filter(user::Column::Id.is_in(people.clone()))
+            .all(&app.db)
+            .await?;
+        if found.len()
+            < people
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        {
+            errors.push(FieldError::new(
+                "settings",
+                "org.user_not_found",
+                Text::fixed(
+                    "所选人员中有不存在的用户",
+                    "Some chosen people do not exist",
+                ),
+            ));
         }
     }
     Ok(errors)
@@ -146,7 +188,10 @@ async fn check_input(app: &App, tenant: Uuid, req: &TemplateInput, form: &FormSp
 
 /// Templates: all of them for flow administrators; the active ones the caller may start otherwise.
 #[utoipa::path(get, path = "/api/v1/flow/templates", tag = "flow", responses((status = 200, body = Vec<TemplateView>)))]
-async fn list_templates(State(app): State<App>, Authenticated(p): Authenticated) -> AppResult<axum::Json<Vec<TemplateView>>> {
+async fn list_templates(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+) -> AppResult<axum::Json<Vec<TemplateView>>> {
     let rows = flow_template::Entity::find()
         .filter(flow_template::Column::TenantId.eq(p.tenant_id))
         .order_by_asc(flow_template::Column::Category)
@@ -158,7 +203,12 @@ async fn list_templates(State(app): State<App>, Authenticated(p): Authenticated)
         rows.into_iter()
             .filter(|t| {
                 may_edit(&p, t)
-                    || (t.status == "active" && may_start(&p, &serde_json::from_value(t.settings.clone()).unwrap_or_default(), &org))
+                    || (t.status == "active"
+                        && may_start(
+                            &p,
+                            &serde_json::from_value(t.settings.clone()).unwrap_or_default(),
+                            &org,
+                        ))
             })
             .map(view)
             .collect(),
@@ -168,12 +218,20 @@ async fn list_templates(State(app): State<App>, Authenticated(p): Authenticated)
 /// Creates a draft template.
 #[utoipa::path(post, path = "/api/v1/flow/templates", tag = "flow", request_body = TemplateInput,
     responses((status = 200, body = TemplateView), (status = 422, body = crate::error::ErrorBody)))]
-async fn create_template(State(app): State<App>, who: Authorized<FlowAdmin>, Json(req): Json<TemplateInput>) -> AppResult<axum::Json<TemplateView>> {
+async fn create_template(
+    State(app): State<App>,
+    who: Authorized<FlowAdmin>,
+    Json(req): Json<TemplateInput>,
+) -> AppResult<axum::Json<TemplateView>> {
     let form = req.form.clone().unwrap_or_default();
     let settings = req.settings.clone().unwrap_or_default();
     let mut errors = check_input(&app, who.tenant_id, &req, &form, &settings).await?;
     if req.name.is_none() {
-        errors.push(FieldError::new("name", "name.invalid", Text::fixed("请填写名称", "A name is required")));
+        errors.push(FieldError::new(
+            "name",
+            "name.invalid",
+            Text::fixed("请填写名称", "A name is required"),
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
@@ -188,7 +246,11 @@ async fn create_template(State(app): State<App>, who: Authorized<FlowAdmin>, Jso
         id: Set(id),
         tenant_id: Set(who.tenant_id),
         name: Set(req.name.clone().unwrap_or_default().trim().to_string()),
-        category: Set(req.category.clone().map(|c| c.trim().to_string()).unwrap_or_else(|| "其他".into())),
+        category: Set(req
+            .category
+            .clone()
+            .map(|c| c.trim().to_string())
+            .unwrap_or_else(|| "其他".into())),
         icon: Set(req.icon.clone().unwrap_or_default()),
         description: Set(req.description.clone().unwrap_or_default()),
         status: Set("draft".into()),
@@ -205,8 +267,17 @@ async fn create_template(State(app): State<App>, who: Authorized<FlowAdmin>, Jso
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, &(&who.principal).into(), Change::new("flow_template.create", "flow_template", Some(id), format!("创建流程模板「{}」", m.name)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&who.principal).into(),
+        Change::new(
+            "flow_template.create",
+            "flow_template",
+            Some(id),
+            format!("创建流程模板「{}」", m.name),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(axum::Json(view(m)))
 }
@@ -214,11 +285,21 @@ async fn create_template(State(app): State<App>, who: Authorized<FlowAdmin>, Jso
 /// One template (its editors, or anyone who may start it).
 #[utoipa::path(get, path = "/api/v1/flow/templates/{id}", tag = "flow", params(("id" = Uuid, Path)),
     responses((status = 200, body = TemplateView), (status = 404, body = crate::error::ErrorBody)))]
-async fn get_template(State(app): State<App>, Authenticated(p): Authenticated, Path(id): Path<Uuid>) -> AppResult<axum::Json<TemplateView>> {
+async fn get_template(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<TemplateView>> {
     let t = template_in(&app, p.tenant_id, id).await?;
     if !may_edit(&p, &t) {
         let org = OrgSnapshot::load(&app.db, p.tenant_id).await?;
-        if t.status != "active" || !may_start(&p, &serde_json::from_value(t.settings.clone()).unwrap_or_default(), &org) {
+        if t.status != "active"
+            || !may_start(
+                &p,
+                &serde_json::from_value(t.settings.clone()).unwrap_or_default(),
+                &org,
+            )
+        {
             return Err(not_found());
         }
     }
@@ -270,8 +351,17 @@ async fn update_template(
     am.updated_at = Set(Utc::now());
     let txn = app.db.begin().await?;
     let m = am.update(&txn).await?;
-    audit::record(&txn, &(&p).into(), Change::new("flow_template.update", "flow_template", Some(id), format!("修改流程模板「{}」的草稿", m.name)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&p).into(),
+        Change::new(
+            "flow_template.update",
+            "flow_template",
+            Some(id),
+            format!("修改流程模板「{}」的草稿", m.name),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(axum::Json(view(m)))
 }
@@ -312,21 +402,30 @@ async fn publish_template(
         return Err(AppError::forbidden());
     }
     if req.notes.chars().count() > 2000 {
-        return Err(AppError::invalid_field("notes", "flow.notes", Text::fixed("版本说明最多 2000 字", "Notes are at most 2000 characters")));
+        return Err(AppError::invalid_field(
+            "notes",
+            "flow.notes",
+            Text::fixed("版本说明最多 2000 字", "Notes are at most 2000 characters"),
+        ));
     }
     let current = view(t.clone());
     if current.supervisor_id.is_none() {
         return Err(AppError::invalid_field(
             "supervisor_id",
             "flow.supervisor_required",
-            Text::fixed("发布前须指定一名督办者", "Name the template's supervisor (督办者) before publishing"),
+            Text::fixed(
+                "发布前须指定一名督办者",
+                "Name the template's supervisor (督办者) before publishing",
+            ),
         ));
     }
     let key = format!("flow_{}", id.simple());
     let def = compile(&current.definition, &key, current.form.keys())?;
     let graph = def.graph().clone();
     let bpmn_xml = bpmn::export(&graph);
-    let tree_json = tree::render(&def).ok().and_then(|t| serde_json::to_string(&t).ok());
+    let tree_json = tree::render(&def)
+        .ok()
+        .and_then(|t| serde_json::to_string(&t).ok());
     let version = t.latest_version + 1;
     let version_id = new_id();
     let now = Utc::now();
@@ -354,10 +453,26 @@ async fn publish_template(
     am.status = Set("active".into());
     am.updated_at = Set(now);
     am.update(&txn).await?;
-    audit::record(&txn, &(&p).into(), Change::new("flow_template.publish", "flow_template", Some(id), format!("发布流程模板「{name}」第 {version} 版")))
-        .await?;
+    audit::record(
+        &txn,
+        &(&p).into(),
+        Change::new(
+            "flow_template.publish",
+            "flow_template",
+            Some(id),
+            format!("发布流程模板「{name}」第 {version} 版"),
+        ),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(axum::Json(VersionView { id: v.id, version, notes: v.notes, published_by: v.published_by, published_at: v.published_at, bpmn: v.bpmn }))
+    Ok(axum::Json(VersionView {
+        id: v.id,
+        version,
+        notes: v.notes,
+        published_by: v.published_by,
+        published_at: v.published_at,
+        bpmn: v.bpmn,
+    }))
 }
 
 /// Enable or disable.
@@ -370,13 +485,21 @@ pub struct EnabledRequest {
 /// Disabling stops new starts only; running instances go on.
 #[utoipa::path(post, path = "/api/v1/flow/templates/{id}/enabled", tag = "flow", params(("id" = Uuid, Path)), request_body = EnabledRequest,
     responses((status = 200, body = TemplateView), (status = 409, body = crate::error::ErrorBody)))]
-async fn set_enabled(State(app): State<App>, Authenticated(p): Authenticated, Path(id): Path<Uuid>, Json(req): Json<EnabledRequest>) -> AppResult<axum::Json<TemplateView>> {
+async fn set_enabled(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+    Json(req): Json<EnabledRequest>,
+) -> AppResult<axum::Json<TemplateView>> {
     let t = template_in(&app, p.tenant_id, id).await?;
     if !may_edit(&p, &t) {
         return Err(AppError::forbidden());
     }
     if t.current_version_id.is_none() {
-        return Err(AppError::conflict("flow.not_published", Text::fixed("模板尚未发布", "The template has not been published yet")));
+        return Err(AppError::conflict(
+            "flow.not_published",
+            Text::fixed("模板尚未发布", "The template has not been published yet"),
+        ));
     }
     let status = if req.enabled { "active" } else { "disabled" };
     let txn = app.db.begin().await?;
@@ -388,7 +511,19 @@ async fn set_enabled(State(app): State<App>, Authenticated(p): Authenticated, Pa
     audit::record(
         &txn,
         &(&p).into(),
-        Change::new(if req.enabled { "flow_template.enable" } else { "flow_template.disable" }, "flow_template", Some(id), format!("{}流程模板「{name}」", if req.enabled { "启用" } else { "停用" })),
+        Change::new(
+            if req.enabled {
+                "flow_template.enable"
+            } else {
+                "flow_template.disable"
+            },
+            "flow_template",
+            Some(id),
+            format!(
+                "{}流程模板「{name}」",
+                if req.enabled { "启用" } else { "停用" }
+            ),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -398,7 +533,11 @@ async fn set_enabled(State(app): State<App>, Authenticated(p): Authenticated, Pa
 /// Published versions, newest first.
 #[utoipa::path(get, path = "/api/v1/flow/templates/{id}/versions", tag = "flow", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<VersionView>)))]
-async fn list_versions(State(app): State<App>, Authenticated(p): Authenticated, Path(id): Path<Uuid>) -> AppResult<axum::Json<Vec<VersionView>>> {
+async fn list_versions(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<Vec<VersionView>>> {
     let t = template_in(&app, p.tenant_id, id).await?;
     if !may_edit(&p, &t) {
         return Err(AppError::forbidden());
@@ -410,7 +549,14 @@ async fn list_versions(State(app): State<App>, Authenticated(p): Authenticated, 
         .await?;
     Ok(axum::Json(
         rows.into_iter()
-            .map(|v| VersionView { id: v.id, version: v.version, notes: v.notes, published_by: v.published_by, published_at: v.published_at, bpmn: v.bpmn })
+            .map(|v| VersionView {
+                id: v.id,
+                version: v.version,
+                notes: v.notes,
+                published_by: v.published_by,
+                published_at: v.published_at,
+                bpmn: v.bpmn,
+            })
             .collect(),
     ))
 }
@@ -443,13 +589,21 @@ const FILE_FORMAT: &str = "xietong.flow_template/1";
 /// starters) are not carried over: ids mean nothing in another deployment.
 #[utoipa::path(get, path = "/api/v1/flow/templates/{id}/export", tag = "flow", params(("id" = Uuid, Path)),
     responses((status = 200, body = TemplateFile), (status = 422, body = crate::error::ErrorBody)))]
-async fn export_template(State(app): State<App>, Authenticated(p): Authenticated, Path(id): Path<Uuid>) -> AppResult<impl IntoResponse> {
+async fn export_template(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<impl IntoResponse> {
     let t = template_in(&app, p.tenant_id, id).await?;
     if !may_edit(&p, &t) {
         return Err(AppError::forbidden());
     }
     let v = view(t);
-    let def = compile(&v.definition, &format!("flow_{}", id.simple()), v.form.keys())?;
+    let def = compile(
+        &v.definition,
+        &format!("flow_{}", id.simple()),
+        v.form.keys(),
+    )?;
     let mut settings = v.settings.clone();
     settings.admins.clear();
     settings.starter_users.clear();
@@ -469,19 +623,41 @@ async fn export_template(State(app): State<App>, Authenticated(p): Authenticated
         },
     };
     let body = serde_json::to_string_pretty(&file).map_err(AppError::internal)?;
-    Ok(([(header::CONTENT_TYPE, "application/json"), (header::CONTENT_DISPOSITION, "attachment; filename=\"flow-template.json\"")], body))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"flow-template.json\"",
+            ),
+        ],
+        body,
+    ))
 }
 
 /// Imports a template file as a new draft (publish it after naming its supervisor).
 #[utoipa::path(post, path = "/api/v1/flow/templates/import", tag = "flow", request_body = TemplateFile,
     responses((status = 200, body = TemplateView), (status = 422, body = crate::error::ErrorBody)))]
-async fn import_template(State(app): State<App>, who: Authorized<FlowAdmin>, Json(file): Json<TemplateFile>) -> AppResult<axum::Json<TemplateView>> {
+async fn import_template(
+    State(app): State<App>,
+    who: Authorized<FlowAdmin>,
+    Json(file): Json<TemplateFile>,
+) -> AppResult<axum::Json<TemplateView>> {
     if file.format != FILE_FORMAT {
-        return Err(AppError::invalid_field("format", "flow.file_format", Text::owned(format!("不支持的文件格式，应为 {FILE_FORMAT}"), format!("Unsupported file format; expected {FILE_FORMAT}"))));
+        return Err(AppError::invalid_field(
+            "format",
+            "flow.file_format",
+            Text::owned(
+                format!("不支持的文件格式，应为 {FILE_FORMAT}"),
+                format!("Unsupported file format; expected {FILE_FORMAT}"),
+            ),
+        ));
     }
     let definition = match file.tree.clone() {
         Some(tree) => DefinitionInput::Tree { tree },
-        None => DefinitionInput::Bpmn { bpmn: file.bpmn.clone() },
+        None => DefinitionInput::Bpmn {
+            bpmn: file.bpmn.clone(),
+        },
     };
     let req = TemplateInput {
         name: Some(file.name.clone()),

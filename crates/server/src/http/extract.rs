@@ -26,11 +26,17 @@ fn json_rejection(e: JsonRejection) -> AppError {
         JsonRejection::MissingJsonContentType(_) => AppError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "request.content_type",
-            Text::fixed("请求体必须是 JSON（Content-Type: application/json）", "The body must be JSON (Content-Type: application/json)"),
+            Text::fixed(
+                "请求体必须是 JSON（Content-Type: application/json）",
+                "The body must be JSON (Content-Type: application/json)",
+            ),
         ),
         JsonRejection::JsonDataError(err) => AppError::bad_request(
             "request.invalid_json",
-            Text::owned(format!("请求内容不符合要求：{}", err.body_text()), format!("Invalid request body: {}", err.body_text())),
+            Text::owned(
+                format!("请求内容不符合要求：{}", err.body_text()),
+                format!("Invalid request body: {}", err.body_text()),
+            ),
         ),
         JsonRejection::JsonSyntaxError(_) => AppError::bad_request(
             "request.malformed_json",
@@ -43,7 +49,10 @@ fn json_rejection(e: JsonRejection) -> AppError {
         ),
         other => AppError::bad_request(
             "request.invalid",
-            Text::owned(format!("请求无效：{}", other.body_text()), format!("Invalid request: {}", other.body_text())),
+            Text::owned(
+                format!("请求无效：{}", other.body_text()),
+                format!("Invalid request: {}", other.body_text()),
+            ),
         ),
     }
 }
@@ -64,7 +73,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 fn query_rejection(e: QueryRejection) -> AppError {
     AppError::bad_request(
         "request.invalid_query",
-        Text::owned(format!("查询参数无效：{}", e.body_text()), format!("Invalid query parameters: {}", e.body_text())),
+        Text::owned(
+            format!("查询参数无效：{}", e.body_text()),
+            format!("Invalid query parameters: {}", e.body_text()),
+        ),
     )
 }
 
@@ -82,5 +94,8 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
 }
 
 fn path_rejection(_: PathRejection) -> AppError {
-    AppError::bad_request("request.invalid_id", Text::fixed("路径中的编号无效", "Invalid id in the path"))
+    AppError::bad_request(
+        "request.invalid_id",
+        Text::fixed("路径中的编号无效", "Invalid id in the path"),
+    )
 }

@@ -6,13 +6,13 @@ mod ui;
 
 use std::time::Duration;
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -64,33 +64,45 @@ pub fn router(app: App) -> Router {
     let (api_router, doc) = api().split_for_parts();
     let doc_json = doc.to_pretty_json().expect("openapi serialises");
     // Uploads get a larger limit than every other body.
-    let api_router = api_router.layer(middleware::from_fn(body_limit));
+    let api_router =
+        api_router
+            .layer(middleware::from_fn(body_limit))
+            .layer(middleware::from_fn_with_state(
+                app.clone(),
+                directory_writes,
+            ));
     let web_dir = app.config.web_dir.clone();
     let trust_forwarded_for = app.config.trust_forwarded_for;
     Router::new()
         .merge(api_router)
-        .route("/api/openapi.json", get(move || async move { ([("content-type", "application/json")], doc_json) }))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { ([("content-type", "application/json")], doc_json) }),
+        )
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs"))
         .route("/healthz", get(healthz))
         .fallback_service(ui::service(web_dir))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn(render_errors))
-        .layer(middleware::from_fn(move |mut req: Request, next: Next| async move {
-            if trust_forwarded_for
-                && let Some(ip) = req
-                    .headers()
-                    .get("x-forwarded-for")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.split(',').next())
-                    .map(str::trim)
-                    .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-            {
-                let ip = ip.to_string();
-                req.extensions_mut().insert(crate::auth::extract::ClientIp(ip));
-            }
-            next.run(req).await
-        }))
+        .layer(middleware::from_fn(
+            move |mut req: Request, next: Next| async move {
+                if trust_forwarded_for
+                    && let Some(ip) = req
+                        .headers()
+                        .get("x-forwarded-for")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.split(',').next())
+                        .map(str::trim)
+                        .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+                {
+                    let ip = ip.to_string();
+                    req.extensions_mut()
+                        .insert(crate::auth::extract::ClientIp(ip));
+                }
+                next.run(req).await
+            },
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -98,24 +110,72 @@ pub fn router(app: App) -> Router {
 }
 
 async fn body_limit(req: Request, next: Next) -> Response {
-    let len = req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    let limit = if req.uri().path() == "/api/v1/org/import" { MAX_UPLOAD } else { MAX_BODY };
+    let len = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let limit = if req.uri().path() == "/api/v1/org/import" {
+        MAX_UPLOAD
+    } else {
+        MAX_BODY
+    };
     if len.is_some_and(|l| l > limit) {
-        return AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "request.too_large", Text::fixed("请求体过大", "The request body is too large"))
-            .into_response();
+        return AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            Text::fixed("请求体过大", "The request body is too large"),
+        )
+        .into_response();
     }
     let (parts, body) = req.into_parts();
     let body = Body::new(http_body_util::Limited::new(body, limit));
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// Paths whose writes change what the flow engine reads about a tenant (organisation, roles,
+/// templates): after any such write the in-memory directory and template caches are stale.
+const DIRECTORY_PATHS: [&str; 7] = [
+    "/api/v1/users",
+    "/api/v1/departments",
+    "/api/v1/posts",
+    "/api/v1/companies",
+    "/api/v1/org/",
+    "/api/v1/flow/templates",
+    "/api/v1/tenant",
+];
+
+async fn directory_writes(State(app): State<App>, req: Request, next: Next) -> Response {
+    let write = !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    ) && DIRECTORY_PATHS
+        .iter()
+        .any(|p| req.uri().path().starts_with(p));
+    let res = next.run(req).await;
+    if write {
+        app.directory_changed();
+    }
+    res
+}
+
 /// 200 when the database answers.
 async fn healthz(State(app): State<App>) -> Response {
-    let ok = tokio::time::timeout(Duration::from_secs(2), crate::db::ping(&app.db)).await.unwrap_or(false);
+    let ok = tokio::time::timeout(Duration::from_secs(2), crate::db::ping(&app.db))
+        .await
+        .unwrap_or(false);
     if ok {
-        (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response()
+        (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response()
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "database unavailable"}))).into_response()
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "database unavailable"})),
+        )
+            .into_response()
     }
 }
 
@@ -124,26 +184,47 @@ async fn healthz(State(app): State<App>) -> Response {
 async fn render_errors(req: Request, next: Next) -> Response {
     let lang = Lang::from_headers(req.headers());
     let is_api = req.uri().path().starts_with("/api/");
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let mut res = next.run(req).await;
     let err = res.extensions_mut().remove::<AppError>().or_else(|| {
-        if !is_api || res.headers().get("content-type").is_some_and(|c| c.as_bytes().starts_with(b"application/json")) {
+        if !is_api
+            || res
+                .headers()
+                .get("content-type")
+                .is_some_and(|c| c.as_bytes().starts_with(b"application/json"))
+        {
             return None;
         }
         match res.status() {
-            StatusCode::NOT_FOUND => Some(AppError::not_found("not_found", Text::fixed("接口不存在", "No such endpoint"))),
-            StatusCode::METHOD_NOT_ALLOWED => {
-                Some(AppError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", Text::fixed("不支持该请求方法", "Method not allowed")))
-            }
-            StatusCode::PAYLOAD_TOO_LARGE => Some(AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "request.too_large", Text::fixed("请求体过大", "The request body is too large"))),
+            StatusCode::NOT_FOUND => Some(AppError::not_found(
+                "not_found",
+                Text::fixed("接口不存在", "No such endpoint"),
+            )),
+            StatusCode::METHOD_NOT_ALLOWED => Some(AppError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                Text::fixed("不支持该请求方法", "Method not allowed"),
+            )),
+            StatusCode::PAYLOAD_TOO_LARGE => Some(AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request.too_large",
+                Text::fixed("请求体过大", "The request body is too large"),
+            )),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Some(AppError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "request.content_type",
                 Text::fixed("不支持的请求内容类型", "Unsupported content type"),
             )),
-            s if s.is_client_error() || s.is_server_error() => {
-                Some(AppError::new(s, "request.failed", Text::fixed("请求失败", "Request failed")))
-            }
+            s if s.is_client_error() || s.is_server_error() => Some(AppError::new(
+                s,
+                "request.failed",
+                Text::fixed("请求失败", "Request failed"),
+            )),
             _ => None,
         }
     });
@@ -156,6 +237,9 @@ async fn render_errors(req: Request, next: Next) -> Response {
             out.headers_mut().append(k, v.clone());
         }
     }
-    out.headers_mut().insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
+    out.headers_mut().insert(
+        "content-type",
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     out
 }

@@ -23,7 +23,10 @@ impl PageQuery {
         if page == 0 || page > 1_000_000 || size == 0 || size > 200 {
             return Err(AppError::bad_request(
                 "request.invalid_page",
-                Text::fixed("分页参数无效：page ≥ 1，1 ≤ page_size ≤ 200", "Invalid paging: page ≥ 1 and 1 ≤ page_size ≤ 200"),
+                Text::fixed(
+                    "分页参数无效：page ≥ 1，1 ≤ page_size ≤ 200",
+                    "Invalid paging: page ≥ 1 and 1 ≤ page_size ≤ 200",
+                ),
             ));
         }
         Ok((page, size))

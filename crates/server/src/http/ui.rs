@@ -24,7 +24,8 @@ fn with_cache_headers(path: &str, mut res: Response) -> Response {
     } else {
         "no-cache"
     };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     res
 }
 
@@ -33,7 +34,10 @@ pub fn service(web_dir: Option<PathBuf>) -> UiService {
     match web_dir {
         Some(dir) => {
             let index = dir.join("index.html");
-            let serve = ServeDir::new(&dir).precompressed_gzip().precompressed_br().fallback(ServeFile::new(index));
+            let serve = ServeDir::new(&dir)
+                .precompressed_gzip()
+                .precompressed_br()
+                .fallback(ServeFile::new(index));
             BoxCloneSyncService::new(tower::service_fn(move |req: Request<Body>| {
                 let serve = serve.clone();
                 async move {
@@ -41,7 +45,11 @@ pub fn service(web_dir: Option<PathBuf>) -> UiService {
                     if api_not_found(&path) {
                         return Ok::<_, Infallible>(StatusCode::NOT_FOUND.into_response());
                     }
-                    let res = serve.oneshot(req).await.map(|r| r.map(Body::new)).unwrap_or_else(|e| match e {});
+                    let res = serve
+                        .oneshot(req)
+                        .await
+                        .map(|r| r.map(Body::new))
+                        .unwrap_or_else(|e| match e {});
                     Ok(with_cache_headers(&path, res))
                 }
             }))
@@ -76,11 +84,17 @@ fn embedded() -> UiService {
         if api_not_found(&path) {
             return Ok::<_, Infallible>(StatusCode::NOT_FOUND.into_response());
         }
-        let found = ASSETS.iter().find(|(p, _)| *p == path).filter(|_| path != "/");
+        let found = ASSETS
+            .iter()
+            .find(|(p, _)| *p == path)
+            .filter(|_| path != "/");
         let (route, bytes) = match found {
             Some(hit) => *hit,
             // Deep links such as /workbench/todo answer the app itself.
-            None => *ASSETS.iter().find(|(p, _)| *p == "/index.html").expect("index.html embedded"),
+            None => *ASSETS
+                .iter()
+                .find(|(p, _)| *p == "/index.html")
+                .expect("index.html embedded"),
         };
         let res = Response::builder()
             .header(header::CONTENT_TYPE, content_type(route))

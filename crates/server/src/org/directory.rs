@@ -38,10 +38,22 @@ pub struct OrgSnapshot {
 impl OrgSnapshot {
     /// Loads the snapshot of `tenant_id`.
     pub async fn load<C: ConnectionTrait>(db: &C, tenant_id: Uuid) -> Result<OrgSnapshot, DbErr> {
-        let depts = department::Entity::find().filter(department::Column::TenantId.eq(tenant_id)).all(db).await?;
-        let users = user::Entity::find().filter(user::Column::TenantId.eq(tenant_id)).all(db).await?;
-        let roles = user_role::Entity::find().filter(user_role::Column::TenantId.eq(tenant_id)).all(db).await?;
-        let pt = user_part_time::Entity::find().filter(user_part_time::Column::TenantId.eq(tenant_id)).all(db).await?;
+        let depts = department::Entity::find()
+            .filter(department::Column::TenantId.eq(tenant_id))
+            .all(db)
+            .await?;
+        let users = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant_id))
+            .all(db)
+            .await?;
+        let roles = user_role::Entity::find()
+            .filter(user_role::Column::TenantId.eq(tenant_id))
+            .all(db)
+            .await?;
+        let pt = user_part_time::Entity::find()
+            .filter(user_part_time::Column::TenantId.eq(tenant_id))
+            .all(db)
+            .await?;
         let mut role_map: HashMap<Uuid, Vec<String>> = HashMap::new();
         for r in roles {
             role_map.entry(r.user_id).or_default().push(r.role);
@@ -49,7 +61,16 @@ impl OrgSnapshot {
         Ok(OrgSnapshot {
             departments: depts
                 .into_iter()
-                .map(|d| (d.id, DeptFacts { parent_id: d.parent_id, head_user_id: d.head_user_id, leader_user_id: d.leader_user_id }))
+                .map(|d| {
+                    (
+                        d.id,
+                        DeptFacts {
+                            parent_id: d.parent_id,
+                            head_user_id: d.head_user_id,
+                            leader_user_id: d.leader_user_id,
+                        },
+                    )
+                })
                 .collect(),
             users: users
                 .into_iter()
@@ -67,7 +88,10 @@ impl OrgSnapshot {
                     )
                 })
                 .collect(),
-            part_time: pt.into_iter().map(|p| (p.user_id, p.department_id, p.post_id)).collect(),
+            part_time: pt
+                .into_iter()
+                .map(|p| (p.user_id, p.department_id, p.post_id))
+                .collect(),
         })
     }
 
@@ -160,7 +184,12 @@ impl OrgSnapshot {
     /// Active members of a department (primary or part-time), optionally with sub-departments.
     pub fn members_of_department(&self, dept: Uuid, include_sub: bool) -> Vec<Uuid> {
         let depts = self.department_and_descendants(dept, include_sub);
-        let mut out: Vec<Uuid> = self.users.iter().filter(|(_, u)| u.active && depts.contains(&u.department_id)).map(|(id, _)| *id).collect();
+        let mut out: Vec<Uuid> = self
+            .users
+            .iter()
+            .filter(|(_, u)| u.active && depts.contains(&u.department_id))
+            .map(|(id, _)| *id)
+            .collect();
         for (u, d, _) in &self.part_time {
             if depts.contains(d) && self.users.get(u).is_some_and(|f| f.active) {
                 out.push(*u);
@@ -173,7 +202,12 @@ impl OrgSnapshot {
 
     /// Active holders of a post (primary or part-time).
     pub fn members_of_post(&self, post: Uuid) -> Vec<Uuid> {
-        let mut out: Vec<Uuid> = self.users.iter().filter(|(_, u)| u.active && u.post_id == Some(post)).map(|(id, _)| *id).collect();
+        let mut out: Vec<Uuid> = self
+            .users
+            .iter()
+            .filter(|(_, u)| u.active && u.post_id == Some(post))
+            .map(|(id, _)| *id)
+            .collect();
         for (u, _, p) in &self.part_time {
             if *p == Some(post) && self.users.get(u).is_some_and(|f| f.active) {
                 out.push(*u);
@@ -202,31 +236,46 @@ fn uuid_of(id: &str) -> Option<Uuid> {
 }
 
 fn engine_ids(ids: Vec<Uuid>) -> Vec<xietong_engine::UserId> {
-    ids.into_iter().map(|u| xietong_engine::UserId::from(u.to_string())).collect()
+    ids.into_iter()
+        .map(|u| xietong_engine::UserId::from(u.to_string()))
+        .collect()
 }
 
 /// The engine asks its questions through this: ids are the UUIDs as text, posts by id.
 impl xietong_engine::OrgDirectory for OrgSnapshot {
     fn supervisor(&self, user: &xietong_engine::UserId) -> Option<xietong_engine::UserId> {
-        self.supervisor_of(uuid_of(&user.to_string())?).map(|u| u.to_string().into())
+        self.supervisor_of(uuid_of(&user.to_string())?)
+            .map(|u| u.to_string().into())
     }
     fn department_of(&self, user: &xietong_engine::UserId) -> Option<xietong_engine::DeptId> {
-        self.users.get(&uuid_of(&user.to_string())?).map(|u| u.department_id.to_string().into())
+        self.users
+            .get(&uuid_of(&user.to_string())?)
+            .map(|u| u.department_id.to_string().into())
     }
     fn department_head(&self, dept: &xietong_engine::DeptId) -> Option<xietong_engine::UserId> {
-        OrgSnapshot::department_head(self, uuid_of(&dept.to_string())?).map(|u| u.to_string().into())
+        OrgSnapshot::department_head(self, uuid_of(&dept.to_string())?)
+            .map(|u| u.to_string().into())
     }
     fn leader_in_charge(&self, dept: &xietong_engine::DeptId) -> Option<xietong_engine::UserId> {
-        OrgSnapshot::leader_in_charge(self, uuid_of(&dept.to_string())?).map(|u| u.to_string().into())
+        OrgSnapshot::leader_in_charge(self, uuid_of(&dept.to_string())?)
+            .map(|u| u.to_string().into())
     }
     fn members_of_role(&self, role: &str) -> Vec<xietong_engine::UserId> {
         engine_ids(OrgSnapshot::members_of_role(self, role))
     }
     fn members_of_post(&self, post: &str) -> Vec<xietong_engine::UserId> {
-        uuid_of(post).map(|p| engine_ids(OrgSnapshot::members_of_post(self, p))).unwrap_or_default()
+        uuid_of(post)
+            .map(|p| engine_ids(OrgSnapshot::members_of_post(self, p)))
+            .unwrap_or_default()
     }
-    fn members_of_department(&self, dept: &xietong_engine::DeptId, include_sub: bool) -> Vec<xietong_engine::UserId> {
-        uuid_of(&dept.to_string()).map(|d| engine_ids(OrgSnapshot::members_of_department(self, d, include_sub))).unwrap_or_default()
+    fn members_of_department(
+        &self,
+        dept: &xietong_engine::DeptId,
+        include_sub: bool,
+    ) -> Vec<xietong_engine::UserId> {
+        uuid_of(&dept.to_string())
+            .map(|d| engine_ids(OrgSnapshot::members_of_department(self, d, include_sub)))
+            .unwrap_or_default()
     }
 }
 
@@ -252,10 +301,18 @@ mod tests {
                 .prop_map(move |(parents, user_depts, heads, sups)| {
                     let mut s = OrgSnapshot::default();
                     for i in 0..nd {
-                        let parent = if i == 0 { None } else { Some(id(1000 + parents[i].index(i) as u128)) };
+                        let parent = if i == 0 {
+                            None
+                        } else {
+                            Some(id(1000 + parents[i].index(i) as u128))
+                        };
                         s.departments.insert(
                             id(1000 + i as u128),
-                            DeptFacts { parent_id: parent, head_user_id: heads[i].map(|h| id(h.index(nu) as u128)), leader_user_id: None },
+                            DeptFacts {
+                                parent_id: parent,
+                                head_user_id: heads[i].map(|h| id(h.index(nu) as u128)),
+                                leader_user_id: None,
+                            },
                         );
                     }
                     for u in 0..nu {
@@ -317,10 +374,33 @@ mod tests {
         let mut s = OrgSnapshot::default();
         let (root, sales) = (id(100), id(101));
         let (ceo, head, staff) = (id(1), id(2), id(3));
-        s.departments.insert(root, DeptFacts { parent_id: None, head_user_id: Some(ceo), leader_user_id: Some(ceo) });
-        s.departments.insert(sales, DeptFacts { parent_id: Some(root), head_user_id: Some(head), leader_user_id: None });
+        s.departments.insert(
+            root,
+            DeptFacts {
+                parent_id: None,
+                head_user_id: Some(ceo),
+                leader_user_id: Some(ceo),
+            },
+        );
+        s.departments.insert(
+            sales,
+            DeptFacts {
+                parent_id: Some(root),
+                head_user_id: Some(head),
+                leader_user_id: None,
+            },
+        );
         for (u, d) in [(ceo, root), (head, sales), (staff, sales)] {
-            s.users.insert(u, UserFacts { department_id: d, post_id: None, supervisor_id: None, roles: vec![], active: true });
+            s.users.insert(
+                u,
+                UserFacts {
+                    department_id: d,
+                    post_id: None,
+                    supervisor_id: None,
+                    roles: vec![],
+                    active: true,
+                },
+            );
         }
         assert_eq!(s.supervisor_of(staff), Some(head));
         assert_eq!(s.supervisor_of(head), Some(ceo));

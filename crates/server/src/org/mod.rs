@@ -14,7 +14,9 @@ use crate::app::App;
 pub use users::{CreateUser, create_user_in};
 
 pub fn routes() -> OpenApiRouter<App> {
-    units::routes().merge(users::routes()).merge(transfer::routes())
+    units::routes()
+        .merge(users::routes())
+        .merge(transfer::routes())
 }
 
 /// Tells "absent" (`None`) from "null" (`Some(None)`) in PATCH bodies.

@@ -30,7 +30,9 @@ use crate::i18n::Lang;
 use crate::ids::new_id;
 
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(import_org)).routes(routes!(export_org))
+    OpenApiRouter::new()
+        .routes(routes!(import_org))
+        .routes(routes!(export_org))
 }
 
 /// Column headers, Chinese then English.
@@ -66,8 +68,19 @@ pub struct RejectedRow {
     pub message: String,
 }
 
-fn reject(rows: &mut Vec<RejectedRow>, row: usize, column: &str, lang: Lang, zh: String, en: String) {
-    rows.push(RejectedRow { row, column: column.into(), message: if lang == Lang::Zh { zh } else { en } });
+fn reject(
+    rows: &mut Vec<RejectedRow>,
+    row: usize,
+    column: &str,
+    lang: Lang,
+    zh: String,
+    en: String,
+) {
+    rows.push(RejectedRow {
+        row,
+        column: column.into(),
+        message: if lang == Lang::Zh { zh } else { en },
+    });
 }
 
 fn file_error(_lang: Lang, zh: &str, en: &str) -> AppError {
@@ -83,11 +96,23 @@ pub fn parse_rows(bytes: &[u8], lang: Lang) -> Result<Vec<OrgRow>, AppError> {
             .worksheet_range_at(0)
             .ok_or_else(|| file_error(lang, "xlsx 文件没有工作表", "The xlsx file has no sheet"))?
             .map_err(|_| file_error(lang, "无法读取工作表", "Cannot read the sheet"))?;
-        range.rows().map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect()).collect()
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect())
+            .collect()
     } else {
-        let text = std::str::from_utf8(bytes).map_err(|_| file_error(lang, "CSV 文件须为 UTF-8 编码", "The CSV file must be UTF-8"))?;
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            file_error(
+                lang,
+                "CSV 文件须为 UTF-8 编码",
+                "The CSV file must be UTF-8",
+            )
+        })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let mut out = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|_| file_error(lang, "CSV 格式有误", "Malformed CSV"))?;
@@ -100,20 +125,41 @@ pub fn parse_rows(bytes: &[u8], lang: Lang) -> Result<Vec<OrgRow>, AppError> {
     };
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, h) in header.iter().enumerate() {
-        if let Some((_, key)) = COLUMNS.iter().find(|(zh, en)| h == zh || h.eq_ignore_ascii_case(en)) {
+        if let Some((_, key)) = COLUMNS
+            .iter()
+            .find(|(zh, en)| h == zh || h.eq_ignore_ascii_case(en))
+        {
             index.insert(key, i);
         }
     }
     for key in ["name", "username", "department_path"] {
         if !index.contains_key(key) {
-            let zh = COLUMNS.iter().find(|(_, k)| *k == key).map(|c| c.0).unwrap_or(key);
-            return Err(file_error(lang, &format!("缺少列「{zh}」"), &format!("Missing column \"{key}\"")));
+            let zh = COLUMNS
+                .iter()
+                .find(|(_, k)| *k == key)
+                .map(|c| c.0)
+                .unwrap_or(key);
+            return Err(file_error(
+                lang,
+                &format!("缺少列「{zh}」"),
+                &format!("Missing column \"{key}\""),
+            ));
         }
     }
     if table.len() > 20_001 {
-        return Err(file_error(lang, "一次最多导入 20000 行", "At most 20,000 rows per import"));
+        return Err(file_error(
+            lang,
+            "一次最多导入 20000 行",
+            "At most 20,000 rows per import",
+        ));
     }
-    let cell = |r: &Vec<String>, key: &str| index.get(key).and_then(|i| r.get(*i)).cloned().unwrap_or_default();
+    let cell = |r: &Vec<String>, key: &str| {
+        index
+            .get(key)
+            .and_then(|i| r.get(*i))
+            .cloned()
+            .unwrap_or_default()
+    };
     Ok(table
         .iter()
         .enumerate()
@@ -175,52 +221,134 @@ async fn import_org(
         .map_err(|_| file_error(lang, "上传内容格式有误", "Malformed upload"))?
     {
         if field.name() == Some("file") {
-            bytes = Some(field.bytes().await.map_err(|_| file_error(lang, "文件读取失败或过大", "The file could not be read or is too large"))?);
+            bytes = Some(field.bytes().await.map_err(|_| {
+                file_error(
+                    lang,
+                    "文件读取失败或过大",
+                    "The file could not be read or is too large",
+                )
+            })?);
         }
     }
-    let bytes = bytes.ok_or_else(|| file_error(lang, "请上传文件（字段 file）", "Upload a file in field \"file\""))?;
+    let bytes = bytes.ok_or_else(|| {
+        file_error(
+            lang,
+            "请上传文件（字段 file）",
+            "Upload a file in field \"file\"",
+        )
+    })?;
     let rows = parse_rows(&bytes, lang)?;
     let tenant = who.tenant_id;
 
-    let companies = company::Entity::find().filter(company::Column::TenantId.eq(tenant)).all(&app.db).await?;
-    let depts = department::Entity::find().filter(department::Column::TenantId.eq(tenant)).all(&app.db).await?;
-    let posts = post::Entity::find().filter(post::Column::TenantId.eq(tenant)).all(&app.db).await?;
-    let users = user::Entity::find().filter(user::Column::TenantId.eq(tenant)).all(&app.db).await?;
-    let existing: HashMap<String, user::Model> = users.into_iter().map(|u| (u.username.clone(), u)).collect();
+    let companies = company::Entity::find()
+        .filter(company::Column::TenantId.eq(tenant))
+        .all(&app.db)
+        .await?;
+    let depts = department::Entity::find()
+        .filter(department::Column::TenantId.eq(tenant))
+        .all(&app.db)
+        .await?;
+    let posts = post::Entity::find()
+        .filter(post::Column::TenantId.eq(tenant))
+        .all(&app.db)
+        .await?;
+    let users = user::Entity::find()
+        .filter(user::Column::TenantId.eq(tenant))
+        .all(&app.db)
+        .await?;
+    let existing: HashMap<String, user::Model> =
+        users.into_iter().map(|u| (u.username.clone(), u)).collect();
 
     // Validate every row before writing anything.
     let mut rejected = Vec::new();
     let mut seen = HashSet::new();
-    let file_users: HashSet<String> = rows.iter().map(|r| r.username.trim().to_lowercase()).collect();
+    let file_users: HashSet<String> = rows
+        .iter()
+        .map(|r| r.username.trim().to_lowercase())
+        .collect();
     for r in &rows {
         let mut e = Vec::new();
         let username = validate::username(&r.username, &mut e);
         if let Some(m) = field_text(std::mem::take(&mut e), lang) {
             reject(&mut rejected, r.row, "username", lang, m.clone(), m);
         } else if !seen.insert(username.clone()) {
-            reject(&mut rejected, r.row, "username", lang, format!("用户名 {username} 在文件中重复"), format!("Username {username} appears twice in the file"));
+            reject(
+                &mut rejected,
+                r.row,
+                "username",
+                lang,
+                format!("用户名 {username} 在文件中重复"),
+                format!("Username {username} appears twice in the file"),
+            );
         }
         validate::display_name(&r.name, &mut e);
         if let Some(m) = field_text(std::mem::take(&mut e), lang) {
             reject(&mut rejected, r.row, "name", lang, m.clone(), m);
         }
-        let segs: Vec<&str> = r.department_path.split('/').map(str::trim).filter(|s| !s.is_empty()).collect();
+        let segs: Vec<&str> = r
+            .department_path
+            .split('/')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
         if segs.len() < 2 {
-            reject(&mut rejected, r.row, "department_path", lang, "部门路径须为「公司/部门/…」".into(), "Department path must be company/department/…".into());
+            reject(
+                &mut rejected,
+                r.row,
+                "department_path",
+                lang,
+                "部门路径须为「公司/部门/…」".into(),
+                "Department path must be company/department/…".into(),
+            );
         } else if !companies.iter().any(|c| c.name == segs[0]) {
-            reject(&mut rejected, r.row, "department_path", lang, format!("公司「{}」不存在", segs[0]), format!("Company \"{}\" does not exist", segs[0]));
+            reject(
+                &mut rejected,
+                r.row,
+                "department_path",
+                lang,
+                format!("公司「{}」不存在", segs[0]),
+                format!("Company \"{}\" does not exist", segs[0]),
+            );
         } else if segs.iter().any(|s| s.chars().count() > 64) {
-            reject(&mut rejected, r.row, "department_path", lang, "部门名称过长".into(), "A department name is too long".into());
+            reject(
+                &mut rejected,
+                r.row,
+                "department_path",
+                lang,
+                "部门名称过长".into(),
+                "A department name is too long".into(),
+            );
         }
         if r.post.chars().count() > 64 {
-            reject(&mut rejected, r.row, "post", lang, "岗位名称过长".into(), "Post name is too long".into());
+            reject(
+                &mut rejected,
+                r.row,
+                "post",
+                lang,
+                "岗位名称过长".into(),
+                "Post name is too long".into(),
+            );
         }
         let sup = r.supervisor.trim().to_lowercase();
         if !sup.is_empty() {
             if sup == username {
-                reject(&mut rejected, r.row, "supervisor", lang, "不能把自己设为直属上级".into(), "A user cannot supervise themself".into());
+                reject(
+                    &mut rejected,
+                    r.row,
+                    "supervisor",
+                    lang,
+                    "不能把自己设为直属上级".into(),
+                    "A user cannot supervise themself".into(),
+                );
             } else if !existing.contains_key(&sup) && !file_users.contains(&sup) {
-                reject(&mut rejected, r.row, "supervisor", lang, format!("直属上级 {sup} 不存在"), format!("Supervisor {sup} does not exist"));
+                reject(
+                    &mut rejected,
+                    r.row,
+                    "supervisor",
+                    lang,
+                    format!("直属上级 {sup} 不存在"),
+                    format!("Supervisor {sup} does not exist"),
+                );
             }
         }
         validate::phone(&r.phone, &mut e);
@@ -233,13 +361,20 @@ async fn import_org(
         }
     }
     if rows.is_empty() {
-        return Err(file_error(lang, "文件中没有数据行", "The file has no data rows"));
+        return Err(file_error(
+            lang,
+            "文件中没有数据行",
+            "The file has no data rows",
+        ));
     }
     if !rejected.is_empty() {
         return Err(AppError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "org.import_rejected",
-            Text::owned(format!("有 {} 处错误，未导入任何数据", rejected.len()), format!("{} problems found; nothing was imported", rejected.len())),
+            Text::owned(
+                format!("有 {} 处错误，未导入任何数据", rejected.len()),
+                format!("{} problems found; nothing was imported", rejected.len()),
+            ),
         )
         .with_details(serde_json::json!({ "rows": rejected })));
     }
@@ -257,14 +392,25 @@ async fn import_org(
     let actor: Actor = (&who.principal).into();
     let now = Utc::now();
     let txn = app.db.begin().await?;
-    let mut dept_ids: HashMap<(Uuid, Option<Uuid>, String), Uuid> =
-        depts.iter().map(|d| ((d.company_id, d.parent_id, d.name.clone()), d.id)).collect();
-    let mut post_ids: HashMap<String, Uuid> = posts.iter().map(|p| (p.name.clone(), p.id)).collect();
+    let mut dept_ids: HashMap<(Uuid, Option<Uuid>, String), Uuid> = depts
+        .iter()
+        .map(|d| ((d.company_id, d.parent_id, d.name.clone()), d.id))
+        .collect();
+    let mut post_ids: HashMap<String, Uuid> =
+        posts.iter().map(|p| (p.name.clone(), p.id)).collect();
     let (mut departments_created, mut posts_created) = (0, 0);
     let mut placed: HashMap<String, (Uuid, Option<Uuid>)> = HashMap::new();
     for r in &rows {
-        let segs: Vec<&str> = r.department_path.split('/').map(str::trim).filter(|s| !s.is_empty()).collect();
-        let company = companies.iter().find(|c| c.name == segs[0]).expect("validated");
+        let segs: Vec<&str> = r
+            .department_path
+            .split('/')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let company = companies
+            .iter()
+            .find(|c| c.name == segs[0])
+            .expect("validated");
         let mut parent = None;
         for (i, seg) in segs[1..].iter().enumerate() {
             let key = (company.id, parent, seg.to_string());
@@ -299,16 +445,26 @@ async fn import_org(
                 Some(id) => *id,
                 None => {
                     let id = new_id();
-                    post::ActiveModel { id: Set(id), tenant_id: Set(tenant), company_id: Set(None), name: Set(name.into()), rank: Set(0), created_at: Set(now) }
-                        .insert(&txn)
-                        .await?;
+                    post::ActiveModel {
+                        id: Set(id),
+                        tenant_id: Set(tenant),
+                        company_id: Set(None),
+                        name: Set(name.into()),
+                        rank: Set(0),
+                        created_at: Set(now),
+                    }
+                    .insert(&txn)
+                    .await?;
                     post_ids.insert(name.into(), id);
                     posts_created += 1;
                     id
                 }
             }),
         };
-        placed.insert(r.username.trim().to_lowercase(), (parent.expect("validated"), post_id));
+        placed.insert(
+            r.username.trim().to_lowercase(),
+            (parent.expect("validated"), post_id),
+        );
     }
     let mut ids: HashMap<String, Uuid> = existing.iter().map(|(k, v)| (k.clone(), v.id)).collect();
     let (mut created, mut updated) = (0, 0);
@@ -329,7 +485,11 @@ async fn import_org(
             am.update(&txn).await?;
             updated += 1;
         } else {
-            let hash = initial.iter().find(|(u, _, _)| *u == uname).map(|x| x.2.clone()).expect("hashed above");
+            let hash = initial
+                .iter()
+                .find(|(u, _, _)| *u == uname)
+                .map(|x| x.2.clone())
+                .expect("hashed above");
             let m = create_user_in(
                 &txn,
                 tenant,
@@ -356,7 +516,10 @@ async fn import_org(
         let uid = ids[&r.username.trim().to_lowercase()];
         let sid = ids[&r.supervisor.trim().to_lowercase()];
         user::Entity::update_many()
-            .col_expr(user::Column::SupervisorId, sea_orm::sea_query::Expr::value(Some(sid)))
+            .col_expr(
+                user::Column::SupervisorId,
+                sea_orm::sea_query::Expr::value(Some(sid)),
+            )
             .filter(user::Column::Id.eq(uid))
             .exec(&txn)
             .await?;
@@ -370,7 +533,14 @@ async fn import_org(
         let mut steps = 0;
         while let Some(c) = cur {
             if c == uid {
-                reject(&mut loops, r.row, "supervisor", lang, "上下级关系形成了循环".into(), "Supervisors form a loop".into());
+                reject(
+                    &mut loops,
+                    r.row,
+                    "supervisor",
+                    lang,
+                    "上下级关系形成了循环".into(),
+                    "Supervisors form a loop".into(),
+                );
                 break;
             }
             steps += 1;
@@ -385,7 +555,10 @@ async fn import_org(
         return Err(AppError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "org.import_rejected",
-            Text::owned(format!("有 {} 处错误，未导入任何数据", loops.len()), format!("{} problems found; nothing was imported", loops.len())),
+            Text::owned(
+                format!("有 {} 处错误，未导入任何数据", loops.len()),
+                format!("{} problems found; nothing was imported", loops.len()),
+            ),
         )
         .with_details(serde_json::json!({ "rows": loops })));
     }
@@ -401,7 +574,10 @@ async fn import_org(
         updated,
         departments_created,
         posts_created,
-        initial_passwords: initial.into_iter().map(|(username, password, _)| InitialPassword { username, password }).collect(),
+        initial_passwords: initial
+            .into_iter()
+            .map(|(username, password, _)| InitialPassword { username, password })
+            .collect(),
     }))
 }
 
@@ -415,13 +591,32 @@ pub struct ExportFormat {
 
 /// The org chart's rows, in the import format.
 pub async fn export_rows(app: &App, tenant: Uuid) -> AppResult<Vec<OrgRow>> {
-    let companies: HashMap<Uuid, String> =
-        company::Entity::find().filter(company::Column::TenantId.eq(tenant)).all(&app.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
-    let depts: HashMap<Uuid, department::Model> =
-        department::Entity::find().filter(department::Column::TenantId.eq(tenant)).all(&app.db).await?.into_iter().map(|d| (d.id, d)).collect();
-    let posts: HashMap<Uuid, String> =
-        post::Entity::find().filter(post::Column::TenantId.eq(tenant)).all(&app.db).await?.into_iter().map(|p| (p.id, p.name)).collect();
-    let users = user::Entity::find().filter(user::Column::TenantId.eq(tenant)).filter(user::Column::Status.eq("active")).all(&app.db).await?;
+    let companies: HashMap<Uuid, String> = company::Entity::find()
+        .filter(company::Column::TenantId.eq(tenant))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let depts: HashMap<Uuid, department::Model> = department::Entity::find()
+        .filter(department::Column::TenantId.eq(tenant))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    let posts: HashMap<Uuid, String> = post::Entity::find()
+        .filter(post::Column::TenantId.eq(tenant))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let users = user::Entity::find()
+        .filter(user::Column::TenantId.eq(tenant))
+        .filter(user::Column::Status.eq("active"))
+        .all(&app.db)
+        .await?;
     let names: HashMap<Uuid, String> = users.iter().map(|u| (u.id, u.username.clone())).collect();
     let path = |d: Uuid| {
         let mut segs = Vec::new();
@@ -435,7 +630,11 @@ pub async fn export_rows(app: &App, tenant: Uuid) -> AppResult<Vec<OrgRow>> {
                 break;
             }
         }
-        segs.push(company.and_then(|c| companies.get(&c).cloned()).unwrap_or_default());
+        segs.push(
+            company
+                .and_then(|c| companies.get(&c).cloned())
+                .unwrap_or_default(),
+        );
         segs.reverse();
         segs.join("/")
     };
@@ -446,8 +645,14 @@ pub async fn export_rows(app: &App, tenant: Uuid) -> AppResult<Vec<OrgRow>> {
             name: u.display_name.clone(),
             username: u.username.clone(),
             department_path: path(u.department_id),
-            post: u.post_id.and_then(|p| posts.get(&p).cloned()).unwrap_or_default(),
-            supervisor: u.supervisor_id.and_then(|s| names.get(&s).cloned()).unwrap_or_default(),
+            post: u
+                .post_id
+                .and_then(|p| posts.get(&p).cloned())
+                .unwrap_or_default(),
+            supervisor: u
+                .supervisor_id
+                .and_then(|s| names.get(&s).cloned())
+                .unwrap_or_default(),
             phone: u.phone.clone().unwrap_or_default(),
             email: u.email.clone().unwrap_or_default(),
         })
@@ -457,46 +662,79 @@ pub async fn export_rows(app: &App, tenant: Uuid) -> AppResult<Vec<OrgRow>> {
 }
 
 fn cells(r: &OrgRow) -> [&str; 7] {
-    [&r.name, &r.username, &r.department_path, &r.post, &r.supervisor, &r.phone, &r.email]
+    [
+        &r.name,
+        &r.username,
+        &r.department_path,
+        &r.post,
+        &r.supervisor,
+        &r.phone,
+        &r.email,
+    ]
 }
 
 /// Exports the org chart (active users) as xlsx or CSV, in the import format.
 #[utoipa::path(get, path = "/api/v1/org/export", tag = "org", params(ExportFormat),
     responses((status = 200, description = "the file"), (status = 400, body = crate::error::ErrorBody)))]
-async fn export_org(State(app): State<App>, who: Authorized<OrgWrite>, Query(f): Query<ExportFormat>) -> AppResult<impl IntoResponse> {
+async fn export_org(
+    State(app): State<App>,
+    who: Authorized<OrgWrite>,
+    Query(f): Query<ExportFormat>,
+) -> AppResult<impl IntoResponse> {
     let rows = export_rows(&app, who.tenant_id).await?;
     match f.format.as_deref().unwrap_or("xlsx") {
         "csv" => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(COLUMNS.iter().map(|c| c.0)).map_err(AppError::internal)?;
+            w.write_record(COLUMNS.iter().map(|c| c.0))
+                .map_err(AppError::internal)?;
             for r in &rows {
                 w.write_record(cells(r)).map_err(AppError::internal)?;
             }
             let mut body = "\u{feff}".as_bytes().to_vec();
             body.extend(w.into_inner().map_err(AppError::internal)?);
-            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"org.csv\"")], body))
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"org.csv\"",
+                    ),
+                ],
+                body,
+            ))
         }
         "xlsx" => {
             let mut wb = rust_xlsxwriter::Workbook::new();
             let ws = wb.add_worksheet();
             for (c, (zh, _)) in COLUMNS.iter().enumerate() {
-                ws.write_string(0, c as u16, *zh).map_err(AppError::internal)?;
+                ws.write_string(0, c as u16, *zh)
+                    .map_err(AppError::internal)?;
             }
             for (i, r) in rows.iter().enumerate() {
                 for (c, v) in cells(r).iter().enumerate() {
-                    ws.write_string(i as u32 + 1, c as u16, *v).map_err(AppError::internal)?;
+                    ws.write_string(i as u32 + 1, c as u16, *v)
+                        .map_err(AppError::internal)?;
                 }
             }
             let body = wb.save_to_buffer().map_err(AppError::internal)?;
             Ok((
                 [
-                    (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                    (header::CONTENT_DISPOSITION, "attachment; filename=\"org.xlsx\""),
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"org.xlsx\"",
+                    ),
                 ],
                 body,
             ))
         }
-        _ => Err(AppError::bad_request("request.invalid_query", Text::fixed("format 只能是 xlsx 或 csv", "format must be xlsx or csv"))),
+        _ => Err(AppError::bad_request(
+            "request.invalid_query",
+            Text::fixed("format 只能是 xlsx 或 csv", "format must be xlsx or csv"),
+        )),
     }
 }
 

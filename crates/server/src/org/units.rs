@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -51,7 +52,13 @@ pub struct CompanyView {
 
 impl From<company::Model> for CompanyView {
     fn from(c: company::Model) -> Self {
-        CompanyView { id: c.id, name: c.name, kind: c.kind, parent_id: c.parent_id, sort_order: c.sort_order }
+        CompanyView {
+            id: c.id,
+            name: c.name,
+            kind: c.kind,
+            parent_id: c.parent_id,
+            sort_order: c.sort_order,
+        }
     }
 }
 
@@ -76,21 +83,38 @@ pub struct UpdateCompany {
 
 fn check_kind(kind: &str, errors: &mut Vec<FieldError>) {
     if !["hq", "subsidiary", "holding"].contains(&kind) {
-        errors.push(FieldError::new("kind", "company.kind", Text::fixed("类型须为 hq、subsidiary 或 holding", "Kind must be hq, subsidiary or holding")));
+        errors.push(FieldError::new(
+            "kind",
+            "company.kind",
+            Text::fixed(
+                "类型须为 hq、subsidiary 或 holding",
+                "Kind must be hq, subsidiary or holding",
+            ),
+        ));
     }
 }
 
 fn company_not_found() -> AppError {
-    AppError::not_found("org.company_not_found", Text::fixed("公司不存在", "No such company"))
+    AppError::not_found(
+        "org.company_not_found",
+        Text::fixed("公司不存在", "No such company"),
+    )
 }
 
 async fn company_in(app: &App, tenant: Uuid, id: Uuid) -> AppResult<company::Model> {
-    company::Entity::find_by_id(id).one(&app.db).await?.filter(|c| c.tenant_id == tenant).ok_or_else(company_not_found)
+    company::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .filter(|c| c.tenant_id == tenant)
+        .ok_or_else(company_not_found)
 }
 
 /// Companies of the tenant.
 #[utoipa::path(get, path = "/api/v1/companies", tag = "org", responses((status = 200, body = Vec<CompanyView>)))]
-async fn list_companies(State(app): State<App>, who: Authorized<OrgRead>) -> AppResult<axum::Json<Vec<CompanyView>>> {
+async fn list_companies(
+    State(app): State<App>,
+    who: Authorized<OrgRead>,
+) -> AppResult<axum::Json<Vec<CompanyView>>> {
     let rows = company::Entity::find()
         .filter(company::Column::TenantId.eq(who.tenant_id))
         .order_by_asc(company::Column::SortOrder)
@@ -103,7 +127,11 @@ async fn list_companies(State(app): State<App>, who: Authorized<OrgRead>) -> App
 /// Creates a subsidiary or holding company.
 #[utoipa::path(post, path = "/api/v1/companies", tag = "org", request_body = CreateCompany,
     responses((status = 200, body = CompanyView), (status = 422, body = crate::error::ErrorBody)))]
-async fn create_company(State(app): State<App>, who: Authorized<OrgWrite>, Json(req): Json<CreateCompany>) -> AppResult<axum::Json<CompanyView>> {
+async fn create_company(
+    State(app): State<App>,
+    who: Authorized<OrgWrite>,
+    Json(req): Json<CreateCompany>,
+) -> AppResult<axum::Json<CompanyView>> {
     let mut errors = Vec::new();
     let name = validate::name("name", &req.name, &mut errors);
     check_kind(&req.kind, &mut errors);
@@ -125,8 +153,17 @@ async fn create_company(State(app): State<App>, who: Authorized<OrgWrite>, Json(
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, &(&who.principal).into(), Change::new("company.create", "company", Some(c.id), format!("创建公司「{name}」")))
-        .await?;
+    audit::record(
+        &txn,
+        &(&who.principal).into(),
+        Change::new(
+            "company.create",
+            "company",
+            Some(c.id),
+            format!("创建公司「{name}」"),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(axum::Json(c.into()))
 }
@@ -141,7 +178,10 @@ async fn update_company(
     Json(req): Json<UpdateCompany>,
 ) -> AppResult<axum::Json<CompanyView>> {
     let mut errors = Vec::new();
-    let name = req.name.as_deref().map(|n| validate::name("name", n, &mut errors));
+    let name = req
+        .name
+        .as_deref()
+        .map(|n| validate::name("name", n, &mut errors));
     if let Some(k) = &req.kind {
         check_kind(k, &mut errors);
     }
@@ -165,9 +205,14 @@ async fn update_company(
     audit::record(
         &txn,
         &(&who.principal).into(),
-        Change::new("company.update", "company", Some(id), format!("修改公司「{}」", c.name))
-            .before(before)
-            .after(serde_json::json!({"name": c.name, "kind": c.kind, "sort_order": c.sort_order})),
+        Change::new(
+            "company.update",
+            "company",
+            Some(id),
+            format!("修改公司「{}」", c.name),
+        )
+        .before(before)
+        .after(serde_json::json!({"name": c.name, "kind": c.kind, "sort_order": c.sort_order})),
     )
     .await?;
     txn.commit().await?;
@@ -177,27 +222,58 @@ async fn update_company(
 /// Deletes a company with no departments, posts or subsidiaries; the head company stays.
 #[utoipa::path(delete, path = "/api/v1/companies/{id}", tag = "org", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 409, body = crate::error::ErrorBody, description = "org.company_not_empty or org.company_is_hq")))]
-async fn delete_company(State(app): State<App>, who: Authorized<OrgWrite>, Path(id): Path<Uuid>) -> AppResult<StatusCode> {
+async fn delete_company(
+    State(app): State<App>,
+    who: Authorized<OrgWrite>,
+    Path(id): Path<Uuid>,
+) -> AppResult<StatusCode> {
     let c = company_in(&app, who.tenant_id, id).await?;
     if c.kind == "hq" {
-        return Err(AppError::conflict("org.company_is_hq", Text::fixed("总部公司不能删除", "The head company cannot be deleted")));
+        return Err(AppError::conflict(
+            "org.company_is_hq",
+            Text::fixed("总部公司不能删除", "The head company cannot be deleted"),
+        ));
     }
-    let depts = department::Entity::find().filter(department::Column::CompanyId.eq(id)).count(&app.db).await?;
-    let posts = post::Entity::find().filter(post::Column::CompanyId.eq(id)).count(&app.db).await?;
-    let subs = company::Entity::find().filter(company::Column::ParentId.eq(id)).count(&app.db).await?;
+    let depts = department::Entity::find()
+        .filter(department::Column::CompanyId.eq(id))
+        .count(&app.db)
+        .await?;
+    let posts = post::Entity::find()
+        .filter(post::Column::CompanyId.eq(id))
+        .count(&app.db)
+        .await?;
+    let subs = company::Entity::find()
+        .filter(company::Column::ParentId.eq(id))
+        .count(&app.db)
+        .await?;
     if depts + posts + subs > 0 {
         return Err(AppError::conflict(
             "org.company_not_empty",
             Text::owned(
-                format!("公司「{}」下还有 {depts} 个部门、{posts} 个岗位和 {subs} 家下属公司，不能删除", c.name),
-                format!("Company \"{}\" still has {depts} departments, {posts} posts and {subs} subsidiaries", c.name),
+                format!(
+                    "公司「{}」下还有 {depts} 个部门、{posts} 个岗位和 {subs} 家下属公司，不能删除",
+                    c.name
+                ),
+                format!(
+                    "Company \"{}\" still has {depts} departments, {posts} posts and {subs} subsidiaries",
+                    c.name
+                ),
             ),
         ));
     }
     let txn = app.db.begin().await?;
     company::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, &(&who.principal).into(), Change::new("company.delete", "company", Some(id), format!("删除公司「{}」", c.name)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&who.principal).into(),
+        Change::new(
+            "company.delete",
+            "company",
+            Some(id),
+            format!("删除公司「{}」", c.name),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -249,11 +325,22 @@ pub struct UpdateDepartment {
 }
 
 fn dept_not_found() -> AppError {
-    AppError::not_found("org.department_not_found", Text::fixed("部门不存在", "No such department"))
+    AppError::not_found(
+        "org.department_not_found",
+        Text::fixed("部门不存在", "No such department"),
+    )
 }
 
-pub(crate) async fn department_in(app: &App, tenant: Uuid, id: Uuid) -> AppResult<department::Model> {
-    department::Entity::find_by_id(id).one(&app.db).await?.filter(|d| d.tenant_id == tenant).ok_or_else(dept_not_found)
+pub(crate) async fn department_in(
+    app: &App,
+    tenant: Uuid,
+    id: Uuid,
+) -> AppResult<department::Model> {
+    department::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .filter(|d| d.tenant_id == tenant)
+        .ok_or_else(dept_not_found)
 }
 
 async fn user_field(app: &App, tenant: Uuid, id: Uuid, field: &str) -> AppResult<user::Model> {
@@ -261,11 +348,25 @@ async fn user_field(app: &App, tenant: Uuid, id: Uuid, field: &str) -> AppResult
         .one(&app.db)
         .await?
         .filter(|u| u.tenant_id == tenant)
-        .ok_or_else(|| AppError::invalid_field(field, "org.user_not_found", Text::fixed("所选人员不存在", "The chosen person does not exist")))
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                field,
+                "org.user_not_found",
+                Text::fixed("所选人员不存在", "The chosen person does not exist"),
+            )
+        })
 }
 
-async fn department_views(app: &App, tenant: Uuid, rows: Vec<department::Model>) -> AppResult<Vec<DepartmentView>> {
-    let people: HashSet<Uuid> = rows.iter().flat_map(|d| [d.head_user_id, d.leader_user_id]).flatten().collect();
+async fn department_views(
+    app: &App,
+    tenant: Uuid,
+    rows: Vec<department::Model>,
+) -> AppResult<Vec<DepartmentView>> {
+    let people: HashSet<Uuid> = rows
+        .iter()
+        .flat_map(|d| [d.head_user_id, d.leader_user_id])
+        .flatten()
+        .collect();
     let names: HashMap<Uuid, String> = if people.is_empty() {
         HashMap::new()
     } else {
@@ -309,21 +410,39 @@ async fn department_views(app: &App, tenant: Uuid, rows: Vec<department::Model>)
 
 /// All departments of the tenant, flat, in display order.
 #[utoipa::path(get, path = "/api/v1/departments", tag = "org", responses((status = 200, body = Vec<DepartmentView>)))]
-async fn list_departments(State(app): State<App>, who: Authorized<OrgRead>) -> AppResult<axum::Json<Vec<DepartmentView>>> {
+async fn list_departments(
+    State(app): State<App>,
+    who: Authorized<OrgRead>,
+) -> AppResult<axum::Json<Vec<DepartmentView>>> {
     let rows = department::Entity::find()
         .filter(department::Column::TenantId.eq(who.tenant_id))
         .order_by_asc(department::Column::SortOrder)
         .order_by_asc(department::Column::Name)
         .all(&app.db)
         .await?;
-    Ok(axum::Json(department_views(&app, who.tenant_id, rows).await?))
+    Ok(axum::Json(
+        department_views(&app, who.tenant_id, rows).await?,
+    ))
 }
 
 fn sibling_name_taken() -> AppError {
-    AppError::conflict("org.department_name_taken", Text::fixed("同级部门中已有同名部门", "A sibling department already has this name"))
+    AppError::conflict(
+        "org.department_name_taken",
+        Text::fixed(
+            "同级部门中已有同名部门",
+            "A sibling department already has this name",
+        ),
+    )
 }
 
-async fn name_taken(app: &App, tenant: Uuid, company: Uuid, parent: Option<Uuid>, name: &str, except: Option<Uuid>) -> AppResult<bool> {
+async fn name_taken(
+    app: &App,
+    tenant: Uuid,
+    company: Uuid,
+    parent: Option<Uuid>,
+    name: &str,
+    except: Option<Uuid>,
+) -> AppResult<bool> {
     let mut q = department::Entity::find()
         .filter(department::Column::TenantId.eq(tenant))
         .filter(department::Column::CompanyId.eq(company))
@@ -355,10 +474,26 @@ async fn create_department(
     if let Some(p) = req.parent_id {
         let parent = department_in(&app, who.tenant_id, p).await?;
         if parent.company_id != req.company_id {
-            return Err(AppError::invalid_field("parent_id", "org.parent_other_company", Text::fixed("上级部门属于另一家公司", "The parent department belongs to another company")));
+            return Err(AppError::invalid_field(
+                "parent_id",
+                "org.parent_other_company",
+                Text::fixed(
+                    "上级部门属于另一家公司",
+                    "The parent department belongs to another company",
+                ),
+            ));
         }
     }
-    if name_taken(&app, who.tenant_id, req.company_id, req.parent_id, &name, None).await? {
+    if name_taken(
+        &app,
+        who.tenant_id,
+        req.company_id,
+        req.parent_id,
+        &name,
+        None,
+    )
+    .await?
+    {
         return Err(sibling_name_taken());
     }
     let now = Utc::now();
@@ -377,10 +512,23 @@ async fn create_department(
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, &(&who.principal).into(), Change::new("department.create", "department", Some(d.id), format!("创建部门「{name}」")))
-        .await?;
+    audit::record(
+        &txn,
+        &(&who.principal).into(),
+        Change::new(
+            "department.create",
+            "department",
+            Some(d.id),
+            format!("创建部门「{name}」"),
+        ),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(axum::Json(department_views(&app, who.tenant_id, vec![d]).await?.remove(0)))
+    Ok(axum::Json(
+        department_views(&app, who.tenant_id, vec![d])
+            .await?
+            .remove(0),
+    ))
 }
 
 fn dept_json(d: &department::Model) -> serde_json::Value {
@@ -398,7 +546,10 @@ async fn update_department(
     Json(req): Json<UpdateDepartment>,
 ) -> AppResult<axum::Json<DepartmentView>> {
     let mut errors = Vec::new();
-    let name = req.name.as_deref().map(|n| validate::name("name", n, &mut errors));
+    let name = req
+        .name
+        .as_deref()
+        .map(|n| validate::name("name", n, &mut errors));
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
     }
@@ -408,17 +559,39 @@ async fn update_department(
     if let Some(p) = new_parent.filter(|p| Some(*p) != d.parent_id) {
         let parent = department_in(&app, who.tenant_id, p).await?;
         if parent.company_id != d.company_id {
-            return Err(AppError::invalid_field("parent_id", "org.parent_other_company", Text::fixed("上级部门属于另一家公司", "The parent department belongs to another company")));
+            return Err(AppError::invalid_field(
+                "parent_id",
+                "org.parent_other_company",
+                Text::fixed(
+                    "上级部门属于另一家公司",
+                    "The parent department belongs to another company",
+                ),
+            ));
         }
         // Moving under itself or a descendant would cut the subtree off the tree.
         let snapshot = super::directory::OrgSnapshot::load(&app.db, who.tenant_id).await?;
         if snapshot.department_and_descendants(id, true).contains(&p) {
-            return Err(AppError::invalid_field("parent_id", "org.department_cycle", Text::fixed("不能把部门移到它自己或其下级部门之下", "A department cannot move under itself or its own sub-department")));
+            return Err(AppError::invalid_field(
+                "parent_id",
+                "org.department_cycle",
+                Text::fixed(
+                    "不能把部门移到它自己或其下级部门之下",
+                    "A department cannot move under itself or its own sub-department",
+                ),
+            ));
         }
     }
     let final_name = name.clone().unwrap_or_else(|| d.name.clone());
     if (name.is_some() || req.parent_id.is_some())
-        && name_taken(&app, who.tenant_id, d.company_id, new_parent, &final_name, Some(id)).await?
+        && name_taken(
+            &app,
+            who.tenant_id,
+            d.company_id,
+            new_parent,
+            &final_name,
+            Some(id),
+        )
+        .await?
     {
         return Err(sibling_name_taken());
     }
@@ -450,21 +623,45 @@ async fn update_department(
     audit::record(
         &txn,
         &(&who.principal).into(),
-        Change::new("department.update", "department", Some(id), format!("修改部门「{}」", d.name)).before(before).after(dept_json(&d)),
+        Change::new(
+            "department.update",
+            "department",
+            Some(id),
+            format!("修改部门「{}」", d.name),
+        )
+        .before(before)
+        .after(dept_json(&d)),
     )
     .await?;
     txn.commit().await?;
-    Ok(axum::Json(department_views(&app, who.tenant_id, vec![d]).await?.remove(0)))
+    Ok(axum::Json(
+        department_views(&app, who.tenant_id, vec![d])
+            .await?
+            .remove(0),
+    ))
 }
 
 /// Deletes an empty department (no members, no part-time posts, no sub-departments).
 #[utoipa::path(delete, path = "/api/v1/departments/{id}", tag = "org", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 409, body = crate::error::ErrorBody, description = "org.department_not_empty")))]
-async fn delete_department(State(app): State<App>, who: Authorized<OrgWrite>, Path(id): Path<Uuid>) -> AppResult<StatusCode> {
+async fn delete_department(
+    State(app): State<App>,
+    who: Authorized<OrgWrite>,
+    Path(id): Path<Uuid>,
+) -> AppResult<StatusCode> {
     let d = department_in(&app, who.tenant_id, id).await?;
-    let members = user::Entity::find().filter(user::Column::DepartmentId.eq(id)).count(&app.db).await?;
-    let part_time = user_part_time::Entity::find().filter(user_part_time::Column::DepartmentId.eq(id)).count(&app.db).await?;
-    let children = department::Entity::find().filter(department::Column::ParentId.eq(id)).count(&app.db).await?;
+    let members = user::Entity::find()
+        .filter(user::Column::DepartmentId.eq(id))
+        .count(&app.db)
+        .await?;
+    let part_time = user_part_time::Entity::find()
+        .filter(user_part_time::Column::DepartmentId.eq(id))
+        .count(&app.db)
+        .await?;
+    let children = department::Entity::find()
+        .filter(department::Column::ParentId.eq(id))
+        .count(&app.db)
+        .await?;
     if members + part_time + children > 0 {
         return Err(AppError::conflict(
             "org.department_not_empty",
@@ -478,8 +675,18 @@ async fn delete_department(State(app): State<App>, who: Authorized<OrgWrite>, Pa
     let txn = app.db.begin().await?;
     let before = dept_json(&d);
     department::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, &(&who.principal).into(), Change::new("department.delete", "department", Some(id), format!("删除部门「{}」", d.name)).before(before))
-        .await?;
+    audit::record(
+        &txn,
+        &(&who.principal).into(),
+        Change::new(
+            "department.delete",
+            "department",
+            Some(id),
+            format!("删除部门「{}」", d.name),
+        )
+        .before(before),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -497,7 +704,12 @@ pub struct PostView {
 
 impl From<post::Model> for PostView {
     fn from(p: post::Model) -> Self {
-        PostView { id: p.id, name: p.name, rank: p.rank, company_id: p.company_id }
+        PostView {
+            id: p.id,
+            name: p.name,
+            rank: p.rank,
+            company_id: p.company_id,
+        }
     }
 }
 
@@ -519,18 +731,28 @@ pub struct UpdatePost {
 }
 
 fn post_not_found() -> AppError {
-    AppError::not_found("org.post_not_found", Text::fixed("岗位不存在", "No such post"))
+    AppError::not_found(
+        "org.post_not_found",
+        Text::fixed("岗位不存在", "No such post"),
+    )
 }
 
 fn check_rank(rank: i32, errors: &mut Vec<FieldError>) {
     if !(0..=100).contains(&rank) {
-        errors.push(FieldError::new("rank", "post.rank", Text::fixed("职级须在 0–100 之间", "Rank must be 0–100")));
+        errors.push(FieldError::new(
+            "rank",
+            "post.rank",
+            Text::fixed("职级须在 0–100 之间", "Rank must be 0–100"),
+        ));
     }
 }
 
 /// Posts of the tenant, most senior first.
 #[utoipa::path(get, path = "/api/v1/posts", tag = "org", responses((status = 200, body = Vec<PostView>)))]
-async fn list_posts(State(app): State<App>, who: Authorized<OrgRead>) -> AppResult<axum::Json<Vec<PostView>>> {
+async fn list_posts(
+    State(app): State<App>,
+    who: Authorized<OrgRead>,
+) -> AppResult<axum::Json<Vec<PostView>>> {
     let rows = post::Entity::find()
         .filter(post::Column::TenantId.eq(who.tenant_id))
         .order_by_desc(post::Column::Rank)
@@ -543,7 +765,11 @@ async fn list_posts(State(app): State<App>, who: Authorized<OrgRead>) -> AppResu
 /// Creates a post.
 #[utoipa::path(post, path = "/api/v1/posts", tag = "org", request_body = CreatePost,
     responses((status = 200, body = PostView), (status = 422, body = crate::error::ErrorBody)))]
-async fn create_post(State(app): State<App>, who: Authorized<OrgWrite>, Json(req): Json<CreatePost>) -> AppResult<axum::Json<PostView>> {
+async fn create_post(
+    State(app): State<App>,
+    who: Authorized<OrgWrite>,
+    Json(req): Json<CreatePost>,
+) -> AppResult<axum::Json<PostView>> {
     let mut errors = Vec::new();
     let name = validate::name("name", &req.name, &mut errors);
     check_rank(req.rank, &mut errors);
@@ -564,8 +790,17 @@ async fn create_post(State(app): State<App>, who: Authorized<OrgWrite>, Json(req
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, &(&who.principal).into(), Change::new("post.create", "post", Some(p.id), format!("创建岗位「{name}」")))
-        .await?;
+    audit::record(
+        &txn,
+        &(&who.principal).into(),
+        Change::new(
+            "post.create",
+            "post",
+            Some(p.id),
+            format!("创建岗位「{name}」"),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(axum::Json(p.into()))
 }
@@ -580,14 +815,21 @@ async fn update_post(
     Json(req): Json<UpdatePost>,
 ) -> AppResult<axum::Json<PostView>> {
     let mut errors = Vec::new();
-    let name = req.name.as_deref().map(|n| validate::name("name", n, &mut errors));
+    let name = req
+        .name
+        .as_deref()
+        .map(|n| validate::name("name", n, &mut errors));
     if let Some(r) = req.rank {
         check_rank(r, &mut errors);
     }
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
     }
-    let p = post::Entity::find_by_id(id).one(&app.db).await?.filter(|p| p.tenant_id == who.tenant_id).ok_or_else(post_not_found)?;
+    let p = post::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .filter(|p| p.tenant_id == who.tenant_id)
+        .ok_or_else(post_not_found)?;
     let before = serde_json::json!({"name": p.name, "rank": p.rank});
     let mut am: post::ActiveModel = p.into();
     if let Some(n) = name {
@@ -601,7 +843,14 @@ async fn update_post(
     audit::record(
         &txn,
         &(&who.principal).into(),
-        Change::new("post.update", "post", Some(id), format!("修改岗位「{}」", p.name)).before(before).after(serde_json::json!({"name": p.name, "rank": p.rank})),
+        Change::new(
+            "post.update",
+            "post",
+            Some(id),
+            format!("修改岗位「{}」", p.name),
+        )
+        .before(before)
+        .after(serde_json::json!({"name": p.name, "rank": p.rank})),
     )
     .await?;
     txn.commit().await?;
@@ -611,20 +860,46 @@ async fn update_post(
 /// Deletes a post nobody holds.
 #[utoipa::path(delete, path = "/api/v1/posts/{id}", tag = "org", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
-async fn delete_post(State(app): State<App>, who: Authorized<OrgWrite>, Path(id): Path<Uuid>) -> AppResult<StatusCode> {
-    let p = post::Entity::find_by_id(id).one(&app.db).await?.filter(|p| p.tenant_id == who.tenant_id).ok_or_else(post_not_found)?;
-    let holders = user::Entity::find().filter(user::Column::PostId.eq(id)).count(&app.db).await?
-        + user_part_time::Entity::find().filter(user_part_time::Column::PostId.eq(id)).count(&app.db).await?;
+async fn delete_post(
+    State(app): State<App>,
+    who: Authorized<OrgWrite>,
+    Path(id): Path<Uuid>,
+) -> AppResult<StatusCode> {
+    let p = post::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .filter(|p| p.tenant_id == who.tenant_id)
+        .ok_or_else(post_not_found)?;
+    let holders = user::Entity::find()
+        .filter(user::Column::PostId.eq(id))
+        .count(&app.db)
+        .await?
+        + user_part_time::Entity::find()
+            .filter(user_part_time::Column::PostId.eq(id))
+            .count(&app.db)
+            .await?;
     if holders > 0 {
         return Err(AppError::conflict(
             "org.post_in_use",
-            Text::owned(format!("岗位「{}」仍有 {holders} 人担任，不能删除", p.name), format!("Post \"{}\" is still held by {holders} people", p.name)),
+            Text::owned(
+                format!("岗位「{}」仍有 {holders} 人担任，不能删除", p.name),
+                format!("Post \"{}\" is still held by {holders} people", p.name),
+            ),
         ));
     }
     let txn = app.db.begin().await?;
     post::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, &(&who.principal).into(), Change::new("post.delete", "post", Some(id), format!("删除岗位「{}」", p.name)))
-        .await?;
+    audit::record(
+        &txn,
+        &(&who.principal).into(),
+        Change::new(
+            "post.delete",
+            "post",
+            Some(id),
+            format!("删除岗位「{}」", p.name),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -645,12 +920,20 @@ async fn list_roles(Authenticated(p): Authenticated) -> AppResult<axum::Json<Vec
     Ok(axum::Json(
         Role::ALL
             .into_iter()
-            .map(|r| RoleView { key: r, name: r.name().get(p.ctx.lang).to_string(), permissions: crate::auth::access::permissions(&[r]) })
+            .map(|r| RoleView {
+                key: r,
+                name: r.name().get(p.ctx.lang).to_string(),
+                permissions: crate::auth::access::permissions(&[r]),
+            })
             .collect(),
     ))
 }
 
 /// Checks that `errors` is empty.
 pub(crate) fn ensure_valid(errors: Vec<FieldError>) -> AppResult<()> {
-    if errors.is_empty() { Ok(()) } else { Err(AppError::validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::validation(errors))
+    }
 }

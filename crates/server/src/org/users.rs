@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +22,9 @@ use crate::app::App;
 use crate::audit::{self, Actor, Change};
 use crate::auth::access::{Authorized, Perm, Role, UserRead, UserResetPassword, UserWrite};
 use crate::auth::password;
-use crate::entities::{api_token, department, post, session, user, user_assignment, user_part_time, user_role};
+use crate::entities::{
+    api_token, department, post, session, user, user_assignment, user_part_time, user_role,
+};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::http::extract::{Json, Path, Query};
 use crate::http::page::{Page, PageQuery};
@@ -83,11 +85,18 @@ pub struct UserBrief {
 }
 
 fn user_not_found() -> AppError {
-    AppError::not_found("org.user_not_found", Text::fixed("用户不存在", "No such user"))
+    AppError::not_found(
+        "org.user_not_found",
+        Text::fixed("用户不存在", "No such user"),
+    )
 }
 
 async fn user_in(app: &App, tenant: Uuid, id: Uuid) -> AppResult<user::Model> {
-    user::Entity::find_by_id(id).one(&app.db).await?.filter(|u| u.tenant_id == tenant).ok_or_else(user_not_found)
+    user::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .filter(|u| u.tenant_id == tenant)
+        .ok_or_else(user_not_found)
 }
 
 async fn views(app: &App, tenant: Uuid, users: Vec<user::Model>) -> AppResult<Vec<UserView>> {
@@ -96,7 +105,10 @@ async fn views(app: &App, tenant: Uuid, users: Vec<user::Model>) -> AppResult<Ve
     }
     let snapshot = OrgSnapshot::load(&app.db, tenant).await?;
     let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
-    let effective: HashMap<Uuid, Option<Uuid>> = ids.iter().map(|id| (*id, snapshot.supervisor_of(*id))).collect();
+    let effective: HashMap<Uuid, Option<Uuid>> = ids
+        .iter()
+        .map(|id| (*id, snapshot.supervisor_of(*id)))
+        .collect();
     let dept_ids: HashSet<Uuid> = users.iter().map(|u| u.department_id).collect();
     let depts: HashMap<Uuid, String> = department::Entity::find()
         .filter(department::Column::Id.is_in(dept_ids))
@@ -109,23 +121,46 @@ async fn views(app: &App, tenant: Uuid, users: Vec<user::Model>) -> AppResult<Ve
     let posts: HashMap<Uuid, (String, i32)> = if post_ids.is_empty() {
         HashMap::new()
     } else {
-        post::Entity::find().filter(post::Column::Id.is_in(post_ids)).all(&app.db).await?.into_iter().map(|p| (p.id, (p.name, p.rank))).collect()
+        post::Entity::find()
+            .filter(post::Column::Id.is_in(post_ids))
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, (p.name, p.rank)))
+            .collect()
     };
     let sup_ids: HashSet<Uuid> = effective.values().flatten().copied().collect();
     let sups: HashMap<Uuid, String> = if sup_ids.is_empty() {
         HashMap::new()
     } else {
-        user::Entity::find().filter(user::Column::Id.is_in(sup_ids)).all(&app.db).await?.into_iter().map(|u| (u.id, u.display_name)).collect()
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(sup_ids))
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect()
     };
     let mut roles: HashMap<Uuid, Vec<Role>> = HashMap::new();
-    for r in user_role::Entity::find().filter(user_role::Column::UserId.is_in(ids.clone())).all(&app.db).await? {
+    for r in user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(ids.clone()))
+        .all(&app.db)
+        .await?
+    {
         if let Some(role) = Role::parse(&r.role) {
             roles.entry(r.user_id).or_default().push(role);
         }
     }
     let mut pts: HashMap<Uuid, Vec<PartTime>> = HashMap::new();
-    for p in user_part_time::Entity::find().filter(user_part_time::Column::UserId.is_in(ids)).all(&app.db).await? {
-        pts.entry(p.user_id).or_default().push(PartTime { department_id: p.department_id, post_id: p.post_id });
+    for p in user_part_time::Entity::find()
+        .filter(user_part_time::Column::UserId.is_in(ids))
+        .all(&app.db)
+        .await?
+    {
+        pts.entry(p.user_id).or_default().push(PartTime {
+            department_id: p.department_id,
+            post_id: p.post_id,
+        });
     }
     Ok(users
         .into_iter()
@@ -188,7 +223,10 @@ async fn list_users(
     let mut c = Condition::all().add(user::Column::TenantId.eq(who.tenant_id));
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         if q.chars().count() > 64 {
-            return Err(AppError::bad_request("request.invalid_query", Text::fixed("搜索词过长", "Search text is too long")));
+            return Err(AppError::bad_request(
+                "request.invalid_query",
+                Text::fixed("搜索词过长", "Search text is too long"),
+            ));
         }
         let lower = q.to_lowercase();
         c = c.add(
@@ -202,29 +240,66 @@ async fn list_users(
     if let Some(d) = f.department_id {
         let snapshot = OrgSnapshot::load(&app.db, who.tenant_id).await?;
         if !snapshot.departments.contains_key(&d) {
-            return Err(AppError::not_found("org.department_not_found", Text::fixed("部门不存在", "No such department")));
+            return Err(AppError::not_found(
+                "org.department_not_found",
+                Text::fixed("部门不存在", "No such department"),
+            ));
         }
         let depts = snapshot.department_and_descendants(d, f.include_sub.unwrap_or(true));
-        let part_timers: Vec<Uuid> = snapshot.part_time.iter().filter(|(_, pd, _)| depts.contains(pd)).map(|(u, _, _)| *u).collect();
-        c = c.add(Condition::any().add(user::Column::DepartmentId.is_in(depts)).add(user::Column::Id.is_in(part_timers)));
+        let part_timers: Vec<Uuid> = snapshot
+            .part_time
+            .iter()
+            .filter(|(_, pd, _)| depts.contains(pd))
+            .map(|(u, _, _)| *u)
+            .collect();
+        c = c.add(
+            Condition::any()
+                .add(user::Column::DepartmentId.is_in(depts))
+                .add(user::Column::Id.is_in(part_timers)),
+        );
     }
     match f.status.as_deref() {
         None | Some("") => {}
         Some(s @ ("active" | "disabled")) => c = c.add(user::Column::Status.eq(s)),
-        Some(_) => return Err(AppError::bad_request("request.invalid_query", Text::fixed("status 只能是 active 或 disabled", "status must be active or disabled"))),
+        Some(_) => {
+            return Err(AppError::bad_request(
+                "request.invalid_query",
+                Text::fixed(
+                    "status 只能是 active 或 disabled",
+                    "status must be active or disabled",
+                ),
+            ));
+        }
     }
-    let q = user::Entity::find().filter(c).order_by_asc(user::Column::Username);
+    let q = user::Entity::find()
+        .filter(c)
+        .order_by_asc(user::Column::Username);
     let total = q.clone().count(&app.db).await?;
-    let rows = q.offset((page - 1) * page_size).limit(page_size).all(&app.db).await?;
-    Ok(axum::Json(Page { items: views(&app, who.tenant_id, rows).await?, total, page, page_size }))
+    let rows = q
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .all(&app.db)
+        .await?;
+    Ok(axum::Json(Page {
+        items: views(&app, who.tenant_id, rows).await?,
+        total,
+        page,
+        page_size,
+    }))
 }
 
 /// One user.
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 200, body = UserView), (status = 404, body = crate::error::ErrorBody)))]
-async fn get_user(State(app): State<App>, who: Authorized<UserRead>, Path(id): Path<Uuid>) -> AppResult<axum::Json<UserView>> {
+async fn get_user(
+    State(app): State<App>,
+    who: Authorized<UserRead>,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<UserView>> {
     let u = user_in(&app, who.tenant_id, id).await?;
-    Ok(axum::Json(views(&app, who.tenant_id, vec![u]).await?.remove(0)))
+    Ok(axum::Json(
+        views(&app, who.tenant_id, vec![u]).await?.remove(0),
+    ))
 }
 
 /// Validated data for a new account.
@@ -243,7 +318,12 @@ pub struct CreateUser {
 }
 
 /// Inserts a user (with roles, part-time posts and the first assignment row) and audits it.
-pub async fn create_user_in<C: ConnectionTrait>(db: &C, tenant: Uuid, actor: &Actor, u: CreateUser) -> Result<user::Model, DbErr> {
+pub async fn create_user_in<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    actor: &Actor,
+    u: CreateUser,
+) -> Result<user::Model, DbErr> {
     let now = Utc::now();
     let id = new_id();
     let m = user::ActiveModel {
@@ -272,12 +352,24 @@ pub async fn create_user_in<C: ConnectionTrait>(db: &C, tenant: Uuid, actor: &Ac
     .insert(db)
     .await?;
     for r in u.roles.iter().filter(|r| **r != Role::Member) {
-        user_role::ActiveModel { tenant_id: Set(tenant), user_id: Set(id), role: Set(r.key().into()) }.insert(db).await?;
+        user_role::ActiveModel {
+            tenant_id: Set(tenant),
+            user_id: Set(id),
+            role: Set(r.key().into()),
+        }
+        .insert(db)
+        .await?;
     }
     for p in &u.part_time {
-        user_part_time::ActiveModel { id: Set(new_id()), tenant_id: Set(tenant), user_id: Set(id), department_id: Set(p.department_id), post_id: Set(p.post_id) }
-            .insert(db)
-            .await?;
+        user_part_time::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: Set(tenant),
+            user_id: Set(id),
+            department_id: Set(p.department_id),
+            post_id: Set(p.post_id),
+        }
+        .insert(db)
+        .await?;
     }
     user_assignment::ActiveModel {
         id: Set(new_id()),
@@ -335,29 +427,64 @@ async fn check_refs(
     let mut posts: Vec<Uuid> = post_id.into_iter().collect();
     posts.extend(part_time.iter().filter_map(|p| p.post_id));
     for p in posts {
-        if post::Entity::find_by_id(p).one(&app.db).await?.filter(|x| x.tenant_id == tenant).is_none() {
-            errors.push(FieldError::new("post_id", "org.post_not_found", Text::fixed("岗位不存在", "No such post")));
+        if post::Entity::find_by_id(p)
+            .one(&app.db)
+            .await?
+            .filter(|x| x.tenant_id == tenant)
+            .is_none()
+        {
+            errors.push(FieldError::new(
+                "post_id",
+                "org.post_not_found",
+                Text::fixed("岗位不存在", "No such post"),
+            ));
         }
     }
     for pt in part_time {
-        if department::Entity::find_by_id(pt.department_id).one(&app.db).await?.filter(|d| d.tenant_id == tenant).is_none() {
-            errors.push(FieldError::new("part_time", "org.department_not_found", Text::fixed("兼职部门不存在", "Part-time department does not exist")));
+        if department::Entity::find_by_id(pt.department_id)
+            .one(&app.db)
+            .await?
+            .filter(|d| d.tenant_id == tenant)
+            .is_none()
+        {
+            errors.push(FieldError::new(
+                "part_time",
+                "org.department_not_found",
+                Text::fixed("兼职部门不存在", "Part-time department does not exist"),
+            ));
         }
     }
     if part_time.len() > 20 {
-        errors.push(FieldError::new("part_time", "org.part_time_limit", Text::fixed("兼职岗位最多 20 个", "At most 20 part-time posts")));
+        errors.push(FieldError::new(
+            "part_time",
+            "org.part_time_limit",
+            Text::fixed("兼职岗位最多 20 个", "At most 20 part-time posts"),
+        ));
     }
     Ok(())
 }
 
 /// Refuses a supervisor that is the user themself, unknown, or whose own chain leads back.
-fn check_supervisor(snapshot: &OrgSnapshot, user: Option<Uuid>, sup: Uuid, errors: &mut Vec<FieldError>) {
+fn check_supervisor(
+    snapshot: &OrgSnapshot,
+    user: Option<Uuid>,
+    sup: Uuid,
+    errors: &mut Vec<FieldError>,
+) {
     if Some(sup) == user {
-        errors.push(FieldError::new("supervisor_id", "org.supervisor_self", Text::fixed("不能把自己设为直属上级", "A user cannot supervise themself")));
+        errors.push(FieldError::new(
+            "supervisor_id",
+            "org.supervisor_self",
+            Text::fixed("不能把自己设为直属上级", "A user cannot supervise themself"),
+        ));
         return;
     }
     if !snapshot.users.contains_key(&sup) {
-        errors.push(FieldError::new("supervisor_id", "org.user_not_found", Text::fixed("所选上级不存在", "The chosen supervisor does not exist")));
+        errors.push(FieldError::new(
+            "supervisor_id",
+            "org.user_not_found",
+            Text::fixed("所选上级不存在", "The chosen supervisor does not exist"),
+        ));
         return;
     }
     if let Some(u) = user {
@@ -365,7 +492,11 @@ fn check_supervisor(snapshot: &OrgSnapshot, user: Option<Uuid>, sup: Uuid, error
         let mut seen = HashSet::new();
         while let Some(c) = cur {
             if c == u {
-                errors.push(FieldError::new("supervisor_id", "org.supervisor_cycle", Text::fixed("上下级关系不能形成循环", "Supervisors cannot form a loop")));
+                errors.push(FieldError::new(
+                    "supervisor_id",
+                    "org.supervisor_cycle",
+                    Text::fixed("上下级关系不能形成循环", "Supervisors cannot form a loop"),
+                ));
                 return;
             }
             if !seen.insert(c) {
@@ -396,11 +527,26 @@ async fn create_user(
     let mut errors = Vec::new();
     let username = validate::username(&req.username, &mut errors);
     let display_name = validate::display_name(&req.display_name, &mut errors);
-    let email = req.email.as_deref().and_then(|e| validate::email(e, &mut errors));
-    let phone = req.phone.as_deref().and_then(|p| validate::phone(p, &mut errors));
+    let email = req
+        .email
+        .as_deref()
+        .and_then(|e| validate::email(e, &mut errors));
+    let phone = req
+        .phone
+        .as_deref()
+        .and_then(|p| validate::phone(p, &mut errors));
     let part_time = req.part_time.clone().unwrap_or_default();
-    if department::Entity::find_by_id(req.department_id).one(&app.db).await?.filter(|d| d.tenant_id == who.tenant_id).is_none() {
-        errors.push(FieldError::new("department_id", "org.department_not_found", Text::fixed("部门不存在", "No such department")));
+    if department::Entity::find_by_id(req.department_id)
+        .one(&app.db)
+        .await?
+        .filter(|d| d.tenant_id == who.tenant_id)
+        .is_none()
+    {
+        errors.push(FieldError::new(
+            "department_id",
+            "org.department_not_found",
+            Text::fixed("部门不存在", "No such department"),
+        ));
     }
     check_refs(&app, who.tenant_id, req.post_id, &part_time, &mut errors).await?;
     if let Some(s) = req.supervisor_id {
@@ -414,8 +560,15 @@ async fn create_user(
         .count(&app.db)
         .await?;
     if taken > 0 {
-        return Err(AppError::conflict("org.username_taken", Text::fixed("用户名已被使用", "This username is already taken"))
-            .with_field(FieldError::new("username", "org.username_taken", Text::fixed("用户名已被使用", "This username is already taken"))));
+        return Err(AppError::conflict(
+            "org.username_taken",
+            Text::fixed("用户名已被使用", "This username is already taken"),
+        )
+        .with_field(FieldError::new(
+            "username",
+            "org.username_taken",
+            Text::fixed("用户名已被使用", "This username is already taken"),
+        )));
     }
     let initial = password::generate(&username);
     let hash = password::hash(initial.clone()).await?;
@@ -439,7 +592,10 @@ async fn create_user(
     )
     .await?;
     txn.commit().await?;
-    Ok(axum::Json(CreatedUser { user: views(&app, who.tenant_id, vec![u]).await?.remove(0), initial_password: initial }))
+    Ok(axum::Json(CreatedUser {
+        user: views(&app, who.tenant_id, vec![u]).await?.remove(0),
+        initial_password: initial,
+    }))
 }
 
 /// Account changes; `null` clears post or supervisor.
@@ -461,7 +617,13 @@ pub struct UpdateUserRequest {
 }
 
 async fn user_json(app: &App, u: &user::Model) -> AppResult<serde_json::Value> {
-    let roles: Vec<String> = user_role::Entity::find().filter(user_role::Column::UserId.eq(u.id)).all(&app.db).await?.into_iter().map(|r| r.role).collect();
+    let roles: Vec<String> = user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(u.id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|r| r.role)
+        .collect();
     Ok(serde_json::json!({
         "display_name": u.display_name, "email": u.email, "phone": u.phone, "department_id": u.department_id,
         "post_id": u.post_id, "supervisor_id": u.supervisor_id, "roles": roles, "status": u.status,
@@ -481,19 +643,56 @@ async fn update_user(
         need_role_assign(&who, r)?;
     }
     let u = user_in(&app, who.tenant_id, id).await?;
-    if req.roles.as_ref().is_some_and(|r| !r.contains(&Role::Sysadmin)) && u.id == who.user_id && who.has_role(Role::Sysadmin) {
-        return Err(AppError::invalid_field("roles", "org.cannot_drop_own_admin", Text::fixed("不能撤销自己的系统管理员角色", "You cannot remove your own administrator role")));
+    if req
+        .roles
+        .as_ref()
+        .is_some_and(|r| !r.contains(&Role::Sysadmin))
+        && u.id == who.user_id
+        && who.has_role(Role::Sysadmin)
+    {
+        return Err(AppError::invalid_field(
+            "roles",
+            "org.cannot_drop_own_admin",
+            Text::fixed(
+                "不能撤销自己的系统管理员角色",
+                "You cannot remove your own administrator role",
+            ),
+        ));
     }
     let mut errors = Vec::new();
-    let display_name = req.display_name.as_deref().map(|n| validate::display_name(n, &mut errors));
-    let email = req.email.as_deref().map(|e| validate::email(e, &mut errors));
-    let phone = req.phone.as_deref().map(|p| validate::phone(p, &mut errors));
+    let display_name = req
+        .display_name
+        .as_deref()
+        .map(|n| validate::display_name(n, &mut errors));
+    let email = req
+        .email
+        .as_deref()
+        .map(|e| validate::email(e, &mut errors));
+    let phone = req
+        .phone
+        .as_deref()
+        .map(|p| validate::phone(p, &mut errors));
     if let Some(d) = req.department_id
-        && department::Entity::find_by_id(d).one(&app.db).await?.filter(|x| x.tenant_id == who.tenant_id).is_none()
+        && department::Entity::find_by_id(d)
+            .one(&app.db)
+            .await?
+            .filter(|x| x.tenant_id == who.tenant_id)
+            .is_none()
     {
-        errors.push(FieldError::new("department_id", "org.department_not_found", Text::fixed("部门不存在", "No such department")));
+        errors.push(FieldError::new(
+            "department_id",
+            "org.department_not_found",
+            Text::fixed("部门不存在", "No such department"),
+        ));
     }
-    check_refs(&app, who.tenant_id, req.post_id.flatten(), req.part_time.as_deref().unwrap_or(&[]), &mut errors).await?;
+    check_refs(
+        &app,
+        who.tenant_id,
+        req.post_id.flatten(),
+        req.part_time.as_deref().unwrap_or(&[]),
+        &mut errors,
+    )
+    .await?;
     if let Some(Some(s)) = req.supervisor_id {
         let snapshot = OrgSnapshot::load(&app.db, who.tenant_id).await?;
         check_supervisor(&snapshot, Some(id), s, &mut errors);
@@ -501,7 +700,8 @@ async fn update_user(
     ensure_valid(errors)?;
     let before = user_json(&app, &u).await?;
     let now = Utc::now();
-    let moved = req.department_id.is_some_and(|d| d != u.department_id) || req.post_id.is_some_and(|p| p != u.post_id);
+    let moved = req.department_id.is_some_and(|d| d != u.department_id)
+        || req.post_id.is_some_and(|p| p != u.post_id);
     let txn = app.db.begin().await?;
     let mut am: user::ActiveModel = u.clone().into();
     if let Some(v) = display_name {
@@ -526,7 +726,10 @@ async fn update_user(
     let updated = am.update(&txn).await?;
     if moved {
         user_assignment::Entity::update_many()
-            .col_expr(user_assignment::Column::ToAt, sea_orm::sea_query::Expr::value(now))
+            .col_expr(
+                user_assignment::Column::ToAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
             .filter(user_assignment::Column::UserId.eq(id))
             .filter(user_assignment::Column::ToAt.is_null())
             .exec(&txn)
@@ -544,20 +747,42 @@ async fn update_user(
         .await?;
     }
     if let Some(roles) = &req.roles {
-        user_role::Entity::delete_many().filter(user_role::Column::UserId.eq(id)).exec(&txn).await?;
-        let mut keys: Vec<&str> = roles.iter().filter(|r| **r != Role::Member).map(|r| r.key()).collect();
+        user_role::Entity::delete_many()
+            .filter(user_role::Column::UserId.eq(id))
+            .exec(&txn)
+            .await?;
+        let mut keys: Vec<&str> = roles
+            .iter()
+            .filter(|r| **r != Role::Member)
+            .map(|r| r.key())
+            .collect();
         keys.sort();
         keys.dedup();
         for k in keys {
-            user_role::ActiveModel { tenant_id: Set(who.tenant_id), user_id: Set(id), role: Set(k.into()) }.insert(&txn).await?;
+            user_role::ActiveModel {
+                tenant_id: Set(who.tenant_id),
+                user_id: Set(id),
+                role: Set(k.into()),
+            }
+            .insert(&txn)
+            .await?;
         }
     }
     if let Some(pts) = &req.part_time {
-        user_part_time::Entity::delete_many().filter(user_part_time::Column::UserId.eq(id)).exec(&txn).await?;
+        user_part_time::Entity::delete_many()
+            .filter(user_part_time::Column::UserId.eq(id))
+            .exec(&txn)
+            .await?;
         for p in pts {
-            user_part_time::ActiveModel { id: Set(new_id()), tenant_id: Set(who.tenant_id), user_id: Set(id), department_id: Set(p.department_id), post_id: Set(p.post_id) }
-                .insert(&txn)
-                .await?;
+            user_part_time::ActiveModel {
+                id: Set(new_id()),
+                tenant_id: Set(who.tenant_id),
+                user_id: Set(id),
+                department_id: Set(p.department_id),
+                post_id: Set(p.post_id),
+            }
+            .insert(&txn)
+            .await?;
         }
     }
     txn.commit().await?;
@@ -565,22 +790,37 @@ async fn update_user(
     audit::record(
         &app.db,
         &(&who.principal).into(),
-        Change::new("user.update", "user", Some(id), format!("修改账号 {}", updated.username)).before(before).after(after),
+        Change::new(
+            "user.update",
+            "user",
+            Some(id),
+            format!("修改账号 {}", updated.username),
+        )
+        .before(before)
+        .after(after),
     )
     .await?;
-    Ok(axum::Json(views(&app, who.tenant_id, vec![updated]).await?.remove(0)))
+    Ok(axum::Json(
+        views(&app, who.tenant_id, vec![updated]).await?.remove(0),
+    ))
 }
 
 async fn end_sessions_and_tokens<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<(), DbErr> {
     let now = Utc::now();
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
     api_token::Entity::update_many()
-        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            api_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(api_token::Column::UserId.eq(user_id))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(db)
@@ -592,13 +832,23 @@ async fn end_sessions_and_tokens<C: ConnectionTrait>(db: &C, user_id: Uuid) -> R
 /// ended, history kept.
 #[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 200, body = UserView), (status = 409, body = crate::error::ErrorBody)))]
-async fn disable_user(State(app): State<App>, who: Authorized<UserWrite>, Path(id): Path<Uuid>) -> AppResult<axum::Json<UserView>> {
+async fn disable_user(
+    State(app): State<App>,
+    who: Authorized<UserWrite>,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<UserView>> {
     let u = user_in(&app, who.tenant_id, id).await?;
     if u.id == who.user_id {
-        return Err(AppError::conflict("org.cannot_disable_self", Text::fixed("不能停用自己的账号", "You cannot disable your own account")));
+        return Err(AppError::conflict(
+            "org.cannot_disable_self",
+            Text::fixed("不能停用自己的账号", "You cannot disable your own account"),
+        ));
     }
     if u.status == "disabled" {
-        return Err(AppError::conflict("org.already_disabled", Text::fixed("该账号已停用", "This account is already disabled")));
+        return Err(AppError::conflict(
+            "org.already_disabled",
+            Text::fixed("该账号已停用", "This account is already disabled"),
+        ));
     }
     let now = Utc::now();
     let txn = app.db.begin().await?;
@@ -611,22 +861,36 @@ async fn disable_user(State(app): State<App>, who: Authorized<UserWrite>, Path(i
     audit::record(
         &txn,
         &(&who.principal).into(),
-        Change::new("user.disable", "user", Some(id), format!("停用账号 {}（离职）", u.username))
-            .before(serde_json::json!({"status": "active"}))
-            .after(serde_json::json!({"status": "disabled"})),
+        Change::new(
+            "user.disable",
+            "user",
+            Some(id),
+            format!("停用账号 {}（离职）", u.username),
+        )
+        .before(serde_json::json!({"status": "active"}))
+        .after(serde_json::json!({"status": "disabled"})),
     )
     .await?;
     txn.commit().await?;
-    Ok(axum::Json(views(&app, who.tenant_id, vec![u]).await?.remove(0)))
+    Ok(axum::Json(
+        views(&app, who.tenant_id, vec![u]).await?.remove(0),
+    ))
 }
 
 /// Reopens a disabled account.
 #[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 200, body = UserView), (status = 409, body = crate::error::ErrorBody)))]
-async fn reactivate_user(State(app): State<App>, who: Authorized<UserWrite>, Path(id): Path<Uuid>) -> AppResult<axum::Json<UserView>> {
+async fn reactivate_user(
+    State(app): State<App>,
+    who: Authorized<UserWrite>,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<UserView>> {
     let u = user_in(&app, who.tenant_id, id).await?;
     if u.status == "active" {
-        return Err(AppError::conflict("org.already_active", Text::fixed("该账号已是启用状态", "This account is already active")));
+        return Err(AppError::conflict(
+            "org.already_active",
+            Text::fixed("该账号已是启用状态", "This account is already active"),
+        ));
     }
     let txn = app.db.begin().await?;
     let mut am: user::ActiveModel = u.into();
@@ -639,13 +903,20 @@ async fn reactivate_user(State(app): State<App>, who: Authorized<UserWrite>, Pat
     audit::record(
         &txn,
         &(&who.principal).into(),
-        Change::new("user.reactivate", "user", Some(id), format!("重新启用账号 {}", u.username))
-            .before(serde_json::json!({"status": "disabled"}))
-            .after(serde_json::json!({"status": "active"})),
+        Change::new(
+            "user.reactivate",
+            "user",
+            Some(id),
+            format!("重新启用账号 {}", u.username),
+        )
+        .before(serde_json::json!({"status": "disabled"}))
+        .after(serde_json::json!({"status": "active"})),
     )
     .await?;
     txn.commit().await?;
-    Ok(axum::Json(views(&app, who.tenant_id, vec![u]).await?.remove(0)))
+    Ok(axum::Json(
+        views(&app, who.tenant_id, vec![u]).await?.remove(0),
+    ))
 }
 
 /// A one-time password after an administrator's reset.
@@ -658,7 +929,11 @@ pub struct ResetPassword {
 /// at the next sign-in; every session of the user ends. The user sees this in their account events.
 #[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 200, body = ResetPassword), (status = 404, body = crate::error::ErrorBody)))]
-async fn reset_password(State(app): State<App>, who: Authorized<UserResetPassword>, Path(id): Path<Uuid>) -> AppResult<axum::Json<ResetPassword>> {
+async fn reset_password(
+    State(app): State<App>,
+    who: Authorized<UserResetPassword>,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<ResetPassword>> {
     let u = user_in(&app, who.tenant_id, id).await?;
     let otp = password::generate(&u.username);
     let hash = password::hash(otp.clone()).await?;
@@ -672,10 +947,21 @@ async fn reset_password(State(app): State<App>, who: Authorized<UserResetPasswor
     am.updated_at = Set(Utc::now());
     am.update(&txn).await?;
     end_sessions_and_tokens(&txn, id).await?;
-    audit::record(&txn, &(&who.principal).into(), Change::new("user.password_reset", "user", Some(id), format!("重置了 {name} 的密码")))
-        .await?;
+    audit::record(
+        &txn,
+        &(&who.principal).into(),
+        Change::new(
+            "user.password_reset",
+            "user",
+            Some(id),
+            format!("重置了 {name} 的密码"),
+        ),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(axum::Json(ResetPassword { one_time_password: otp }))
+    Ok(axum::Json(ResetPassword {
+        one_time_password: otp,
+    }))
 }
 
 /// How many levels up.
@@ -697,17 +983,31 @@ async fn supervisors(
 ) -> AppResult<axum::Json<Vec<UserBrief>>> {
     let levels = l.levels.unwrap_or(1);
     if !(1..=20).contains(&levels) {
-        return Err(AppError::bad_request("request.invalid_query", Text::fixed("levels 须在 1–20 之间", "levels must be 1–20")));
+        return Err(AppError::bad_request(
+            "request.invalid_query",
+            Text::fixed("levels 须在 1–20 之间", "levels must be 1–20"),
+        ));
     }
     user_in(&app, who.tenant_id, id).await?;
     let snapshot = OrgSnapshot::load(&app.db, who.tenant_id).await?;
     let chain = snapshot.supervisor_chain(id, levels);
-    let users: HashMap<Uuid, user::Model> =
-        user::Entity::find().filter(user::Column::Id.is_in(chain.clone())).all(&app.db).await?.into_iter().map(|u| (u.id, u)).collect();
+    let users: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(chain.clone()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     Ok(axum::Json(
         chain
             .into_iter()
-            .filter_map(|id| users.get(&id).map(|u| UserBrief { id, username: u.username.clone(), display_name: u.display_name.clone() }))
+            .filter_map(|id| {
+                users.get(&id).map(|u| UserBrief {
+                    id,
+                    username: u.username.clone(),
+                    display_name: u.display_name.clone(),
+                })
+            })
             .collect(),
     ))
 }

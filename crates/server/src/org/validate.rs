@@ -10,7 +10,11 @@ fn trimmed(s: &str) -> String {
 pub fn name(field: &str, s: &str, errors: &mut Vec<FieldError>) -> String {
     let v = trimmed(s);
     if v.is_empty() || v.chars().count() > 64 || v.chars().any(char::is_control) {
-        errors.push(FieldError::new(field, "name.invalid", Text::fixed("名称须为 1–64 个字符", "Name must be 1–64 characters")));
+        errors.push(FieldError::new(
+            field,
+            "name.invalid",
+            Text::fixed("名称须为 1–64 个字符", "Name must be 1–64 characters"),
+        ));
     }
     v
 }
@@ -23,13 +27,17 @@ pub fn display_name(s: &str, errors: &mut Vec<FieldError>) -> String {
 pub fn username(s: &str, errors: &mut Vec<FieldError>) -> String {
     let v = s.trim().to_lowercase();
     let ok = (2..=64).contains(&v.len())
-        && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
         && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     if !ok {
         errors.push(FieldError::new(
             "username",
             "username.invalid",
-            Text::fixed("用户名须为 2–64 位小写字母、数字或 . _ -", "Username must be 2–64 lower-case letters, digits, . _ or -"),
+            Text::fixed(
+                "用户名须为 2–64 位小写字母、数字或 . _ -",
+                "Username must be 2–64 lower-case letters, digits, . _ or -",
+            ),
         ));
     }
     v
@@ -42,10 +50,16 @@ pub fn email(s: &str, errors: &mut Vec<FieldError>) -> Option<String> {
         return None;
     }
     let ok = v.len() <= 254
-        && v.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+        && v.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+        })
         && !v.contains(char::is_whitespace);
     if !ok {
-        errors.push(FieldError::new("email", "email.invalid", Text::fixed("邮箱格式不正确", "Invalid e-mail address")));
+        errors.push(FieldError::new(
+            "email",
+            "email.invalid",
+            Text::fixed("邮箱格式不正确", "Invalid e-mail address"),
+        ));
     }
     Some(v)
 }
@@ -58,9 +72,15 @@ pub fn phone(s: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     }
     let digits = v.chars().filter(char::is_ascii_digit).count();
     let ok = (5..=20).contains(&digits)
-        && v.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (i == 0 && c == '+'));
+        && v.chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (i == 0 && c == '+'));
     if !ok {
-        errors.push(FieldError::new("phone", "phone.invalid", Text::fixed("手机号格式不正确", "Invalid phone number")));
+        errors.push(FieldError::new(
+            "phone",
+            "phone.invalid",
+            Text::fixed("手机号格式不正确", "Invalid phone number"),
+        ));
     }
     Some(v)
 }

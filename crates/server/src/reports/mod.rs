@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use axum::extract::State;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,7 +24,9 @@ use crate::http::page::{Page, PageQuery};
 use crate::org::directory::OrgSnapshot;
 
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(login_report)).routes(routes!(login_records))
+    OpenApiRouter::new()
+        .routes(routes!(login_report))
+        .routes(routes!(login_records))
 }
 
 /// Report range.
@@ -68,23 +72,49 @@ pub struct LoginReport {
 }
 
 fn bad_range() -> AppError {
-    AppError::bad_request("report.invalid_range", Text::fixed("日期范围无效（最多 366 天）", "Invalid date range (at most 366 days)"))
+    AppError::bad_request(
+        "report.invalid_range",
+        Text::fixed(
+            "日期范围无效（最多 366 天）",
+            "Invalid date range (at most 366 days)",
+        ),
+    )
 }
 
 /// Successful sign-ins per active user per day over a range, in the tenant's time zone.
 /// Holders of `report.read` see everyone; a department head sees the departments they head.
 #[utoipa::path(get, path = "/api/v1/reports/logins", tag = "reports", params(LoginReportQuery),
     responses((status = 200, body = LoginReport), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
-async fn login_report(State(app): State<App>, Authenticated(who): Authenticated, Query(q): Query<LoginReportQuery>) -> AppResult<axum::Json<LoginReport>> {
+async fn login_report(
+    State(app): State<App>,
+    Authenticated(who): Authenticated,
+    Query(q): Query<LoginReportQuery>,
+) -> AppResult<axum::Json<LoginReport>> {
     let span = (q.to - q.from).num_days();
     if !(0..=365).contains(&span) {
         return Err(bad_range());
     }
-    let tz: Tz = app.tenant(who.tenant_id).await?.model.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
-    let start = tz.from_local_datetime(&q.from.and_hms_opt(0, 0, 0).expect("midnight")).earliest().ok_or_else(bad_range)?.with_timezone(&Utc);
+    let tz: Tz = app
+        .tenant(who.tenant_id)
+        .await?
+        .model
+        .time_zone
+        .parse()
+        .unwrap_or(chrono_tz::Asia::Shanghai);
+    let start = tz
+        .from_local_datetime(&q.from.and_hms_opt(0, 0, 0).expect("midnight"))
+        .earliest()
+        .ok_or_else(bad_range)?
+        .with_timezone(&Utc);
     let end_day = q.to.checked_add_days(Days::new(1)).ok_or_else(bad_range)?;
-    let end = tz.from_local_datetime(&end_day.and_hms_opt(0, 0, 0).expect("midnight")).earliest().ok_or_else(bad_range)?.with_timezone(&Utc);
-    let days: Vec<NaiveDate> = (0..=span).map(|i| q.from + chrono::Duration::days(i)).collect();
+    let end = tz
+        .from_local_datetime(&end_day.and_hms_opt(0, 0, 0).expect("midnight"))
+        .earliest()
+        .ok_or_else(bad_range)?
+        .with_timezone(&Utc);
+    let days: Vec<NaiveDate> = (0..=span)
+        .map(|i| q.from + chrono::Duration::days(i))
+        .collect();
 
     let snapshot = OrgSnapshot::load(&app.db, who.tenant_id).await?;
     let depts: HashMap<Uuid, String> = department::Entity::find()
@@ -96,7 +126,12 @@ async fn login_report(State(app): State<App>, Authenticated(who): Authenticated,
         .collect();
     let mut scope = match q.department_id {
         Some(d) if depts.contains_key(&d) => Some(snapshot.department_and_descendants(d, true)),
-        Some(_) => return Err(AppError::not_found("org.department_not_found", Text::fixed("部门不存在", "No such department"))),
+        Some(_) => {
+            return Err(AppError::not_found(
+                "org.department_not_found",
+                Text::fixed("部门不存在", "No such department"),
+            ));
+        }
         None => None,
     };
     if !who.has(Perm::ReportRead) {
@@ -150,7 +185,9 @@ async fn login_report(State(app): State<App>, Authenticated(who): Authenticated,
         .map(|u| {
             let per_day = counts.remove(&u.id).unwrap_or_else(|| vec![0; days.len()]);
             let dname = depts.get(&u.department_id).cloned().unwrap_or_default();
-            let agg = per_dept.entry((dname.clone(), u.department_id)).or_insert_with(|| vec![0; days.len()]);
+            let agg = per_dept
+                .entry((dname.clone(), u.department_id))
+                .or_insert_with(|| vec![0; days.len()]);
             for (a, b) in agg.iter_mut().zip(&per_day) {
                 *a += b;
             }
@@ -171,7 +208,13 @@ async fn login_report(State(app): State<App>, Authenticated(who): Authenticated,
         rows,
         per_department: per_dept
             .into_iter()
-            .map(|((department_name, department_id), per_day)| DepartmentLogins { department_id, department_name, per_day })
+            .map(
+                |((department_name, department_id), per_day)| DepartmentLogins {
+                    department_id,
+                    department_name,
+                    per_day,
+                },
+            )
             .collect(),
     }))
 }
@@ -222,13 +265,28 @@ async fn login_records(
     if let Some(s) = f.success {
         c = c.add(login_record::Column::Success.eq(s));
     }
-    let q = login_record::Entity::find().filter(c).order_by_desc(login_record::Column::At);
+    let q = login_record::Entity::find()
+        .filter(c)
+        .order_by_desc(login_record::Column::At);
     let total = q.clone().count(&app.db).await?;
-    let items = q.offset((page - 1) * page_size).limit(page_size).all(&app.db).await?;
+    let items = q
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .all(&app.db)
+        .await?;
     Ok(axum::Json(Page {
         items: items
             .into_iter()
-            .map(|r| LoginRecordView { at: r.at, user_id: r.user_id, username: r.username, ip: r.ip, user_agent: r.user_agent, method: r.method, success: r.success, reason: r.reason })
+            .map(|r| LoginRecordView {
+                at: r.at,
+                user_id: r.user_id,
+                username: r.username,
+                ip: r.ip,
+                user_agent: r.user_agent,
+                method: r.method,
+                success: r.success,
+                reason: r.reason,
+            })
             .collect(),
         total,
         page,

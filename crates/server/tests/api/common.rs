@@ -41,7 +41,10 @@ pub struct Session {
 
 impl Session {
     pub fn bearer(token: &str) -> Session {
-        Session { bearer: Some(token.into()), ..Default::default() }
+        Session {
+            bearer: Some(token.into()),
+            ..Default::default()
+        }
     }
     pub fn anonymous() -> Session {
         Session::default()
@@ -60,7 +63,13 @@ pub struct Res {
 
 impl Res {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| {
+            panic!(
+                "not JSON ({}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -68,13 +77,21 @@ impl Res {
     /// Asserts the status and, for errors, the one error shape.
     #[track_caller]
     pub fn expect(&self, status: u16) -> Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text());
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text()
+        );
         if self.body.is_empty() {
             return Value::Null;
         }
         let v = self.json();
         if status >= 400 {
-            assert!(v["code"].is_string() && v["message"].is_string() && v["request_id"].is_string(), "error shape: {v}");
+            assert!(
+                v["code"].is_string() && v["message"].is_string() && v["request_id"].is_string(),
+                "error shape: {v}"
+            );
         }
         v
     }
@@ -107,22 +124,44 @@ impl TestApp {
         let mut cfg = test_config(&dir);
         tweak(&mut cfg);
         let (url, pg) = match backend {
-            Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.join("xietong.db").display()), None),
+            Backend::Sqlite => (
+                format!("sqlite://{}?mode=rwc", dir.join("xietong.db").display()),
+                None,
+            ),
             Backend::Postgres => {
-                let admin_url = std::env::var("XIETONG_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+                let admin_url = std::env::var("XIETONG_TEST_PG_URL")
+                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
                 let name = format!("xt_test_{}", uuid::Uuid::now_v7().simple());
-                let admin = Database::connect(&admin_url).await.expect("PostgreSQL must be running for tests (scripts/ensure-postgres.sh)");
-                admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("PostgreSQL must be running for tests (scripts/ensure-postgres.sh)");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap();
                 admin.close().await.ok();
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap();
                 (format!("{base}/{name}"), Some((admin_url, name)))
             }
         };
-        let db = xietong_server::db::connect_and_migrate(&url, cfg.max_connections).await.unwrap();
-        xietong_server::tenant::bootstrap(&db, Some(ADMIN_INITIAL.into())).await.unwrap();
+        let db = xietong_server::db::connect_and_migrate(&url, cfg.max_connections)
+            .await
+            .unwrap();
+        xietong_server::tenant::bootstrap(&db, Some(ADMIN_INITIAL.into()))
+            .await
+            .unwrap();
         let app = App::new(db, cfg);
         let router = xietong_server::http::router(app.clone());
-        TestApp { app, router, backend, pg, _dir: Some(dir) }
+        TestApp {
+            app,
+            router,
+            backend,
+            pg,
+            _dir: Some(dir),
+        }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -136,7 +175,10 @@ impl TestApp {
         if let Some((admin_url, name)) = pg
             && let Ok(admin) = Database::connect(&admin_url).await
         {
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.ok();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .ok();
         }
         if let Some(d) = _dir {
             std::fs::remove_dir_all(d).ok();
@@ -148,7 +190,11 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-        Res { status, headers, body }
+        Res {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn call(&self, s: &Session, method: Method, path: &str, body: Option<Value>) -> Res {
@@ -166,7 +212,10 @@ impl TestApp {
             b = b.header("accept-language", l);
         }
         let req = match body {
-            Some(v) => b.header("content-type", "application/json").body(Body::from(v.to_string())).unwrap(),
+            Some(v) => b
+                .header("content-type", "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         self.raw(req).await
@@ -187,33 +236,67 @@ impl TestApp {
 
     /// Signs in; panics unless it succeeds.
     pub async fn login(&self, username: &str, password: &str) -> Session {
-        let res = self.post(&Session::anonymous(), "/api/v1/auth/login", json!({"username": username, "password": password})).await;
-        assert_eq!(res.status, StatusCode::OK, "login {username}: {}", res.text());
+        let res = self
+            .post(
+                &Session::anonymous(),
+                "/api/v1/auth/login",
+                json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::OK,
+            "login {username}: {}",
+            res.text()
+        );
         session_from(&res)
     }
 
     /// The administrator, past the forced password change.
     pub async fn admin(&self) -> Session {
-        let res = self.post(&Session::anonymous(), "/api/v1/auth/login", json!({"username": "admin", "password": ADMIN_PASSWORD})).await;
+        let res = self
+            .post(
+                &Session::anonymous(),
+                "/api/v1/auth/login",
+                json!({"username": "admin", "password": ADMIN_PASSWORD}),
+            )
+            .await;
         if res.status == StatusCode::OK {
             return session_from(&res);
         }
         let s = self.login("admin", ADMIN_INITIAL).await;
-        self.post(&s, "/api/v1/auth/password", json!({"old_password": ADMIN_INITIAL, "new_password": ADMIN_PASSWORD})).await.expect(204);
+        self.post(
+            &s,
+            "/api/v1/auth/password",
+            json!({"old_password": ADMIN_INITIAL, "new_password": ADMIN_PASSWORD}),
+        )
+        .await
+        .expect(204);
         s
     }
 
     /// The first department the administrator can see (the tenant's root 系统管理).
     pub async fn some_department(&self, admin: &Session) -> String {
-        self.get(admin, "/api/v1/departments").await.expect(200)[0]["id"].as_str().unwrap().to_string()
+        self.get(admin, "/api/v1/departments").await.expect(200)[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     pub async fn company(&self, admin: &Session) -> String {
-        self.get(admin, "/api/v1/companies").await.expect(200)[0]["id"].as_str().unwrap().to_string()
+        self.get(admin, "/api/v1/companies").await.expect(200)[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// Creates a user with `roles` and signs them in past the forced change. Returns (id, session).
-    pub async fn user_with_roles(&self, admin: &Session, username: &str, roles: &[&str]) -> (String, Session) {
+    pub async fn user_with_roles(
+        &self,
+        admin: &Session,
+        username: &str,
+        roles: &[&str],
+    ) -> (String, Session) {
         let dept = self.some_department(admin).await;
         let v = self
             .post(admin, "/api/v1/users", json!({"username": username, "display_name": format!("测试{username}"), "department_id": dept, "roles": roles}))
@@ -222,7 +305,13 @@ impl TestApp {
         let id = v["user"]["id"].as_str().unwrap().to_string();
         let initial = v["initial_password"].as_str().unwrap().to_string();
         let s = self.login(username, &initial).await;
-        self.post(&s, "/api/v1/auth/password", json!({"old_password": initial, "new_password": "Green-River-88!"})).await.expect(204);
+        self.post(
+            &s,
+            "/api/v1/auth/password",
+            json!({"old_password": initial, "new_password": "Green-River-88!"}),
+        )
+        .await
+        .expect(204);
         (id, s)
     }
 
@@ -234,7 +323,9 @@ impl TestApp {
             .query_one_raw(sea_orm::Statement::from_sql_and_values(
                 backend,
                 match backend {
-                    sea_orm::DatabaseBackend::Postgres => "SELECT COUNT(*) AS n FROM audit_log WHERE action = $1",
+                    sea_orm::DatabaseBackend::Postgres => {
+                        "SELECT COUNT(*) AS n FROM audit_log WHERE action = $1"
+                    }
                     _ => "SELECT COUNT(*) AS n FROM audit_log WHERE action = ?",
                 },
                 [action.into()],
@@ -250,7 +341,10 @@ impl TestApp {
         let backend = self.db().get_database_backend();
         let row = self
             .db()
-            .query_one_raw(sea_orm::Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one_raw(sea_orm::Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .unwrap()
             .unwrap();
@@ -269,7 +363,12 @@ pub fn session_from(res: &Res) -> Session {
         }
         cookie.push(pair);
     }
-    Session { cookie: cookie.join("; "), csrf, bearer: None, lang: None }
+    Session {
+        cookie: cookie.join("; "),
+        csrf,
+        bearer: None,
+        lang: None,
+    }
 }
 
 /// Runs an async test body on SQLite and on PostgreSQL.

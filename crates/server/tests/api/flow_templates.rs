@@ -28,7 +28,10 @@ fn tree(condition: &str) -> Value {
 
 async fn template_is_drafted_checked_published_and_versioned(app: &TestApp) {
     let admin = app.admin().await;
-    let me = app.get(&admin, "/api/v1/me").await.expect(200)["id"].as_str().unwrap().to_string();
+    let me = app.get(&admin, "/api/v1/me").await.expect(200)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let t = app
         .post(&admin, "/api/v1/flow/templates", json!({"name": "费用报销", "category": "财务", "form": form(), "definition": tree("amount > 10000"),
             "settings": {"serial_pattern": "BX-{yyyy}{MM}-{seq:4}", "serial_reset": "monthly", "title_template": "{initiator}的{template}-{amount}", "summary_fields": ["amount", "reason"]}}))
@@ -37,25 +40,87 @@ async fn template_is_drafted_checked_published_and_versioned(app: &TestApp) {
     assert_eq!(t["status"], "draft");
     let id = t["id"].as_str().unwrap().to_string();
     // R5: exactly one supervisor before publishing.
-    app.post(&admin, &format!("/api/v1/flow/templates/{id}/publish"), json!({})).await.expect_code(422, "validation_failed");
-    app.patch(&admin, &format!("/api/v1/flow/templates/{id}"), json!({"supervisor_id": me})).await.expect(200);
+    app.post(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}/publish"),
+        json!({}),
+    )
+    .await
+    .expect_code(422, "validation_failed");
+    app.patch(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}"),
+        json!({"supervisor_id": me}),
+    )
+    .await
+    .expect(200);
     // A condition naming a field the form does not have is located and refused.
-    app.patch(&admin, &format!("/api/v1/flow/templates/{id}"), json!({"definition": tree("total > 10000")})).await.expect(200);
-    let v = app.post(&admin, &format!("/api/v1/flow/templates/{id}/publish"), json!({})).await.expect(422);
+    app.patch(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}"),
+        json!({"definition": tree("total > 10000")}),
+    )
+    .await
+    .expect(200);
+    let v = app
+        .post(
+            &admin,
+            &format!("/api/v1/flow/templates/{id}/publish"),
+            json!({}),
+        )
+        .await
+        .expect(422);
     assert_eq!(v["fields"][0]["code"], "flow.definition_invalid");
-    assert!(v["details"]["errors"][0].as_str().unwrap().contains("total"), "{v}");
+    assert!(
+        v["details"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("total"),
+        "{v}"
+    );
     assert_eq!(app.count("flow_template_versions").await, 0);
-    app.patch(&admin, &format!("/api/v1/flow/templates/{id}"), json!({"definition": tree("amount > 10000")})).await.expect(200);
-    let v1 = app.post(&admin, &format!("/api/v1/flow/templates/{id}/publish"), json!({"notes": "首版"})).await.expect(200);
+    app.patch(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}"),
+        json!({"definition": tree("amount > 10000")}),
+    )
+    .await
+    .expect(200);
+    let v1 = app
+        .post(
+            &admin,
+            &format!("/api/v1/flow/templates/{id}/publish"),
+            json!({"notes": "首版"}),
+        )
+        .await
+        .expect(200);
     assert_eq!(v1["version"], 1);
     assert!(v1["bpmn"].as_str().unwrap().contains("bpmndi:BPMNDiagram"));
-    let got = app.get(&admin, &format!("/api/v1/flow/templates/{id}")).await.expect(200);
+    let got = app
+        .get(&admin, &format!("/api/v1/flow/templates/{id}"))
+        .await
+        .expect(200);
     assert_eq!(got["status"], "active");
     assert_eq!(got["current_version_id"], v1["id"]);
     // Editing the draft does not touch the published version; publishing again makes version 2.
-    app.patch(&admin, &format!("/api/v1/flow/templates/{id}"), json!({"definition": tree("amount > 20000")})).await.expect(200);
-    app.post(&admin, &format!("/api/v1/flow/templates/{id}/publish"), json!({"notes": "提高门槛"})).await.expect(200);
-    let versions = app.get(&admin, &format!("/api/v1/flow/templates/{id}/versions")).await.expect(200);
+    app.patch(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}"),
+        json!({"definition": tree("amount > 20000")}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}/publish"),
+        json!({"notes": "提高门槛"}),
+    )
+    .await
+    .expect(200);
+    let versions = app
+        .get(&admin, &format!("/api/v1/flow/templates/{id}/versions"))
+        .await
+        .expect(200);
     assert_eq!(versions.as_array().unwrap().len(), 2);
     assert!(versions[1]["bpmn"].as_str().unwrap().contains("10000"));
     assert!(versions[0]["bpmn"].as_str().unwrap().contains("20000"));
@@ -64,33 +129,96 @@ async fn template_is_drafted_checked_published_and_versioned(app: &TestApp) {
 
 async fn disabled_and_restricted_templates_are_hidden_from_starters(app: &TestApp) {
     let admin = app.admin().await;
-    let me = app.get(&admin, "/api/v1/me").await.expect(200)["id"].as_str().unwrap().to_string();
+    let me = app.get(&admin, "/api/v1/me").await.expect(200)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let company = app.company(&admin).await;
-    let sales = app.post(&admin, "/api/v1/departments", json!({"company_id": company, "name": "销售部", "sort_order": 9000})).await.expect(200);
+    let sales = app
+        .post(
+            &admin,
+            "/api/v1/departments",
+            json!({"company_id": company, "name": "销售部", "sort_order": 9000}),
+        )
+        .await
+        .expect(200);
     let (_, member) = app.user_with_roles(&admin, "starter", &[]).await;
     let mk = |name: &str, settings: Value| json!({"name": name, "form": form(), "definition": tree("amount > 1"), "supervisor_id": me, "settings": settings});
-    let open = app.post(&admin, "/api/v1/flow/templates", mk("通用申请", json!({}))).await.expect(200)["id"].as_str().unwrap().to_string();
+    let open = app
+        .post(&admin, "/api/v1/flow/templates", mk("通用申请", json!({})))
+        .await
+        .expect(200)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let only_sales = app
-        .post(&admin, "/api/v1/flow/templates", mk("销售专用", json!({"starter_departments": [sales["id"]]})))
+        .post(
+            &admin,
+            "/api/v1/flow/templates",
+            mk("销售专用", json!({"starter_departments": [sales["id"]]})),
+        )
         .await
         .expect(200)["id"]
         .as_str()
         .unwrap()
         .to_string();
     for id in [&open, &only_sales] {
-        app.post(&admin, &format!("/api/v1/flow/templates/{id}/publish"), json!({})).await.expect(200);
+        app.post(
+            &admin,
+            &format!("/api/v1/flow/templates/{id}/publish"),
+            json!({}),
+        )
+        .await
+        .expect(200);
     }
-    let names = |v: Value| v.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
-    assert_eq!(names(app.get(&member, "/api/v1/flow/templates").await.expect(200)), vec!["通用申请"]);
-    app.get(&member, &format!("/api/v1/flow/templates/{only_sales}")).await.expect(404);
-    app.post(&admin, &format!("/api/v1/flow/templates/{open}/enabled"), json!({"enabled": false})).await.expect(200);
+    let names = |v: Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(app.get(&member, "/api/v1/flow/templates").await.expect(200)),
+        vec!["通用申请"]
+    );
+    app.get(&member, &format!("/api/v1/flow/templates/{only_sales}"))
+        .await
+        .expect(404);
+    app.post(
+        &admin,
+        &format!("/api/v1/flow/templates/{open}/enabled"),
+        json!({"enabled": false}),
+    )
+    .await
+    .expect(200);
     assert!(names(app.get(&member, "/api/v1/flow/templates").await.expect(200)).is_empty());
-    assert_eq!(names(app.get(&admin, "/api/v1/flow/templates").await.expect(200)).len(), 2);
-    app.post(&admin, &format!("/api/v1/flow/templates/{open}/enabled"), json!({"enabled": true})).await.expect(200);
-    assert_eq!(names(app.get(&member, "/api/v1/flow/templates").await.expect(200)), vec!["通用申请"]);
+    assert_eq!(
+        names(app.get(&admin, "/api/v1/flow/templates").await.expect(200)).len(),
+        2
+    );
+    app.post(
+        &admin,
+        &format!("/api/v1/flow/templates/{open}/enabled"),
+        json!({"enabled": true}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(
+        names(app.get(&member, "/api/v1/flow/templates").await.expect(200)),
+        vec!["通用申请"]
+    );
     // Members neither create nor edit templates.
-    app.post(&member, "/api/v1/flow/templates", json!({"name": "x"})).await.expect_code(403, "forbidden");
-    app.patch(&member, &format!("/api/v1/flow/templates/{open}"), json!({"name": "y"})).await.expect_code(403, "forbidden");
+    app.post(&member, "/api/v1/flow/templates", json!({"name": "x"}))
+        .await
+        .expect_code(403, "forbidden");
+    app.patch(
+        &member,
+        &format!("/api/v1/flow/templates/{open}"),
+        json!({"name": "y"}),
+    )
+    .await
+    .expect_code(403, "forbidden");
 }
 
 async fn bad_template_input_is_refused_field_by_field(app: &TestApp) {
@@ -102,20 +230,69 @@ async fn bad_template_input_is_refused_field_by_field(app: &TestApp) {
             "settings": {"serial_pattern": "{yyyy}", "title_template": "{nope}", "summary_fields": ["missing"]}}))
         .await
         .expect(422);
-    let codes: Vec<&str> = v["fields"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    for want in ["form.field_key", "form.field_kind", "form.field_duplicate", "form.field_options", "flow.serial_pattern", "flow.unknown_field"] {
+    let codes: Vec<&str> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for want in [
+        "form.field_key",
+        "form.field_kind",
+        "form.field_duplicate",
+        "form.field_options",
+        "flow.serial_pattern",
+        "flow.unknown_field",
+    ] {
         assert!(codes.contains(&want), "{want} missing from {codes:?}");
     }
     assert_eq!(app.count("flow_templates").await, 0);
-    let t = app.post(&admin, "/api/v1/flow/templates", json!({"name": "BPMN 流程", "definition": {"kind": "bpmn", "bpmn": "<definitions"}})).await.expect(200);
+    let t = app
+        .post(
+            &admin,
+            "/api/v1/flow/templates",
+            json!({"name": "BPMN 流程", "definition": {"kind": "bpmn", "bpmn": "<definitions"}}),
+        )
+        .await
+        .expect(200);
     let me = app.get(&admin, "/api/v1/me").await.expect(200)["id"].clone();
     let id = t["id"].as_str().unwrap();
-    app.patch(&admin, &format!("/api/v1/flow/templates/{id}"), json!({"supervisor_id": me})).await.expect(200);
-    let v = app.post(&admin, &format!("/api/v1/flow/templates/{id}/publish"), json!({})).await.expect(422);
+    app.patch(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}"),
+        json!({"supervisor_id": me}),
+    )
+    .await
+    .expect(200);
+    let v = app
+        .post(
+            &admin,
+            &format!("/api/v1/flow/templates/{id}/publish"),
+            json!({}),
+        )
+        .await
+        .expect(422);
     assert_eq!(v["fields"][0]["code"], "flow.definition_invalid");
-    app.post(&admin, &format!("/api/v1/flow/templates/{id}/enabled"), json!({"enabled": true})).await.expect_code(409, "flow.not_published");
-    app.patch(&admin, &format!("/api/v1/flow/templates/{id}"), json!({"definition": {"kind": "visio"}})).await.expect(400);
-    app.get(&admin, &format!("/api/v1/flow/templates/{}", uuid::Uuid::now_v7())).await.expect_code(404, "flow.template_not_found");
+    app.post(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}/enabled"),
+        json!({"enabled": true}),
+    )
+    .await
+    .expect_code(409, "flow.not_published");
+    app.patch(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}"),
+        json!({"definition": {"kind": "visio"}}),
+    )
+    .await
+    .expect(400);
+    app.get(
+        &admin,
+        &format!("/api/v1/flow/templates/{}", uuid::Uuid::now_v7()),
+    )
+    .await
+    .expect_code(404, "flow.template_not_found");
 }
 
 async fn bpmn_templates_publish_and_export_import_round_trips(app: &TestApp) {
@@ -130,22 +307,50 @@ async fn bpmn_templates_publish_and_export_import_round_trips(app: &TestApp) {
         .await
         .expect(200);
     let id = t["id"].as_str().unwrap();
-    app.post(&admin, &format!("/api/v1/flow/templates/{id}/publish"), json!({})).await.expect(200);
-    let res = app.get(&admin, &format!("/api/v1/flow/templates/{id}/export")).await;
+    app.post(
+        &admin,
+        &format!("/api/v1/flow/templates/{id}/publish"),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let res = app
+        .get(&admin, &format!("/api/v1/flow/templates/{id}/export"))
+        .await;
     assert_eq!(res.status, 200);
     let file = res.json();
     assert_eq!(file["format"], "xietong.flow_template/1");
     assert!(file["bpmn"].as_str().unwrap().contains("countersign"));
-    let imported = app.post(&admin, "/api/v1/flow/templates/import", file.clone()).await.expect(200);
+    let imported = app
+        .post(&admin, "/api/v1/flow/templates/import", file.clone())
+        .await
+        .expect(200);
     assert_eq!(imported["status"], "draft");
     assert_eq!(imported["name"], "OA 审批");
-    assert!(imported["supervisor_id"].is_null(), "people do not travel between deployments");
+    assert!(
+        imported["supervisor_id"].is_null(),
+        "people do not travel between deployments"
+    );
     let new_id = imported["id"].as_str().unwrap();
-    app.patch(&admin, &format!("/api/v1/flow/templates/{new_id}"), json!({"supervisor_id": me})).await.expect(200);
-    app.post(&admin, &format!("/api/v1/flow/templates/{new_id}/publish"), json!({})).await.expect(200);
+    app.patch(
+        &admin,
+        &format!("/api/v1/flow/templates/{new_id}"),
+        json!({"supervisor_id": me}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &admin,
+        &format!("/api/v1/flow/templates/{new_id}/publish"),
+        json!({}),
+    )
+    .await
+    .expect(200);
     let mut bad = file;
     bad["format"] = json!("other/1");
-    app.post(&admin, "/api/v1/flow/templates/import", bad).await.expect(422);
+    app.post(&admin, "/api/v1/flow/templates/import", bad)
+        .await
+        .expect(422);
 }
 
 both_databases!(

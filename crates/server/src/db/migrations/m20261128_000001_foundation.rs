@@ -55,7 +55,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_companies_tenant", "companies", &["tenant_id", "sort_order"])).await?;
+        m.create_index(idx(
+            "ix_companies_tenant",
+            "companies",
+            &["tenant_id", "sort_order"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -76,8 +81,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_departments_tenant_parent", "departments", &["tenant_id", "parent_id", "sort_order"]))
-            .await?;
+        m.create_index(idx(
+            "ix_departments_tenant_parent",
+            "departments",
+            &["tenant_id", "parent_id", "sort_order"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -93,7 +102,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_posts_tenant", "posts", &["tenant_id", "rank"])).await?;
+        m.create_index(idx("ix_posts_tenant", "posts", &["tenant_id", "rank"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -126,9 +136,22 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ux_users_tenant_username", "users", &["tenant_id", "username"]).unique().to_owned())
-            .await?;
-        m.create_index(idx("ix_users_tenant_department", "users", &["tenant_id", "department_id"])).await?;
+        m.create_index(
+            idx(
+                "ux_users_tenant_username",
+                "users",
+                &["tenant_id", "username"],
+            )
+            .unique()
+            .to_owned(),
+        )
+        .await?;
+        m.create_index(idx(
+            "ix_users_tenant_department",
+            "users",
+            &["tenant_id", "department_id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -142,7 +165,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_user_roles_tenant_role", "user_roles", &["tenant_id", "role"])).await?;
+        m.create_index(idx(
+            "ix_user_roles_tenant_role",
+            "user_roles",
+            &["tenant_id", "role"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -159,8 +187,18 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_user_part_time_user", "user_part_time", &["user_id"])).await?;
-        m.create_index(idx("ix_user_part_time_dept", "user_part_time", &["tenant_id", "department_id"])).await?;
+        m.create_index(idx(
+            "ix_user_part_time_user",
+            "user_part_time",
+            &["user_id"],
+        ))
+        .await?;
+        m.create_index(idx(
+            "ix_user_part_time_dept",
+            "user_part_time",
+            &["tenant_id", "department_id"],
+        ))
+        .await?;
 
         // Where each user sat, and when: moves close one row and open another.
         m.create_table(
@@ -178,7 +216,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_user_assignments_user", "user_assignments", &["user_id", "from_at"])).await?;
+        m.create_index(idx(
+            "ix_user_assignments_user",
+            "user_assignments",
+            &["user_id", "from_at"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -199,7 +242,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_sessions_user", "sessions", &["user_id", "created_at"])).await?;
+        m.create_index(idx(
+            "ix_sessions_user",
+            "sessions",
+            &["user_id", "created_at"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -219,7 +267,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_api_tokens_user", "api_tokens", &["user_id"])).await?;
+        m.create_index(idx("ix_api_tokens_user", "api_tokens", &["user_id"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -234,7 +283,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_recovery_codes_user", "recovery_codes", &["user_id"])).await?;
+        m.create_index(idx(
+            "ix_recovery_codes_user",
+            "recovery_codes",
+            &["user_id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -253,8 +307,18 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_login_records_tenant_at", "login_records", &["tenant_id", "at"])).await?;
-        m.create_index(idx("ix_login_records_user_at", "login_records", &["user_id", "at"])).await?;
+        m.create_index(idx(
+            "ix_login_records_tenant_at",
+            "login_records",
+            &["tenant_id", "at"],
+        ))
+        .await?;
+        m.create_index(idx(
+            "ix_login_records_user_at",
+            "login_records",
+            &["user_id", "at"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -277,9 +341,20 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_audit_tenant_at", "audit_log", &["tenant_id", "at"])).await?;
-        m.create_index(idx("ix_audit_target", "audit_log", &["tenant_id", "target_type", "target_id"])).await?;
-        m.create_index(idx("ix_audit_actor", "audit_log", &["tenant_id", "actor_id"])).await?;
+        m.create_index(idx("ix_audit_tenant_at", "audit_log", &["tenant_id", "at"]))
+            .await?;
+        m.create_index(idx(
+            "ix_audit_target",
+            "audit_log",
+            &["tenant_id", "target_type", "target_id"],
+        ))
+        .await?;
+        m.create_index(idx(
+            "ix_audit_actor",
+            "audit_log",
+            &["tenant_id", "actor_id"],
+        ))
+        .await?;
 
         // The audit log is append-only, enforced by the database itself.
         let db = m.get_connection();
@@ -313,6 +388,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, _m: &SchemaManager) -> Result<(), DbErr> {
-        Err(DbErr::Migration("the foundation migration cannot be reverted; restore a backup".into()))
+        Err(DbErr::Migration(
+            "the foundation migration cannot be reverted; restore a backup".into(),
+        ))
     }
 }

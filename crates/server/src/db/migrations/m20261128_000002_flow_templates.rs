@@ -29,12 +29,24 @@ impl MigrationTrait for Migration {
                 .col(uuid_null("created_by"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(ForeignKey::create().name("fk_flow_templates_tenant").from("flow_templates", "tenant_id").to("tenants", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_flow_templates_tenant")
+                        .from("flow_templates", "tenant_id")
+                        .to("tenants", "id"),
+                )
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_flow_templates_tenant").table("flow_templates").col("tenant_id").col("category").to_owned())
-            .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_flow_templates_tenant")
+                .table("flow_templates")
+                .col("tenant_id")
+                .col("category")
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table("flow_template_versions")
@@ -50,9 +62,17 @@ impl MigrationTrait for Migration {
                 .col(text("notes"))
                 .col(uuid_null("published_by"))
                 .col(timestamp_with_time_zone("published_at"))
-                .foreign_key(ForeignKey::create().name("fk_flow_versions_tenant").from("flow_template_versions", "tenant_id").to("tenants", "id"))
                 .foreign_key(
-                    ForeignKey::create().name("fk_flow_versions_template").from("flow_template_versions", "template_id").to("flow_templates", "id"),
+                    ForeignKey::create()
+                        .name("fk_flow_versions_tenant")
+                        .from("flow_template_versions", "tenant_id")
+                        .to("tenants", "id"),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_flow_versions_template")
+                        .from("flow_template_versions", "template_id")
+                        .to("flow_templates", "id"),
                 )
                 .to_owned(),
         )
@@ -71,7 +91,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table("flow_template_versions").to_owned()).await?;
-        m.drop_table(Table::drop().table("flow_templates").to_owned()).await
+        m.drop_table(Table::drop().table("flow_template_versions").to_owned())
+            .await?;
+        m.drop_table(Table::drop().table("flow_templates").to_owned())
+            .await
     }
 }

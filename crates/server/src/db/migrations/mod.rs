@@ -12,7 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_foundation::Migration), Box::new(m20261128_000002_flow_templates::Migration),
+        vec![
+            Box::new(m20261128_000001_foundation::Migration),
+            Box::new(m20261128_000002_flow_templates::Migration),
             Box::new(m20261128_000003_flow_instances::Migration),
         ]
     }

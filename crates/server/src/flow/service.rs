@@ -1,0 +1,1132 @@
+//! The flow service: start an instance and act on it. Each call is one transaction with an
+//! optimistic version check on the instance; HTTP handlers and the benchmark call these
+//! functions directly.
+//!
+//! Hot path of an action: read the task and its instance (two primary-key reads), run the pure
+//! engine on cached definitions, organisation and calendar, then one transaction of a handful
+//! of statements: the instance update guarded by its lock version, one upsert for opened
+//! tasks, one update for closed ones, one multi-row insert for history, one audit row.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, Set, Statement, TransactionTrait,
+};
+use uuid::Uuid;
+use xietong_calendar::{CalendarSettings, WorkingCalendar};
+use xietong_engine as engine;
+
+use super::definition::{FormSpec, TemplateSettings};
+use super::serial::SerialPattern;
+use crate::app::App;
+use crate::audit::{self, Change};
+use crate::auth::access::{Perm, Role};
+use crate::auth::extract::Principal;
+use crate::entities::{
+    flow_cc, flow_history, flow_instance, flow_task, flow_template, flow_template_version,
+};
+use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::ids::new_id;
+use crate::org::directory::OrgSnapshot;
+
+/// Who calls the service.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub department_id: Uuid,
+    pub post_id: Option<Uuid>,
+    pub roles: Vec<Role>,
+    /// Holds the tenant-wide flow administration permission.
+    pub flow_admin: bool,
+    pub audit: audit::Actor,
+}
+
+impl From<&Principal> for Caller {
+    fn from(p: &Principal) -> Caller {
+        Caller {
+            tenant_id: p.tenant_id,
+            user_id: p.user_id,
+            name: p.display_name.clone(),
+            department_id: p.department_id,
+            post_id: p.user.post_id,
+            roles: p.roles.clone(),
+            flow_admin: p.has(Perm::FlowAdmin),
+            audit: p.into(),
+        }
+    }
+}
+
+/// A published version, compiled once (versions never change).
+pub struct CompiledVersion {
+    pub id: Uuid,
+    pub template_id: Uuid,
+    pub template_name: String,
+    pub def: engine::FlowDefinition,
+    pub settings: TemplateSettings,
+    pub form: FormSpec,
+}
+
+/// What the engine needs of a tenant besides the instance: organisation, administrator,
+/// working calendar. Cached; see [`App::directory`].
+pub struct Directory {
+    pub org: OrgSnapshot,
+    pub admin: Uuid,
+    pub calendar: WorkingCalendar,
+    pub time_zone: chrono_tz::Tz,
+    loaded: Instant,
+    generation: u64,
+}
+
+/// How long a cached directory or template is trusted without a local change: other server
+/// nodes sharing the database see organisation changes within this time.
+const DIRECTORY_TTL: Duration = Duration::from_secs(5);
+
+impl App {
+    /// The tenant's directory, from the cache while it is fresh.
+    pub async fn directory(&self, tenant: Uuid) -> AppResult<Arc<Directory>> {
+        let generation = self.directory_generation();
+        if let Some(d) = self
+            .directories
+            .read()
+            .expect("directory cache")
+            .get(&tenant)
+            && d.generation == generation
+            && d.loaded.elapsed() < DIRECTORY_TTL
+        {
+            return Ok(d.clone());
+        }
+        let org = OrgSnapshot::load(&self.db, tenant).await?;
+        let admin = org
+            .users
+            .iter()
+            .filter(|(_, u)| u.active && u.roles.iter().any(|r| r == Role::Sysadmin.key()))
+            .map(|(id, _)| *id)
+            .min()
+            .ok_or_else(|| AppError::internal("tenant has no administrator"))?;
+        let time_zone: chrono_tz::Tz = self
+            .tenant(tenant)
+            .await?
+            .model
+            .time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Shanghai);
+        let settings = CalendarSettings {
+            time_zone,
+            ..CalendarSettings::default()
+        };
+        let calendar =
+            WorkingCalendar::china_mainland_with(&settings, []).map_err(AppError::internal)?;
+        let d = Arc::new(Directory {
+            org,
+            admin,
+            calendar,
+            time_zone,
+            loaded: Instant::now(),
+            generation,
+        });
+        self.directories
+            .write()
+            .expect("directory cache")
+            .insert(tenant, d.clone());
+        Ok(d)
+    }
+
+    /// A template row, from the cache while it is fresh.
+    pub async fn flow_template(
+        &self,
+        tenant: Uuid,
+        id: Uuid,
+    ) -> AppResult<Option<Arc<flow_template::Model>>> {
+        let generation = self.directory_generation();
+        if let Some((at, g, t)) = self.flow_templates.read().expect("template cache").get(&id)
+            && *g == generation
+            && at.elapsed() < DIRECTORY_TTL
+        {
+            return Ok(Some(t.clone()).filter(|t| t.tenant_id == tenant));
+        }
+        let Some(t) = flow_template::Entity::find_by_id(id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let t = Arc::new(t);
+        self.flow_templates
+            .write()
+            .expect("template cache")
+            .insert(id, (Instant::now(), generation, t.clone()));
+        Ok(Some(t).filter(|t| t.tenant_id == tenant))
+    }
+
+    /// A published version, compiled once.
+    pub async fn compiled(&self, version_id: Uuid) -> AppResult<Arc<CompiledVersion>> {
+        if let Some(v) = self
+            .flow_versions
+            .read()
+            .expect("flow cache")
+            .get(&version_id)
+        {
+            return Ok(v.clone());
+        }
+        let v = flow_template_version::Entity::find_by_id(version_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| AppError::internal("missing version"))?;
+        let t = flow_template::Entity::find_by_id(v.template_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| AppError::internal("missing template"))?;
+        let graph: engine::FlowGraph =
+            serde_json::from_value(v.graph.clone()).map_err(AppError::internal)?;
+        let def = engine::FlowDefinition::new(graph)
+            .map_err(|e| AppError::internal(format!("stored version does not validate: {e:?}")))?;
+        let c = Arc::new(CompiledVersion {
+            id: v.id,
+            template_id: t.id,
+            template_name: t.name,
+            def,
+            settings: serde_json::from_value(v.settings).unwrap_or_default(),
+            form: serde_json::from_value(v.form).unwrap_or_default(),
+        });
+        self.flow_versions
+            .write()
+            .expect("flow cache")
+            .insert(version_id, c.clone());
+        Ok(c)
+    }
+}
+
+pub fn ts(t: DateTime<Utc>) -> engine::Timestamp {
+    engine::Timestamp(t.timestamp())
+}
+
+pub fn from_ts(t: engine::Timestamp) -> DateTime<Utc> {
+    Utc.timestamp_opt(t.0, 0).single().unwrap_or_else(Utc::now)
+}
+
+pub fn uid(u: Uuid) -> engine::UserId {
+    u.to_string().into()
+}
+
+pub fn parse_uid(u: &engine::UserId) -> Option<Uuid> {
+    Uuid::parse_str(u.as_str()).ok()
+}
+
+pub fn refusal(r: engine::Refusal) -> AppError {
+    let text = r.to_string();
+    AppError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "flow.refused",
+        Text::owned(
+            format!("操作未被允许：{text}"),
+            format!("Not allowed: {text}"),
+        ),
+    )
+    .with_details(serde_json::json!({ "reason": format!("{r:?}") }))
+}
+
+pub fn conflict() -> AppError {
+    AppError::conflict(
+        "flow.conflict",
+        Text::fixed(
+            "该流程刚被其他人处理过，请刷新后重试",
+            "Someone else acted on this flow just now; reload and try again",
+        ),
+    )
+}
+
+pub fn task_not_found() -> AppError {
+    AppError::not_found(
+        "flow.task_not_found",
+        Text::fixed("待办不存在", "No such task"),
+    )
+}
+
+pub fn instance_not_found() -> AppError {
+    AppError::not_found(
+        "flow.instance_not_found",
+        Text::fixed(
+            "流程不存在或无权查看",
+            "No such flow, or you may not see it",
+        ),
+    )
+}
+
+pub fn status_text(s: engine::Status) -> &'static str {
+    match s {
+        engine::Status::Running => "running",
+        engine::Status::Approved => "approved",
+        engine::Status::Rejected => "rejected",
+        engine::Status::Cancelled => "cancelled",
+    }
+}
+
+/// Checks form data against the template's field list; `partial` allows missing required
+/// fields (a resubmission or an approver's edit changes some fields only).
+pub fn check_form(form: &FormSpec, data: &engine::FormData, partial: bool) -> AppResult<()> {
+    let mut errors = Vec::new();
+    for f in &form.fields {
+        let present = data.get(&f.key);
+        let v = present.filter(|v| !v.is_null() && v.as_str() != Some(""));
+        let label = &f.label;
+        let at = format!("form.{}", f.key);
+        match v {
+            None if f.required && (!partial || present.is_some()) => errors.push(FieldError::new(
+                at,
+                "form.required",
+                Text::owned(
+                    format!("请填写「{label}」"),
+                    format!("\"{label}\" is required"),
+                ),
+            )),
+            Some(v)
+                if matches!(f.kind.as_str(), "number" | "money")
+                    && !v.is_number()
+                    && v.as_str().is_none_or(|s| s.trim().parse::<f64>().is_err()) =>
+            {
+                errors.push(FieldError::new(
+                    at,
+                    "form.number",
+                    Text::owned(
+                        format!("「{label}」须为数字"),
+                        format!("\"{label}\" must be a number"),
+                    ),
+                ))
+            }
+            Some(v)
+                if f.kind == "select"
+                    && !v.as_str().is_some_and(|s| f.options.iter().any(|o| o == s)) =>
+            {
+                errors.push(FieldError::new(
+                    at,
+                    "form.option",
+                    Text::owned(
+                        format!("「{label}」的选项无效"),
+                        format!("\"{label}\" has an invalid choice"),
+                    ),
+                ))
+            }
+            Some(v)
+                if matches!(f.kind.as_str(), "text" | "textarea")
+                    && (!v.is_string() || v.as_str().is_some_and(|s| s.chars().count() > 5000)) =>
+            {
+                errors.push(FieldError::new(
+                    at,
+                    "form.text",
+                    Text::owned(
+                        format!("「{label}」须为不超过 5000 字的文字"),
+                        format!("\"{label}\" must be text of at most 5000 characters"),
+                    ),
+                ))
+            }
+            _ => {}
+        }
+    }
+    for k in data.keys() {
+        if !form.fields.iter().any(|f| &f.key == k) {
+            errors.push(FieldError::new(
+                format!("form.{k}"),
+                "form.unknown_field",
+                Text::owned(
+                    format!("表单中没有字段「{k}」"),
+                    format!("The form has no field \"{k}\""),
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::validation(errors))
+    }
+}
+
+/// Whether `c` may start an instance of a template with these settings.
+pub fn may_start(c: &Caller, s: &TemplateSettings, org: &OrgSnapshot) -> bool {
+    if s.starter_users.is_empty() && s.starter_departments.is_empty() && s.starter_roles.is_empty()
+    {
+        return true;
+    }
+    if s.starter_users.contains(&c.user_id) || c.roles.iter().any(|r| s.starter_roles.contains(r)) {
+        return true;
+    }
+    s.starter_departments.iter().any(|d| {
+        org.department_and_descendants(*d, true)
+            .contains(&c.department_id)
+    })
+}
+
+/// Allocates the next serial number in the open transaction: one upsert, the first write of the
+/// transaction, so concurrent starts queue on it and numbers are unique and gap-free.
+async fn next_serial(
+    txn: &DatabaseTransaction,
+    tenant: Uuid,
+    template: Uuid,
+    period: &str,
+) -> AppResult<i64> {
+    let backend = txn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "INSERT INTO flow_serial_counters (tenant_id, template_id, period, last) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (template_id, period) DO UPDATE SET last = flow_serial_counters.last + 1 RETURNING last"
+        }
+        _ => {
+            "INSERT INTO flow_serial_counters (tenant_id, template_id, period, last) VALUES (?, ?, ?, 1) \
+             ON CONFLICT (template_id, period) DO UPDATE SET last = flow_serial_counters.last + 1 RETURNING last"
+        }
+    };
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [tenant.into(), template.into(), period.into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::internal("serial counter returned nothing"))?;
+    Ok(row.try_get::<i64>("", "last")?)
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn render_title(template: &str, name: &str, initiator: &str, form: &engine::FormData) -> String {
+    if template.is_empty() {
+        return format!("{initiator}的{name}");
+    }
+    let mut out = template
+        .replace("{initiator}", initiator)
+        .replace("{template}", name);
+    for (k, v) in form {
+        out = out.replace(&format!("{{{k}}}"), &value_text(v));
+    }
+    out.chars().take(200).collect()
+}
+
+/// The template's summary fields of the form data, for todo cards.
+fn summary(settings: &TemplateSettings, form: &engine::FormData) -> serde_json::Value {
+    let m: serde_json::Map<String, serde_json::Value> = settings
+        .summary_fields
+        .iter()
+        .filter_map(|k| form.get(k).map(|v| (k.clone(), v.clone())))
+        .collect();
+    serde_json::Value::Object(m)
+}
+
+/// What happened to one task within a command.
+struct TaskChange {
+    opened: Option<(engine::NodeId, engine::UserId)>,
+    closed: Option<engine::CloseReason>,
+    due_changed: bool,
+}
+
+fn close_reason_text(r: engine::CloseReason) -> &'static str {
+    match r {
+        engine::CloseReason::Completed => "completed",
+        engine::CloseReason::Cancelled => "cancelled",
+        engine::CloseReason::Reassigned => "reassigned",
+        engine::CloseReason::Deferred => "deferred",
+    }
+}
+
+/// Writes the effects and history of one command in the open transaction.
+struct Writer<'a> {
+    txn: &'a DatabaseTransaction,
+    tenant: Uuid,
+    instance: Uuid,
+    template: Uuid,
+    def: &'a engine::FlowDefinition,
+    state: &'a engine::InstanceState,
+    now: DateTime<Utc>,
+}
+
+impl Writer<'_> {
+    async fn write(&self, effects: &engine::Effects, first_seq: i32) -> AppResult<()> {
+        let mut changes: BTreeMap<u32, TaskChange> = BTreeMap::new();
+        let mut cc = Vec::new();
+        for e in &effects.effects {
+            match e {
+                engine::Effect::TaskOpened {
+                    task,
+                    node,
+                    assignee,
+                    ..
+                } => {
+                    let c = changes.entry(task.0).or_insert(TaskChange {
+                        opened: None,
+                        closed: None,
+                        due_changed: false,
+                    });
+                    c.opened = Some((*node, assignee.clone()));
+                    c.closed = None;
+                }
+                engine::Effect::TaskClosed { task, reason } => {
+                    let c = changes.entry(task.0).or_insert(TaskChange {
+                        opened: None,
+                        closed: None,
+                        due_changed: false,
+                    });
+                    c.closed = Some(*reason);
+                }
+                engine::Effect::TaskDueChanged { task, .. } => {
+                    changes
+                        .entry(task.0)
+                        .or_insert(TaskChange {
+                            opened: None,
+                            closed: None,
+                            due_changed: false,
+                        })
+                        .due_changed = true;
+                }
+                engine::Effect::CcSent { cc: id, user, node } => {
+                    if let Some(user) = parse_uid(user) {
+                        cc.push(flow_cc::ActiveModel {
+                            id: Set(new_id()),
+                            tenant_id: Set(self.tenant),
+                            instance_id: Set(self.instance),
+                            cc_no: Set(id.0 as i32),
+                            user_id: Set(user),
+                            node_key: Set(self.def.node(*node).key.clone()),
+                            sent_at: Set(self.now),
+                            read_at: Set(None),
+                        });
+                    }
+                }
+                // Notifications and timers are carried out by the notification and time-limit
+                // services; the engine state already records them.
+                _ => {}
+            }
+        }
+        let task_in_state = |no: u32| self.state.tasks.iter().find(|t| t.id.0 == no);
+        let mut upserts = Vec::new();
+        let mut closes: BTreeMap<&'static str, Vec<i32>> = BTreeMap::new();
+        let mut due_updates = Vec::new();
+        for (no, c) in &changes {
+            let st = task_in_state(*no);
+            let due = st.and_then(|t| t.due).map(from_ts);
+            match (&c.opened, c.closed) {
+                (Some((node, assignee)), closed) => {
+                    let n = self.def.node(*node);
+                    let Some(assignee) = parse_uid(assignee) else {
+                        continue;
+                    };
+                    upserts.push(flow_task::ActiveModel {
+                        id: Set(new_id()),
+                        tenant_id: Set(self.tenant),
+                        instance_id: Set(self.instance),
+                        template_id: Set(self.template),
+                        task_no: Set(*no as i32),
+                        node_key: Set(n.key.clone()),
+                        node_name: Set(if n.name.is_empty() {
+                            n.key.clone()
+                        } else {
+                            n.name.clone()
+                        }),
+                        assignee_id: Set(assignee),
+                        delegated_by: Set(st
+                            .and_then(|t| t.delegated_by.as_ref())
+                            .and_then(parse_uid)),
+                        state: Set(if closed.is_some() { "closed" } else { "open" }.into()),
+                        close_reason: Set(closed.map(|r| close_reason_text(r).to_string())),
+                        opened_at: Set(self.now),
+                        closed_at: Set(closed.map(|_| self.now)),
+                        due_at: Set(due),
+                    });
+                }
+                (None, Some(reason)) => closes
+                    .entry(close_reason_text(reason))
+                    .or_default()
+                    .push(*no as i32),
+                (None, None) if c.due_changed => due_updates.push((*no as i32, due)),
+                (None, None) => {}
+            }
+        }
+        if !upserts.is_empty() {
+            use flow_task::Column as T;
+            flow_task::Entity::insert_many(upserts)
+                .on_conflict(
+                    OnConflict::columns([T::InstanceId, T::TaskNo])
+                        .update_columns([
+                            T::NodeKey,
+                            T::NodeName,
+                            T::AssigneeId,
+                            T::DelegatedBy,
+                            T::State,
+                            T::CloseReason,
+                            T::OpenedAt,
+                            T::ClosedAt,
+                            T::DueAt,
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(self.txn)
+                .await?;
+        }
+        for (reason, nos) in closes {
+            flow_task::Entity::update_many()
+                .col_expr(flow_task::Column::State, Expr::value("closed"))
+                .col_expr(flow_task::Column::CloseReason, Expr::value(reason))
+                .col_expr(flow_task::Column::ClosedAt, Expr::value(self.now))
+                .filter(flow_task::Column::InstanceId.eq(self.instance))
+                .filter(flow_task::Column::TaskNo.is_in(nos))
+                .exec(self.txn)
+                .await?;
+        }
+        for (no, due) in due_updates {
+            flow_task::Entity::update_many()
+                .col_expr(flow_task::Column::DueAt, Expr::value(due))
+                .filter(flow_task::Column::InstanceId.eq(self.instance))
+                .filter(flow_task::Column::TaskNo.eq(no))
+                .exec(self.txn)
+                .await?;
+        }
+        if !cc.is_empty() {
+            flow_cc::Entity::insert_many(cc)
+                .exec_without_returning(self.txn)
+                .await?;
+        }
+        if !effects.history.is_empty() {
+            let rows = effects
+                .history
+                .iter()
+                .enumerate()
+                .map(|(i, h)| flow_history::ActiveModel {
+                    id: Set(new_id()),
+                    tenant_id: Set(self.tenant),
+                    instance_id: Set(self.instance),
+                    seq: Set(first_seq + i as i32),
+                    at: Set(from_ts(h.at)),
+                    actor_id: Set(h.actor.as_ref().and_then(parse_uid)),
+                    acting_for_id: Set(h.acting_for.as_ref().and_then(parse_uid)),
+                    action: Set(serde_json::to_value(h.action)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()),
+                    stance: Set(h
+                        .stance
+                        .and_then(|s| serde_json::to_value(s).ok())
+                        .and_then(|v| v.as_str().map(str::to_string))),
+                    opinion: Set(h.opinion.clone()),
+                    from_node: Set(h.from.map(|n| self.def.node(n).key.clone())),
+                    to_nodes: Set(serde_json::json!(
+                        h.to.iter()
+                            .map(|n| self.def.node(*n).key.clone())
+                            .collect::<Vec<_>>()
+                    )),
+                    task_no: Set(h.task.map(|t| t.0 as i32)),
+                    users: Set(serde_json::json!(
+                        h.users.iter().filter_map(parse_uid).collect::<Vec<_>>()
+                    )),
+                });
+            flow_history::Entity::insert_many(rows)
+                .exec_without_returning(self.txn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A start request.
+#[derive(Debug, Clone)]
+pub struct StartInput {
+    pub template_id: Uuid,
+    pub form: engine::FormData,
+    /// People the initiator chose, by node key.
+    pub chosen: HashMap<String, Vec<Uuid>>,
+}
+
+fn start_request(c: &Caller, input: &StartInput) -> engine::StartRequest {
+    engine::StartRequest {
+        initiator: uid(c.user_id),
+        initiator_facts: engine::state::InitiatorFacts {
+            department: Some(c.department_id.to_string().into()),
+            post: c.post_id.map(|x| x.to_string()),
+            rank: None,
+        },
+        form: input.form.clone(),
+        chosen: input
+            .chosen
+            .iter()
+            .map(|(k, v)| (k.clone(), v.iter().map(|u| uid(*u)).collect()))
+            .collect(),
+    }
+}
+
+/// The template, its current version compiled, and the tenant directory, checked for a start.
+async fn startable(
+    app: &App,
+    c: &Caller,
+    template_id: Uuid,
+) -> AppResult<(
+    Arc<flow_template::Model>,
+    Arc<CompiledVersion>,
+    Arc<Directory>,
+)> {
+    let t = app
+        .flow_template(c.tenant_id, template_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found(
+                "flow.template_not_found",
+                Text::fixed("流程模板不存在", "No such flow template"),
+            )
+        })?;
+    let version_id = match (t.status.as_str(), t.current_version_id) {
+        ("active", Some(v)) => v,
+        _ => {
+            return Err(AppError::conflict(
+                "flow.template_disabled",
+                Text::fixed(
+                    "该流程模板未启用，不能发起",
+                    "This flow template is not enabled",
+                ),
+            ));
+        }
+    };
+    let v = app.compiled(version_id).await?;
+    let dir = app.directory(c.tenant_id).await?;
+    if !may_start(c, &v.settings, &dir.org) {
+        return Err(AppError::forbidden());
+    }
+    Ok((t, v, dir))
+}
+
+/// Starts an instance of the template's current version; returns the stored instance.
+pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_instance::Model> {
+    let (t, v, dir) = startable(app, c, input.template_id).await?;
+    check_form(&v.form, &input.form, false)?;
+    let now = Utc::now();
+    let admin = uid(dir.admin);
+    let supervisor = t.supervisor_id.map(uid);
+    let (state, effects) = {
+        let facts = engine::Facts {
+            now: ts(now),
+            org: &dir.org,
+            calendar: &dir.calendar,
+            admin: &admin,
+            supervisor: supervisor.as_ref(),
+        };
+        engine::start(&v.def, start_request(c, &input), &facts).map_err(refusal)?
+    };
+    let id = new_id();
+    let title = render_title(
+        &v.settings.title_template,
+        &v.template_name,
+        &c.name,
+        &input.form,
+    );
+    let wants_serial = effects
+        .effects
+        .iter()
+        .any(|e| matches!(e, engine::Effect::SerialNumberRequested));
+    let pattern = SerialPattern::parse(&v.settings.serial_pattern).ok();
+    let today = now.with_timezone(&dir.time_zone).date_naive();
+    let status = status_text(state.status);
+    let state_json = serde_json::to_value(&state).map_err(AppError::internal)?;
+    let txn = app.db.begin().await?;
+    let serial_no = match (&pattern, wants_serial) {
+        (Some(pat), true) => {
+            let seq = next_serial(
+                &txn,
+                c.tenant_id,
+                v.template_id,
+                &v.settings.serial_reset.period(today),
+            )
+            .await?;
+            Some(pat.render(today, seq as u64))
+        }
+        _ => None,
+    };
+    let m = flow_instance::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(c.tenant_id),
+        template_id: Set(v.template_id),
+        version_id: Set(v.id),
+        serial_no: Set(serial_no.clone()),
+        title: Set(title.clone()),
+        initiator_id: Set(c.user_id),
+        status: Set(status.into()),
+        state: Set(state_json),
+        lock_version: Set(1),
+        history_seq: Set(effects.history.len() as i32),
+        department_id: Set(c.department_id),
+        summary: Set(summary(&v.settings, &input.form)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        finished_at: Set(if status == "running" { None } else { Some(now) }),
+    }
+    .insert(&txn)
+    .await?;
+    Writer {
+        txn: &txn,
+        tenant: c.tenant_id,
+        instance: id,
+        template: v.template_id,
+        def: &v.def,
+        state: &state,
+        now,
+    }
+    .write(&effects, 0)
+    .await?;
+    let serial = serial_no.map(|s| format!(" {s}")).unwrap_or_default();
+    audit::record(
+        &txn,
+        &c.audit,
+        Change::new(
+            "flow_instance.start",
+            "flow_instance",
+            Some(id),
+            format!("发起「{title}」{serial}"),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// What the engine would do if everyone agreed from here on: each step's node and people.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RouteStep {
+    pub node_key: String,
+    pub node_name: String,
+    /// Who acts at this step (empty when the node passes on its own).
+    pub assignees: Vec<Uuid>,
+    /// `current` for steps open now, `next` for the predicted ones.
+    pub when: String,
+}
+
+/// Simulates the rest of the flow with every open task agreed, on a copy of the state.
+pub fn simulate(
+    v: &CompiledVersion,
+    dir: &Directory,
+    admin: &engine::UserId,
+    supervisor: Option<&engine::UserId>,
+    mut state: engine::InstanceState,
+    now: DateTime<Utc>,
+) -> Vec<RouteStep> {
+    let facts = engine::Facts {
+        now: ts(now),
+        org: &dir.org,
+        calendar: &dir.calendar,
+        admin,
+        supervisor,
+    };
+    let mut steps: Vec<RouteStep> = Vec::new();
+    let mut round = 0;
+    let group = |state: &engine::InstanceState| {
+        let mut by_node: BTreeMap<u32, (engine::NodeId, Vec<Uuid>)> = BTreeMap::new();
+        for t in state.open_tasks() {
+            let e = by_node.entry(t.node.0).or_insert((t.node, Vec::new()));
+            if let Some(u) = parse_uid(&t.assignee) {
+                e.1.push(u);
+            }
+        }
+        by_node.into_values().collect::<Vec<_>>()
+    };
+    while state.status == engine::Status::Running && round < 64 {
+        let open = group(&state);
+        if open.is_empty() {
+            break;
+        }
+        for (node, people) in &open {
+            let n = v.def.node(*node);
+            steps.push(RouteStep {
+                node_key: n.key.clone(),
+                node_name: if n.name.is_empty() {
+                    n.key.clone()
+                } else {
+                    n.name.clone()
+                },
+                assignees: people.clone(),
+                when: if round == 0 { "current" } else { "next" }.into(),
+            });
+        }
+        let tasks: Vec<(engine::TaskId, engine::UserId, bool)> = state
+            .open_tasks()
+            .map(|t| {
+                (
+                    t.id,
+                    t.assignee.clone(),
+                    matches!(v.def.node(t.node).kind, engine::NodeKind::Start { .. }),
+                )
+            })
+            .collect();
+        let mut progressed = false;
+        for (task, who, at_start) in tasks {
+            let action = if at_start {
+                engine::Action::Resubmit { task, form: None }
+            } else {
+                engine::Action::Agree {
+                    task,
+                    opinion: "同意".into(),
+                    form: None,
+                }
+            };
+            let cmd = engine::Command {
+                actor: who,
+                acting_for: None,
+                action,
+            };
+            if engine::apply_in_place(&v.def, &mut state, &cmd, &facts).is_ok() {
+                progressed = true;
+            }
+        }
+        if !progressed {
+            break;
+        }
+        round += 1;
+    }
+    steps
+}
+
+/// The route a start would take with this form data (nothing is written).
+pub async fn preview_start(app: &App, c: &Caller, input: StartInput) -> AppResult<Vec<RouteStep>> {
+    let (t, v, dir) = startable(app, c, input.template_id).await?;
+    check_form(&v.form, &input.form, false)?;
+    let now = Utc::now();
+    let admin = uid(dir.admin);
+    let supervisor = t.supervisor_id.map(uid);
+    let (state, _) = {
+        let facts = engine::Facts {
+            now: ts(now),
+            org: &dir.org,
+            calendar: &dir.calendar,
+            admin: &admin,
+            supervisor: supervisor.as_ref(),
+        };
+        engine::start(&v.def, start_request(c, &input), &facts).map_err(refusal)?
+    };
+    Ok(simulate(&v, &dir, &admin, supervisor.as_ref(), state, now))
+}
+
+/// An action on an instance, by task or by the initiator or supervisor.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// One of the caller's tasks.
+    Task(Uuid),
+    /// The instance itself (withdraw, cancel, urge, mark a cc read).
+    Instance(Uuid),
+}
+
+/// What an action changed.
+pub struct Acted {
+    pub instance: flow_instance::Model,
+}
+
+/// Commands that commute with everything else are retried on a version conflict instead of
+/// failing: marking a cc read, urging.
+fn retry_on_conflict(a: &engine::Action) -> bool {
+    matches!(
+        a,
+        engine::Action::MarkRead { .. } | engine::Action::Urge { .. }
+    )
+}
+
+/// Applies one action. `build` turns the engine's task number (for a task target) into the
+/// engine action; it may refuse with a validation error before anything is read for writing.
+pub async fn act(
+    app: &App,
+    c: &Caller,
+    target: Target,
+    build: impl Fn(Option<engine::TaskId>, &CompiledVersion) -> AppResult<engine::Action>,
+) -> AppResult<Acted> {
+    let (instance_id, task) = match target {
+        Target::Task(id) => {
+            let task = flow_task::Entity::find_by_id(id)
+                .one(&app.db)
+                .await?
+                .filter(|t| t.tenant_id == c.tenant_id)
+                .ok_or_else(task_not_found)?;
+            if task.assignee_id != c.user_id {
+                return Err(task_not_found());
+            }
+            if task.state != "open" {
+                return Err(AppError::conflict(
+                    "flow.task_closed",
+                    Text::fixed("该待办已处理", "This task has already been handled"),
+                ));
+            }
+            (task.instance_id, Some(task))
+        }
+        Target::Instance(id) => (id, None),
+    };
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let i = flow_instance::Entity::find_by_id(instance_id)
+            .one(&app.db)
+            .await?
+            .filter(|i| i.tenant_id == c.tenant_id)
+            .ok_or_else(instance_not_found)?;
+        let v = app.compiled(i.version_id).await?;
+        let action = build(task.as_ref().map(|t| engine::TaskId(t.task_no as u32)), &v)?;
+        let retry = retry_on_conflict(&action);
+        match act_once(app, c, &i, &v, task.as_ref(), action).await {
+            Err(e) if retry && attempts < 5 && e.code == "flow.conflict" => continue,
+            other => return other,
+        }
+    }
+}
+
+async fn act_once(
+    app: &App,
+    c: &Caller,
+    i: &flow_instance::Model,
+    v: &CompiledVersion,
+    task: Option<&flow_task::Model>,
+    action: engine::Action,
+) -> AppResult<Acted> {
+    let dir = app.directory(c.tenant_id).await?;
+    let t = app.flow_template(c.tenant_id, i.template_id).await?;
+    let mut state: engine::InstanceState =
+        serde_json::from_value(i.state.clone()).map_err(AppError::internal)?;
+    let now = Utc::now();
+    let admin = uid(dir.admin);
+    let supervisor = t.as_ref().and_then(|t| t.supervisor_id).map(uid);
+    let cc_read = match &action {
+        engine::Action::MarkRead { cc } => Some(cc.0 as i32),
+        _ => None,
+    };
+    let form_changed = matches!(
+        &action,
+        engine::Action::Resubmit { form: Some(_), .. }
+            | engine::Action::Agree { form: Some(_), .. }
+    );
+    let resubmitted = matches!(&action, engine::Action::Resubmit { form: Some(_), .. });
+    let command = engine::Command {
+        actor: uid(c.user_id),
+        acting_for: None,
+        action,
+    };
+    let effects = {
+        let facts = engine::Facts {
+            now: ts(now),
+            org: &dir.org,
+            calendar: &dir.calendar,
+            admin: &admin,
+            supervisor: supervisor.as_ref(),
+        };
+        engine::apply_in_place(&v.def, &mut state, &command, &facts).map_err(refusal)?
+    };
+    let status = status_text(state.status);
+    let state_json = serde_json::to_value(&state).map_err(AppError::internal)?;
+    let mut updated = i.clone();
+    updated.status = status.into();
+    updated.lock_version = i.lock_version + 1;
+    updated.updated_at = now;
+    updated.history_seq = i.history_seq + effects.history.len() as i32;
+    updated.finished_at = if status == "running" {
+        None
+    } else {
+        i.finished_at.or(Some(now))
+    };
+    if form_changed {
+        updated.summary = summary(&v.settings, &state.form);
+    }
+    if resubmitted {
+        // The initiator resubmits: the title follows the corrected form.
+        updated.title = render_title(
+            &v.settings.title_template,
+            &v.template_name,
+            &c.name,
+            &state.form,
+        );
+    }
+    let txn = app.db.begin().await?;
+    // The optimistic check: whoever commits first wins; the other gets a clear 409.
+    let res = flow_instance::Entity::update_many()
+        .col_expr(
+            flow_instance::Column::State,
+            Expr::value(state_json.clone()),
+        )
+        .col_expr(flow_instance::Column::Status, Expr::value(status))
+        .col_expr(
+            flow_instance::Column::LockVersion,
+            Expr::value(updated.lock_version),
+        )
+        .col_expr(
+            flow_instance::Column::HistorySeq,
+            Expr::value(updated.history_seq),
+        )
+        .col_expr(
+            flow_instance::Column::Summary,
+            Expr::value(updated.summary.clone()),
+        )
+        .col_expr(
+            flow_instance::Column::Title,
+            Expr::value(updated.title.clone()),
+        )
+        .col_expr(flow_instance::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            flow_instance::Column::FinishedAt,
+            Expr::value(updated.finished_at),
+        )
+        .filter(flow_instance::Column::Id.eq(i.id))
+        .filter(flow_instance::Column::LockVersion.eq(i.lock_version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(conflict());
+    }
+    updated.state = state_json;
+    Writer {
+        txn: &txn,
+        tenant: c.tenant_id,
+        instance: i.id,
+        template: i.template_id,
+        def: &v.def,
+        state: &state,
+        now,
+    }
+    .write(&effects, i.history_seq)
+    .await?;
+    if let Some(no) = cc_read {
+        flow_cc::Entity::update_many()
+            .col_expr(flow_cc::Column::ReadAt, Expr::value(now))
+            .filter(flow_cc::Column::InstanceId.eq(i.id))
+            .filter(flow_cc::Column::CcNo.eq(no))
+            .exec(&txn)
+            .await?;
+    }
+    let what = effects
+        .history
+        .first()
+        .map(|h| {
+            serde_json::to_value(h.action)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let node = task
+        .map(|t| format!("「{}」", t.node_name))
+        .unwrap_or_default();
+    let kind = if task.is_some() {
+        "flow_task.act"
+    } else {
+        "flow_instance.act"
+    };
+    audit::record(
+        &txn,
+        &c.audit,
+        Change::new(
+            kind,
+            "flow_instance",
+            Some(i.id),
+            format!("{what} {node}「{}」", i.title),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Acted { instance: updated })
+}
