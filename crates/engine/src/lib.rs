@@ -15,6 +15,7 @@ pub mod definition;
 pub mod expr;
 pub mod history;
 pub mod ids;
+pub mod invariants;
 pub mod model;
 pub mod opinion;
 pub mod participants;

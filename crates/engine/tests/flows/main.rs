@@ -3,6 +3,7 @@
 
 mod actions;
 mod formats;
+mod invariants;
 mod opinion_rules;
 mod participants;
 mod properties;

@@ -176,7 +176,7 @@ impl Instance<'_> {
     fn absorb(&mut self, fx: Effects) {
         self.history.extend(fx.history);
         self.effects.extend(fx.effects);
-        check_invariants(&self.state);
+        check_invariants(&self.w.def, &self.state);
     }
 
     pub fn act(&mut self, actor: &str, action: Action) -> Result<(), Refusal> {
@@ -245,34 +245,8 @@ impl Instance<'_> {
     }
 }
 
-/// DESIGN §3 invariants that hold after every command.
-pub fn check_invariants(st: &InstanceState) {
-    if st.status == Status::Running {
-        assert!(
-            st.open_tasks().next().is_some() || !st.timers.is_empty() || !st.tokens.is_empty(),
-            "a running instance has an open task, a timer or an awaited sub-flow: {st:?}"
-        );
-        for t in &st.tokens {
-            let waiting_subflow = st.tasks.iter().all(|k| k.token != t.id);
-            let has_open = st
-                .tasks
-                .iter()
-                .any(|k| k.token == t.id && k.state == TaskState::Open);
-            assert!(
-                has_open || waiting_subflow,
-                "every token with tasks has an open one: {st:?}"
-            );
-        }
-    } else {
-        assert!(
-            st.tasks.is_empty() && st.tokens.is_empty() && st.timers.is_empty(),
-            "finished instances hold no work: {st:?}"
-        );
-    }
-    for t in &st.tasks {
-        assert!(
-            st.tokens.iter().any(|k| k.id == t.token),
-            "no orphan task: {st:?}"
-        );
-    }
+/// DESIGN §3 invariants that hold after every command: the engine's own checker finds nothing.
+pub fn check_invariants(def: &FlowDefinition, st: &InstanceState) {
+    let broken = xietong_engine::invariants::check(def, st);
+    assert!(broken.is_empty(), "invariants broken: {broken:?} in {st:?}");
 }
