@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -447,27 +447,25 @@ pub async fn instance_view(
     })
 }
 
-async fn idempotent_replay(
-    app: &App,
-    p: &Principal,
-    headers: &HeaderMap,
-) -> AppResult<(Option<String>, Option<serde_json::Value>)> {
-    let Some(key) = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
-        return Ok((None, None));
+/// The request's `Idempotency-Key`, checked for shape.
+fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<String>> {
+    let Some(key) = headers.get("idempotency-key") else {
+        return Ok(None);
     };
-    if key.is_empty() || key.len() > 128 {
-        return Err(AppError::bad_request(
+    match key.to_str() {
+        Ok(k) if !k.is_empty() && k.len() <= 128 => Ok(Some(k.to_string())),
+        _ => Err(AppError::bad_request(
             "request.idempotency_key",
             Text::fixed(
-                "Idempotency-Key 须为 1–128 个字符",
-                "Idempotency-Key must be 1–128 characters",
+                "Idempotency-Key 须为 1–128 个可见 ASCII 字符",
+                "Idempotency-Key must be 1–128 visible ASCII characters",
             ),
-        ));
+        )),
     }
+}
+
+/// The instance an earlier request with this key acted on.
+async fn replayed_instance(app: &App, p: &Principal, key: &str) -> AppResult<Option<Uuid>> {
     let backend = app.db.get_database_backend();
     let sql = match backend {
         DbBackend::Postgres => {
@@ -480,61 +478,62 @@ async fn idempotent_replay(
         .query_one_raw(Statement::from_sql_and_values(
             backend,
             sql,
-            [p.user_id.into(), key.clone().into()],
+            [p.user_id.into(), key.into()],
         ))
         .await?;
     let stored = row
         .map(|r| r.try_get::<serde_json::Value>("", "response"))
         .transpose()?;
-    Ok((Some(key), stored))
+    Ok(stored.and_then(|v| {
+        v["instance_id"]
+            .as_str()
+            .and_then(|s| Uuid::parse_str(s).ok())
+    }))
 }
 
-async fn remember(
-    txn: &DatabaseTransaction,
-    p: &Principal,
-    key: &str,
-    response: &serde_json::Value,
-) -> AppResult<()> {
-    let backend = txn.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "INSERT INTO flow_idempotency (tenant_id, user_id, key, response, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
-        }
-        _ => {
-            "INSERT INTO flow_idempotency (tenant_id, user_id, key, response, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-        }
-    };
-    txn.execute_raw(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [
-            p.tenant_id.into(),
-            p.user_id.into(),
-            key.into(),
-            response.clone().into(),
-            Utc::now().into(),
-        ],
-    ))
-    .await?;
-    Ok(())
-}
-
-/// Answers with the instance as the caller now sees it, remembered under the idempotency key.
-async fn answer(
+/// Runs an action under the request's idempotency key: a request whose key was already used
+/// answers with that instance as it is now, without acting again.
+async fn idempotent(
     app: &App,
     p: &Principal,
+    headers: &HeaderMap,
+    run: impl AsyncFnOnce(&Caller) -> AppResult<flow_instance::Model>,
+) -> AppResult<axum::Json<serde_json::Value>> {
+    let mut c = Caller::from(p);
+    c.idempotency_key = idempotency_key(headers)?;
+    if let Some(key) = c.idempotency_key.clone() {
+        if let Some(id) = replayed_instance(app, p, &key).await? {
+            return replay(app, &c, id).await;
+        }
+        return match run(&c).await {
+            Err(e) if e.code == "flow.replayed" => match replayed_instance(app, p, &key).await? {
+                Some(id) => replay(app, &c, id).await,
+                None => Err(e),
+            },
+            other => answer(app, &c, other?).await,
+        };
+    }
+    answer(app, &c, run(&c).await?).await
+}
+
+async fn replay(app: &App, c: &Caller, id: Uuid) -> AppResult<axum::Json<serde_json::Value>> {
+    let i = flow_instance::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .filter(|i| i.tenant_id == c.tenant_id)
+        .ok_or_else(instance_not_found)?;
+    answer(app, c, i).await
+}
+
+/// Answers with the instance as the caller now sees it.
+async fn answer(
+    app: &App,
     c: &Caller,
     i: flow_instance::Model,
-    key: Option<String>,
 ) -> AppResult<axum::Json<serde_json::Value>> {
     let who = viewer(app, c, &i).await?.unwrap_or_default();
     let view =
         serde_json::to_value(instance_view(app, c, i, &who).await?).map_err(AppError::internal)?;
-    if let Some(key) = key {
-        let txn = app.db.begin().await?;
-        remember(&txn, p, &key, &view).await?;
-        txn.commit().await?;
-    }
     Ok(axum::Json(view))
 }
 
@@ -548,13 +547,10 @@ async fn start_instance(
     headers: HeaderMap,
     Json(req): Json<StartInstance>,
 ) -> AppResult<axum::Json<serde_json::Value>> {
-    let (key, replay) = idempotent_replay(&app, &p, &headers).await?;
-    if let Some(r) = replay {
-        return Ok(axum::Json(r));
-    }
-    let c = Caller::from(&p);
-    let i = service::start(&app, &c, req.into()).await?;
-    answer(&app, &p, &c, i, key).await
+    idempotent(&app, &p, &headers, async |c| {
+        service::start(&app, c, req.into()).await
+    })
+    .await
 }
 
 /// The route a start would take with this form data: who acts, in order, if everyone agrees.
@@ -806,6 +802,50 @@ async fn check_people(app: &App, c: &Caller, req: &TaskAction) -> AppResult<()> 
     )]))
 }
 
+/// A task may not write form fields hidden from its node.
+async fn check_hidden_writes(app: &App, c: &Caller, task: Uuid, req: &TaskAction) -> AppResult<()> {
+    let form = match req {
+        TaskAction::Agree { form: Some(f), .. } | TaskAction::Resubmit { form: Some(f) } => f,
+        _ => return Ok(()),
+    };
+    let Some(t) = flow_task::Entity::find_by_id(task)
+        .one(&app.db)
+        .await?
+        .filter(|t| t.tenant_id == c.tenant_id)
+    else {
+        return Ok(()); // the action itself answers "not found"
+    };
+    let i = flow_instance::Entity::find_by_id(t.instance_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(instance_not_found)?;
+    let v = app.compiled(i.version_id).await?;
+    let errors: Vec<FieldError> = v
+        .form
+        .fields
+        .iter()
+        .filter(|f| f.hidden_at.contains(&t.node_key) && form.contains_key(&f.key))
+        .map(|f| {
+            FieldError::new(
+                format!("form.{}", f.key),
+                "flow.field_hidden",
+                Text::owned(
+                    format!("「{}」在此环节不可见，不能修改", f.label),
+                    format!(
+                        "\"{}\" is hidden at this step and cannot be changed",
+                        f.label
+                    ),
+                ),
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::validation(errors))
+    }
+}
+
 /// Acts on one of my tasks; 409 when someone acted on the instance at the same moment.
 #[utoipa::path(post, path = "/api/v1/flow/tasks/{id}/actions", tag = "flow", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key has no second effect")),
@@ -818,17 +858,16 @@ async fn act_on_task(
     headers: HeaderMap,
     Json(req): Json<TaskAction>,
 ) -> AppResult<axum::Json<serde_json::Value>> {
-    let (key, replay) = idempotent_replay(&app, &p, &headers).await?;
-    if let Some(r) = replay {
-        return Ok(axum::Json(r));
-    }
-    let c = Caller::from(&p);
-    check_people(&app, &c, &req).await?;
-    let acted = service::act(&app, &c, Target::Task(id), |task, v| {
-        task_action(&req, task.ok_or_else(service::task_not_found)?, v)
+    idempotent(&app, &p, &headers, async |c| {
+        check_people(&app, c, &req).await?;
+        check_hidden_writes(&app, c, id, &req).await?;
+        Ok(service::act(&app, c, Target::Task(id), |task, v| {
+            task_action(&req, task.ok_or_else(service::task_not_found)?, v)
+        })
+        .await?
+        .instance)
     })
-    .await?;
-    answer(&app, &p, &c, acted.instance, key).await
+    .await
 }
 
 /// An action on the whole instance.
@@ -866,41 +905,39 @@ async fn act_on_instance(
     headers: HeaderMap,
     Json(req): Json<InstanceAction>,
 ) -> AppResult<axum::Json<serde_json::Value>> {
-    let (key, replay) = idempotent_replay(&app, &p, &headers).await?;
-    if let Some(r) = replay {
-        return Ok(axum::Json(r));
-    }
-    let c = Caller::from(&p);
-    let (i, _) = visible(&app, &c, id).await?;
-    let task_no = match &req {
-        InstanceAction::Urge {
-            task_id: Some(t), ..
-        } => Some(
-            flow_task::Entity::find_by_id(*t)
-                .one(&app.db)
-                .await?
-                .filter(|t| t.instance_id == i.id)
-                .ok_or_else(service::task_not_found)?
-                .task_no,
-        ),
-        _ => None,
-    };
-    let acted = service::act(&app, &c, Target::Instance(i.id), |_, _| {
-        Ok(match &req {
-            InstanceAction::Withdraw { reason } => engine::Action::Withdraw {
-                reason: reason.clone(),
-            },
-            InstanceAction::Cancel { reason } => engine::Action::Cancel {
-                reason: reason.clone(),
-            },
-            InstanceAction::Urge { message, .. } => engine::Action::Urge {
-                task: task_no.map(|n| engine::TaskId(n as u32)),
-                message: message.clone(),
-            },
+    idempotent(&app, &p, &headers, async |c| {
+        let (i, _) = visible(&app, c, id).await?;
+        let task_no = match &req {
+            InstanceAction::Urge {
+                task_id: Some(t), ..
+            } => Some(
+                flow_task::Entity::find_by_id(*t)
+                    .one(&app.db)
+                    .await?
+                    .filter(|t| t.instance_id == i.id)
+                    .ok_or_else(service::task_not_found)?
+                    .task_no,
+            ),
+            _ => None,
+        };
+        let acted = service::act(&app, c, Target::Instance(i.id), |_, _| {
+            Ok(match &req {
+                InstanceAction::Withdraw { reason } => engine::Action::Withdraw {
+                    reason: reason.clone(),
+                },
+                InstanceAction::Cancel { reason } => engine::Action::Cancel {
+                    reason: reason.clone(),
+                },
+                InstanceAction::Urge { message, .. } => engine::Action::Urge {
+                    task: task_no.map(|n| engine::TaskId(n as u32)),
+                    message: message.clone(),
+                },
+            })
         })
+        .await?;
+        Ok(acted.instance)
     })
-    .await?;
-    answer(&app, &p, &c, acted.instance, key).await
+    .await
 }
 
 /// Marks one of my carbon copies of the instance read (待阅 → 已阅).
@@ -932,7 +969,7 @@ async fn mark_cc_read(
         .await?
         .instance;
     }
-    answer(&app, &p, &c, last, None).await
+    answer(&app, &c, last).await
 }
 
 /// Bulk approve request.

@@ -47,6 +47,9 @@ pub struct Caller {
     /// Holds the tenant-wide flow administration permission.
     pub flow_admin: bool,
     pub audit: audit::Actor,
+    /// The request's `Idempotency-Key`: claimed inside the action's own transaction, so an
+    /// action and the record that it happened commit together or not at all.
+    pub idempotency_key: Option<String>,
 }
 
 impl From<&Principal> for Caller {
@@ -60,6 +63,7 @@ impl From<&Principal> for Caller {
             roles: p.roles.clone(),
             flow_admin: p.has(Perm::FlowAdmin),
             audit: p.into(),
+            idempotency_key: None,
         }
     }
 }
@@ -218,6 +222,19 @@ pub fn parse_uid(u: &engine::UserId) -> Option<Uuid> {
 }
 
 pub fn refusal(r: engine::Refusal) -> AppError {
+    match r {
+        // The task row exists (it was read first), so a task the engine no longer knows was closed meanwhile.
+        engine::Refusal::TaskNotOpen
+        | engine::Refusal::TaskNotFound
+        | engine::Refusal::AlreadyActed => return task_closed(),
+        engine::Refusal::InstanceNotRunning => {
+            return AppError::conflict(
+                "flow.instance_finished",
+                Text::fixed("该流程已结束", "This flow has already ended"),
+            );
+        }
+        _ => {}
+    }
     let text = r.to_string();
     AppError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -237,6 +254,13 @@ pub fn conflict() -> AppError {
             "该流程刚被其他人处理过，请刷新后重试",
             "Someone else acted on this flow just now; reload and try again",
         ),
+    )
+}
+
+pub fn task_closed() -> AppError {
+    AppError::conflict(
+        "flow.task_closed",
+        Text::fixed("该待办已处理", "This task has already been handled"),
     )
 }
 
@@ -789,8 +813,65 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
         ),
     )
     .await?;
+    claim_idempotency_key(&txn, c, id).await?;
     txn.commit().await?;
     Ok(m)
+}
+
+/// Records the caller's idempotency key for this instance in the action's transaction. A second
+/// request with the same key that got this far loses on the primary key: its whole transaction
+/// rolls back and the caller answers with what the first one did (`flow.replayed`).
+async fn claim_idempotency_key(
+    txn: &DatabaseTransaction,
+    c: &Caller,
+    instance: Uuid,
+) -> AppResult<()> {
+    let Some(key) = &c.idempotency_key else {
+        return Ok(());
+    };
+    let backend = txn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "INSERT INTO flow_idempotency (tenant_id, user_id, key, response, created_at) VALUES ($1, $2, $3, $4, $5)"
+        }
+        _ => {
+            "INSERT INTO flow_idempotency (tenant_id, user_id, key, response, created_at) VALUES (?, ?, ?, ?, ?)"
+        }
+    };
+    let record = serde_json::json!({ "instance_id": instance });
+    let res = txn
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                c.tenant_id.into(),
+                c.user_id.into(),
+                key.clone().into(),
+                record.into(),
+                Utc::now().into(),
+            ],
+        ))
+        .await;
+    match res {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Err(replayed())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The error that tells the HTTP layer to answer a retried request with the first one's result.
+pub fn replayed() -> AppError {
+    AppError::conflict(
+        "flow.replayed",
+        Text::fixed("该请求已处理", "This request was already handled"),
+    )
 }
 
 /// What the engine would do if everyone agreed from here on: each step's node and people.
@@ -922,15 +1003,6 @@ pub struct Acted {
     pub instance: flow_instance::Model,
 }
 
-/// Commands that commute with everything else are retried on a version conflict instead of
-/// failing: marking a cc read, urging.
-fn retry_on_conflict(a: &engine::Action) -> bool {
-    matches!(
-        a,
-        engine::Action::MarkRead { .. } | engine::Action::Urge { .. }
-    )
-}
-
 /// Applies one action. `build` turns the engine's task number (for a task target) into the
 /// engine action; it may refuse with a validation error before anything is read for writing.
 pub async fn act(
@@ -969,9 +1041,17 @@ pub async fn act(
             .ok_or_else(instance_not_found)?;
         let v = app.compiled(i.version_id).await?;
         let action = build(task.as_ref().map(|t| engine::TaskId(t.task_no as u32)), &v)?;
-        let retry = retry_on_conflict(&action);
+        // On a version conflict the action is applied again to the fresh state: the engine then
+        // decides afresh (a countersigner's agree still counts; an agree on a task that was
+        // transferred meanwhile is refused as closed). Nothing of the lost attempt was written.
         match act_once(app, c, &i, &v, task.as_ref(), action).await {
-            Err(e) if retry && attempts < 5 && e.code == "flow.conflict" => continue,
+            Err(e) if attempts < 10 && e.code == "flow.conflict" => {
+                let pause = Duration::from_millis(
+                    rand::Rng::gen_range(&mut rand::thread_rng(), 1..=4) * attempts,
+                );
+                tokio::time::sleep(pause).await;
+                continue;
+            }
             other => return other,
         }
     }
@@ -1127,6 +1207,7 @@ async fn act_once(
         ),
     )
     .await?;
+    claim_idempotency_key(&txn, c, i.id).await?;
     txn.commit().await?;
     Ok(Acted { instance: updated })
 }
