@@ -422,6 +422,7 @@ async fn publish_template(
     let key = format!("flow_{}", id.simple());
     let def = compile(&current.definition, &key, current.form.keys())?;
     let graph = def.graph().clone();
+    check_participants(&app.directory(p.tenant_id).await?.org, &graph)?;
     let bpmn_xml = bpmn::export(&graph);
     let tree_json = tree::render(&def)
         .ok()
@@ -676,4 +677,67 @@ async fn import_template(
     // The definition must be sound before it is accepted.
     compile(&definition, "imported", file.form.keys())?;
     create_template(State(app), who, Json(req)).await
+}
+
+/// Fixed people and departments named in the definition must exist in this tenant (and people
+/// be active), or the first instance would stall on a node nobody can act on.
+fn check_participants(org: &OrgSnapshot, graph: &xietong_engine::FlowGraph) -> AppResult<()> {
+    use xietong_engine::ParticipantRule as R;
+    let mut errors = Vec::new();
+    for node in &graph.nodes {
+        let Some(u) = node.kind.user_node() else {
+            continue;
+        };
+        let label = if node.name.is_empty() {
+            node.key.clone()
+        } else {
+            node.name.clone()
+        };
+        for rule in &u.participants {
+            match rule {
+                R::Users { users } => {
+                    for user in users {
+                        let known = Uuid::parse_str(user.as_str())
+                            .ok()
+                            .and_then(|id| org.users.get(&id))
+                            .is_some_and(|f| f.active);
+                        if !known {
+                            errors.push(FieldError::new(
+                                format!("definition.{}", node.key),
+                                "flow.unknown_participant",
+                                Text::owned(
+                                    format!("环节「{label}」的人员 {} 不存在或已停用", user.as_str()),
+                                    format!("Step \"{label}\" names {}, who does not exist or is disabled", user.as_str()),
+                                ),
+                            ));
+                        }
+                    }
+                }
+                R::DepartmentMembers { department, .. } => {
+                    if !Uuid::parse_str(department.as_str())
+                        .ok()
+                        .is_some_and(|d| org.departments.contains_key(&d))
+                    {
+                        errors.push(FieldError::new(
+                            format!("definition.{}", node.key),
+                            "flow.unknown_department",
+                            Text::owned(
+                                format!("环节「{label}」的部门 {} 不存在", department.as_str()),
+                                format!(
+                                    "Step \"{label}\" names department {}, which does not exist",
+                                    department.as_str()
+                                ),
+                            ),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::validation(errors))
+    }
 }

@@ -353,7 +353,65 @@ async fn bpmn_templates_publish_and_export_import_round_trips(app: &TestApp) {
         .expect(422);
 }
 
+async fn publishing_refuses_people_and_departments_that_do_not_exist(app: &TestApp) {
+    let admin = app.admin().await;
+    let me = app.get(&admin, "/api/v1/me").await.expect(200)["id"].clone();
+    let (gone, _) = app.user_with_roles(&admin, "leaver", &[]).await;
+    app.post(&admin, &format!("/api/v1/users/{gone}/disable"), json!({}))
+        .await
+        .expect(200);
+    let ghost = uuid::Uuid::now_v7().to_string();
+    let t = app
+        .post(&admin, "/api/v1/flow/templates", json!({"name": "离职审批", "supervisor_id": me, "form": form(),
+            "definition": {"kind": "tree", "tree": {"key": "leave", "nodes": [
+                {"type": "approver", "id": "a", "name": "甲", "participants": [{"type": "users", "users": [ghost]}]},
+                {"type": "approver", "id": "b", "name": "乙", "participants": [{"type": "department_members", "department": uuid::Uuid::now_v7()}]},
+                {"type": "approver", "id": "c", "name": "丙", "participants": [{"type": "users", "users": [me]}]}
+            ]}}}))
+        .await
+        .expect(200);
+    let id = t["id"].as_str().unwrap();
+    let v = app
+        .post(
+            &admin,
+            &format!("/api/v1/flow/templates/{id}/publish"),
+            json!({}),
+        )
+        .await
+        .expect_code(422, "validation_failed");
+    let fields: Vec<(&str, &str)> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            ("definition.a", "flow.unknown_participant"),
+            ("definition.b", "flow.unknown_department")
+        ],
+        "{v}"
+    );
+    assert_eq!(app.count("flow_template_versions").await, 0);
+    // A disabled person is refused too.
+    app.patch(&admin, &format!("/api/v1/flow/templates/{id}"), json!({"definition": {"kind": "tree", "tree": {"key": "leave", "nodes": [
+        {"type": "approver", "id": "a", "name": "甲", "participants": [{"type": "users", "users": [gone]}]}]}}}))
+        .await
+        .expect(200);
+    let v = app
+        .post(
+            &admin,
+            &format!("/api/v1/flow/templates/{id}/publish"),
+            json!({}),
+        )
+        .await
+        .expect_code(422, "validation_failed");
+    assert_eq!(v["fields"][0]["code"], "flow.unknown_participant");
+}
+
 both_databases!(
+    publishing_refuses_people_and_departments_that_do_not_exist,
     template_is_drafted_checked_published_and_versioned,
     disabled_and_restricted_templates_are_hidden_from_starters,
     bad_template_input_is_refused_field_by_field,
