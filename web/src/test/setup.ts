@@ -4,7 +4,7 @@ import { afterEach } from 'vitest';
 afterEach(() => cleanup());
 
 // The machine is shared with Rust builds: give antd's first render time before failing.
-configure({ asyncUtilTimeout: 5000 });
+configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom lacks matchMedia, which antd's responsive parts read.
 if (!window.matchMedia) {
