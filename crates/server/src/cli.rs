@@ -1,4 +1,4 @@
-//! The `xietong` command line: `serve`, `demo`, `migrate`, `openapi`.
+//! The `xietong` command line: `serve`, `demo`, `migrate`, `check`, `openapi`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +39,18 @@ enum Command {
     Migrate {
         #[command(flatten)]
         common: Common,
+    },
+    /// Check flow data for consistency (read only). Exit code 0: clean, 1: problems found,
+    /// 2: the check could not run.
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// Only this tenant (its id).
+        #[arg(long)]
+        tenant: Option<uuid::Uuid>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -89,6 +101,11 @@ fn init_logs(cfg: &Config) {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `check` keeps 1 for "problems found"; it fails with 2.
+    let failure = match cli.command {
+        Command::Check { .. } => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
+    };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -96,15 +113,15 @@ pub fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
+            return failure;
         }
     };
     match rt.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            failure
         }
     }
 }
@@ -121,24 +138,90 @@ async fn open(cfg: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
     Ok(db)
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+/// Opens the database for reading only: no migration, no bootstrap; the schema must be this
+/// binary's. The embedded SQLite file is opened read-only and must exist.
+async fn open_read_only(cfg: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let url = cfg.database_url();
+    let url = match url.strip_prefix("sqlite:") {
+        Some(rest) => {
+            let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+            let file = path.trim_start_matches("//");
+            anyhow::ensure!(
+                file.starts_with(':') || std::path::Path::new(file).exists(),
+                "no database at {file}: is --data-dir (or --database-url) right?"
+            );
+            let mut params: Vec<&str> = query
+                .split('&')
+                .filter(|p| !p.is_empty() && !p.starts_with("mode="))
+                .collect();
+            params.push("mode=ro");
+            format!("sqlite:{path}?{}", params.join("&"))
+        }
+        None => url,
+    };
+    let db = crate::db::connect(&url, 2).await?;
+    crate::db::check_schema_current(&db).await?;
+    Ok(db)
+}
+
+async fn check(cfg: &Config, tenant: Option<uuid::Uuid>, json: bool) -> anyhow::Result<ExitCode> {
+    let db = open_read_only(cfg).await?;
+    if let Some(t) = tenant {
+        use sea_orm::EntityTrait;
+        anyhow::ensure!(
+            crate::entities::tenant::Entity::find_by_id(t)
+                .one(&db)
+                .await?
+                .is_some(),
+            "no tenant {t}"
+        );
+    }
+    let started = std::time::Instant::now();
+    let report = crate::flow::check::check(&db, tenant)
+        .await
+        .context("checking flow data")?;
+    db.close().await.ok();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.human());
+        println!("took {:.1} s", started.elapsed().as_secs_f64());
+    }
+    Ok(if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Openapi => {
             println!("{}", crate::http::openapi_json());
-            Ok(())
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            common,
+            tenant,
+            json,
+        } => {
+            let cfg = common.load(None)?;
+            init_logs(&cfg);
+            check(&cfg, tenant, json).await
         }
         Command::Migrate { common } => {
             let cfg = common.load(None)?;
             init_logs(&cfg);
             open(&cfg).await?;
             tracing::info!("database is up to date");
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Demo { common } => {
             let cfg = common.load(None)?;
             init_logs(&cfg);
             let db = open(&cfg).await?;
-            crate::demo::load(&db).await
+            crate::demo::load(&db).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Serve {
             common,
@@ -171,7 +254,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await?;
             db.close().await?;
             tracing::info!("stopped");
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -106,6 +106,41 @@ pub async fn check_schema_version(db: &DatabaseConnection) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Refuses, without changing anything, a database whose schema is not exactly this binary's:
+/// for commands that only read (`xietong check`) and so must not migrate.
+pub async fn check_schema_current(db: &DatabaseConnection) -> anyhow::Result<()> {
+    check_schema_version(db).await?;
+    let backend = db.get_database_backend();
+    let applied: Vec<String> = match db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await
+    {
+        Ok(rows) => rows
+            .iter()
+            .filter_map(|r| r.try_get::<String>("", "version").ok())
+            .collect(),
+        Err(_) => bail!(
+            "this database holds no Xietong schema; start `xietong serve` or run `xietong migrate` on it first"
+        ),
+    };
+    let pending: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .filter(|m| !applied.contains(m))
+        .collect();
+    if !pending.is_empty() {
+        bail!(
+            "the database schema is older than this binary (pending migrations: {}); \
+             run `xietong migrate` first",
+            pending.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// True when the database answers.
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.execute_unprepared("SELECT 1").await.is_ok()

@@ -1,5 +1,6 @@
 //! Approval flows: templates (流程模板) and their published versions, instances, tasks, lists.
 
+pub mod check;
 pub mod definition;
 pub mod instances;
 pub mod lists;

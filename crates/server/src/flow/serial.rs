@@ -93,6 +93,47 @@ impl SerialPattern {
         }
         out
     }
+
+    /// The sequence number inside `serial` when it has this pattern's shape (`None` otherwise):
+    /// `HT-{yyyy}{MM}-{seq:4}` reads 7 from `HT-202603-0007`.
+    pub fn seq_of(&self, serial: &str) -> Option<u64> {
+        let chars: Vec<char> = serial.chars().collect();
+        let width = |p: &Part| match p {
+            Part::Text(t) => t.chars().count(),
+            Part::Year4 => 4,
+            Part::Year2 | Part::Month | Part::Day => 2,
+            Part::Seq(_) => 0,
+        };
+        let at = self.parts.iter().position(|p| matches!(p, Part::Seq(_)))?;
+        let before: usize = self.parts[..at].iter().map(width).sum();
+        let after: usize = self.parts[at + 1..].iter().map(width).sum();
+        let digits = chars.len().checked_sub(before + after)?;
+        let mut pos = 0;
+        for p in &self.parts {
+            let w = if let Part::Seq(n) = p {
+                if digits < *n {
+                    return None;
+                }
+                digits
+            } else {
+                width(p)
+            };
+            let piece = &chars[pos..pos + w];
+            let fits = match p {
+                Part::Text(t) => piece.iter().copied().eq(t.chars()),
+                _ => piece.iter().all(char::is_ascii_digit),
+            };
+            if !fits {
+                return None;
+            }
+            pos += w;
+        }
+        chars[before..before + digits]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .ok()
+    }
 }
 
 impl SerialReset {
@@ -126,6 +167,21 @@ mod tests {
                 .render(d(2026, 11, 28), 1),
             "2628-001号"
         );
+    }
+
+    #[test]
+    fn the_sequence_number_reads_back() {
+        let p = SerialPattern::parse("HT-{yyyy}{MM}-{seq:4}").unwrap();
+        for seq in [1, 7, 9999, 12345] {
+            assert_eq!(p.seq_of(&p.render(d(2026, 3, 9), seq)), Some(seq));
+        }
+        assert_eq!(p.seq_of("HT-202603-007"), None);
+        assert_eq!(p.seq_of("HX-202603-0007"), None);
+        assert_eq!(p.seq_of("HT-2026a3-0007"), None);
+        assert_eq!(p.seq_of("HT-202603-00x7"), None);
+        let p = SerialPattern::parse("{seq:3}号{dd}").unwrap();
+        assert_eq!(p.seq_of("0042号28"), Some(42));
+        assert_eq!(p.seq_of("号28"), None);
     }
 
     #[test]

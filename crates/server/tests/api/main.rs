@@ -6,6 +6,7 @@ mod access;
 mod audit;
 mod auth;
 mod conventions;
+mod flow_check;
 mod flow_instances;
 mod flow_templates;
 mod isolation;
