@@ -1,0 +1,650 @@
+//! Crash test: the real `xietong` binary is killed with SIGKILL while clients start instances
+//! and approve tasks concurrently. After a restart on the same data, every action that was
+//! answered with a 2xx before the kill is there, and `xietong check` finds nothing wrong.
+//! Once on a scratch SQLite data directory, once on a scratch PostgreSQL database
+//! (`XIETONG_TEST_PG_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_xietong");
+const ADMIN_INITIAL: &str = "Xietong@2026!";
+const ADMIN_PASSWORD: &str = "Xt-Chief#2027";
+const USER_PASSWORD: &str = "Green-River-88!";
+/// Instances started before the approvers begin.
+const INSTANCES: usize = 120;
+/// Clients per approver, so that two of them race on the same todo list.
+const CLIENTS_PER_APPROVER: usize = 3;
+/// The server is killed once this many approvals were acknowledged…
+const KILL_AFTER_ACKS: usize = 150;
+/// …or after this long, whichever comes first.
+const KILL_AFTER: Duration = Duration::from_secs(20);
+
+/// A scratch place for the server's data: a directory, and for PostgreSQL a database.
+struct Scratch {
+    dir: PathBuf,
+    pg: Option<(String, String)>,
+    url: Option<String>,
+}
+
+impl Scratch {
+    async fn new(postgres: bool) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("xt-crash-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        if !postgres {
+            return Scratch {
+                dir,
+                pg: None,
+                url: None,
+            };
+        }
+        let admin_url = std::env::var("XIETONG_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("xt_test_{}", uuid::Uuid::now_v7().simple());
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("PostgreSQL must be running for tests (scripts/ensure-postgres.sh)");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
+        admin.close().await.ok();
+        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
+        let url = format!("{base}/{name}");
+        Scratch {
+            dir,
+            pg: Some((admin_url, name)),
+            url: Some(url),
+        }
+    }
+
+    /// `--data-dir …` and, for PostgreSQL, `--database-url …`.
+    fn args(&self) -> Vec<String> {
+        let mut a = vec!["--data-dir".to_string(), self.dir.display().to_string()];
+        if let Some(url) = &self.url {
+            a.push("--database-url".into());
+            a.push(url.clone());
+        }
+        a
+    }
+
+    async fn cleanup(self) {
+        if let Some((admin_url, name)) = &self.pg
+            && let Ok(admin) = Database::connect(admin_url).await
+        {
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .ok();
+        }
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
+/// A running server; killed (SIGKILL) when dropped, so a failing test leaves none behind.
+struct Server {
+    child: Child,
+    base: String,
+    log: PathBuf,
+}
+
+impl Server {
+    async fn start(scratch: &Scratch, run: usize) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = scratch.dir.join(format!("server-{run}.log"));
+        let child = Command::new(BIN)
+            .arg("serve")
+            .args(scratch.args())
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .env("XIETONG_ADMIN_PASSWORD", ADMIN_INITIAL)
+            .env("XIETONG_LOGIN_RATE_PER_MINUTE", "10000")
+            .env("XIETONG_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start xietong");
+        let mut s = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+        };
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(r) = http.get(format!("{}/healthz", s.base)).send().await
+                && r.status().is_success()
+            {
+                return s;
+            }
+            if let Ok(Some(status)) = s.child.try_wait() {
+                panic!("server exited with {status}: {}", s.log_text());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server not ready in 30 s: {}",
+                s.log_text()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGKILL: no graceful shutdown, no chance to finish anything.
+    fn kill(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A signed-in HTTP client.
+#[derive(Clone)]
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+    csrf: String,
+}
+
+/// A request that got no answer: the server is gone.
+#[derive(Debug)]
+struct Gone;
+
+impl Client {
+    fn anonymous(base: &str) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(20))
+                .build()
+                .unwrap(),
+            base: base.to_string(),
+            cookie: String::new(),
+            csrf: String::new(),
+        }
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(StatusCode, Value), Gone> {
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
+        if !self.cookie.is_empty() {
+            req = req.header("cookie", &self.cookie);
+            if method != Method::GET {
+                req = req.header("x-csrf-token", &self.csrf);
+            }
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.map_err(|_| Gone)?;
+        let status = res.status();
+        let bytes = res.bytes().await.map_err(|_| Gone)?;
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
+    }
+
+    /// A call that must succeed (setup and verification).
+    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let (status, v) = self
+            .call(method.clone(), path, body)
+            .await
+            .unwrap_or_else(|_| panic!("{method} {path}: no answer"));
+        assert!(status.is_success(), "{method} {path}: {status} {v}");
+        v
+    }
+
+    async fn login(base: &str, username: &str, password: &str) -> Client {
+        let mut c = Client::anonymous(base);
+        let res = c
+            .http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success(),
+            "login {username}: {}",
+            res.status()
+        );
+        let mut cookie = Vec::new();
+        for v in res.headers().get_all("set-cookie") {
+            let pair = v.to_str().unwrap().split(';').next().unwrap().to_string();
+            if let Some(t) = pair.strip_prefix("xt_csrf=") {
+                c.csrf = t.to_string();
+            }
+            cookie.push(pair);
+        }
+        c.cookie = cookie.join("; ");
+        c
+    }
+}
+
+struct People {
+    staff: Client,
+    /// (user id, client) of the approvers a1, a2 (countersign) and a3 (finance).
+    approvers: Vec<(String, Client)>,
+    template: String,
+}
+
+async fn user(admin: &Client, base: &str, dept: &str, username: &str) -> (String, Client) {
+    let v = admin
+        .ok(
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"username": username, "display_name": format!("测试{username}"), "department_id": dept})),
+        )
+        .await;
+    let id = v["user"]["id"].as_str().unwrap().to_string();
+    let initial = v["initial_password"].as_str().unwrap().to_string();
+    let c = Client::login(base, username, &initial).await;
+    c.ok(
+        Method::POST,
+        "/api/v1/auth/password",
+        Some(json!({"old_password": initial, "new_password": USER_PASSWORD})),
+    )
+    .await;
+    (id, c)
+}
+
+/// Users and a published template: a1 and a2 countersign (会签), a copy to the staff, a3.
+async fn set_up(base: &str) -> People {
+    let admin = Client::login(base, "admin", ADMIN_INITIAL).await;
+    admin
+        .ok(
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(json!({"old_password": ADMIN_INITIAL, "new_password": ADMIN_PASSWORD})),
+        )
+        .await;
+    let me = admin.ok(Method::GET, "/api/v1/me", None).await["id"].clone();
+    let dept = admin.ok(Method::GET, "/api/v1/departments", None).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (staff_id, staff) = user(&admin, base, &dept, "staff").await;
+    let mut approvers = Vec::new();
+    for name in ["a1", "a2", "a3"] {
+        approvers.push(user(&admin, base, &dept, name).await);
+    }
+    let t = admin
+        .ok(Method::POST, "/api/v1/flow/templates", Some(json!({
+            "name": "采购申请", "supervisor_id": me,
+            "form": {"fields": [{"key": "amount", "label": "金额", "kind": "money", "required": true}]},
+            "settings": {"serial_pattern": "CG-{yyyy}-{seq:5}", "serial_reset": "yearly"},
+            "definition": {"kind": "tree", "tree": {"key": "purchase", "nodes": [
+                {"type": "approver", "id": "sign", "name": "会签", "mode": {"type": "all"},
+                 "participants": [{"type": "users", "users": [approvers[0].0, approvers[1].0]}]},
+                {"type": "cc", "id": "copy", "name": "抄送", "participants": [{"type": "users", "users": [staff_id]}]},
+                {"type": "approver", "id": "fin", "name": "财务", "participants": [{"type": "users", "users": [approvers[2].0]}]}
+            ]}}
+        })))
+        .await;
+    let template = t["id"].as_str().unwrap().to_string();
+    admin
+        .ok(
+            Method::POST,
+            &format!("/api/v1/flow/templates/{template}/publish"),
+            Some(json!({})),
+        )
+        .await;
+    People {
+        staff,
+        approvers,
+        template,
+    }
+}
+
+/// An action the server acknowledged with a 2xx.
+#[derive(Debug, Clone)]
+enum Ack {
+    Started {
+        instance: String,
+        serial: String,
+    },
+    Agreed {
+        user: String,
+        task: String,
+        instance: String,
+        opinion: String,
+    },
+}
+
+/// Approves whatever is in the user's todo list until the server is gone or `stop` is set.
+async fn approver(
+    user: String,
+    c: Client,
+    client_no: usize,
+    acks: Arc<Mutex<Vec<Ack>>>,
+    agreed: Arc<AtomicUsize>,
+    lost: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut round = 0;
+    while !stop.load(Ordering::Relaxed) {
+        round += 1;
+        let Ok((status, todo)) = c
+            .call(Method::GET, "/api/v1/flow/todo?page_size=50", None)
+            .await
+        else {
+            return;
+        };
+        if !status.is_success() {
+            return;
+        }
+        let items = todo["items"].as_array().cloned().unwrap_or_default();
+        if items.is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
+        // The two clients of one approver walk the list from opposite ends: some collide.
+        let ordered: Vec<Value> = if client_no.is_multiple_of(2) {
+            items
+        } else {
+            items.into_iter().rev().collect()
+        };
+        for item in ordered {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let task = item["task_id"].as_str().unwrap().to_string();
+            let instance = item["instance_id"].as_str().unwrap().to_string();
+            let opinion = format!("同意 {user} {client_no}/{round} {task}");
+            let res = c
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/flow/tasks/{task}/actions"),
+                    Some(json!({"action": "agree", "opinion": opinion})),
+                )
+                .await;
+            match res {
+                Err(Gone) => return,
+                Ok((s, _)) if s.is_success() => {
+                    acks.lock().unwrap().push(Ack::Agreed {
+                        user: user.clone(),
+                        task,
+                        instance,
+                        opinion,
+                    });
+                    agreed.fetch_add(1, Ordering::Relaxed);
+                }
+                // Lost a race to the other client of the same person: a clear 409 (or the
+                // engine's refusal of a task that is gone), and nothing happened.
+                Ok((s, v)) => {
+                    assert!(
+                        s == StatusCode::CONFLICT || s == StatusCode::UNPROCESSABLE_ENTITY,
+                        "agree {task}: {s} {v}"
+                    );
+                    lost.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+}
+
+/// Keeps starting instances until the server is gone or `stop` is set.
+async fn starter(c: Client, template: String, acks: Arc<Mutex<Vec<Ack>>>, stop: Arc<AtomicBool>) {
+    let mut n = 0;
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        match start(&c, &template, 1000 + n).await {
+            Ok(ack) => acks.lock().unwrap().push(ack),
+            Err(Gone) => return,
+        }
+    }
+}
+
+async fn start(c: &Client, template: &str, amount: i64) -> Result<Ack, Gone> {
+    let (status, v) = c
+        .call(
+            Method::POST,
+            "/api/v1/flow/instances",
+            Some(json!({"template_id": template, "form": {"amount": amount}})),
+        )
+        .await?;
+    assert!(status.is_success(), "start: {status} {v}");
+    Ok(Ack::Started {
+        instance: v["id"].as_str().unwrap().to_string(),
+        serial: v["serial_no"].as_str().unwrap().to_string(),
+    })
+}
+
+/// Runs `xietong check` on the data; its exit code and output.
+fn run_check(scratch: &Scratch) -> (i32, String) {
+    let out = Command::new(BIN)
+        .arg("check")
+        .args(scratch.args())
+        .arg("--json")
+        .env("XIETONG_LOG", "warn")
+        .output()
+        .expect("run xietong check");
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+async fn survives_sigkill(postgres: bool) {
+    let began = Instant::now();
+    let scratch = Scratch::new(postgres).await;
+    let mut server = Server::start(&scratch, 1).await;
+    let people = set_up(&server.base).await;
+    let acks: Arc<Mutex<Vec<Ack>>> = Arc::new(Mutex::new(Vec::new()));
+    // Four starters at once: they queue on the serial counter.
+    let mut starts = Vec::new();
+    for k in 0..4 {
+        let c = people.staff.clone();
+        let t = people.template.clone();
+        starts.push(tokio::spawn(async move {
+            let mut out = Vec::new();
+            for n in 0..INSTANCES / 4 {
+                out.push(start(&c, &t, (k * 100 + n) as i64).await.unwrap());
+            }
+            out
+        }));
+    }
+    for s in starts {
+        let started = s.await.unwrap();
+        acks.lock().unwrap().extend(started);
+    }
+    let setup_done = began.elapsed();
+
+    let agreed = Arc::new(AtomicUsize::new(0));
+    let lost = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut clients = Vec::new();
+    for (id, c) in &people.approvers {
+        for k in 0..CLIENTS_PER_APPROVER {
+            clients.push(tokio::spawn(approver(
+                id.clone(),
+                c.clone(),
+                k,
+                acks.clone(),
+                agreed.clone(),
+                lost.clone(),
+                stop.clone(),
+            )));
+        }
+    }
+    clients.push(tokio::spawn(starter(
+        people.staff.clone(),
+        people.template.clone(),
+        acks.clone(),
+        stop.clone(),
+    )));
+    let load_began = Instant::now();
+    while agreed.load(Ordering::Relaxed) < KILL_AFTER_ACKS && load_began.elapsed() < KILL_AFTER {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Mid-way, with requests in flight: SIGKILL.
+    server.kill();
+    let killed_after = load_began.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.await.unwrap();
+    }
+    let acks = acks.lock().unwrap().clone();
+    let agreed_n = acks
+        .iter()
+        .filter(|a| matches!(a, Ack::Agreed { .. }))
+        .count();
+    assert!(
+        agreed_n >= 10,
+        "the load ran too briefly to mean anything: {agreed_n} approvals in {killed_after:?}\n{}",
+        server.log_text()
+    );
+
+    // Restart on the same data: everything acknowledged is there.
+    let server2 = Server::start(&scratch, 2).await;
+    let staff = Client {
+        base: server2.base.clone(),
+        ..people.staff.clone()
+    };
+    let mut started = 0;
+    let mut serials = std::collections::HashSet::new();
+    for a in &acks {
+        match a {
+            Ack::Started { instance, serial } => {
+                started += 1;
+                let v = staff
+                    .ok(
+                        Method::GET,
+                        &format!("/api/v1/flow/instances/{instance}"),
+                        None,
+                    )
+                    .await;
+                assert_eq!(&v["serial_no"], serial.as_str(), "{v}");
+                assert!(serials.insert(serial.clone()), "{serial} issued twice");
+            }
+            Ack::Agreed {
+                user,
+                task,
+                instance,
+                opinion,
+            } => {
+                // The initiator sees the whole instance: the task closed, the decision in history.
+                let v = staff
+                    .ok(
+                        Method::GET,
+                        &format!("/api/v1/flow/instances/{instance}"),
+                        None,
+                    )
+                    .await;
+                let t = v["tasks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|t| t["id"] == task.as_str())
+                    .unwrap_or_else(|| panic!("task {task} missing after restart: {v}"));
+                assert_eq!(t["state"], "closed", "acknowledged task {task}: {t}");
+                assert_eq!(t["close_reason"], "completed", "{t}");
+                assert!(
+                    v["history"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|h| h["action"] == "decided"
+                            && h["actor_id"] == user.as_str()
+                            && h["opinion"] == opinion.as_str()),
+                    "acknowledged decision {opinion:?} missing from history: {}",
+                    v["history"]
+                );
+            }
+        }
+    }
+    // The admin can still sign in and the server works after the crash.
+    let admin = Client::login(&server2.base, "admin", ADMIN_PASSWORD).await;
+    admin.ok(Method::GET, "/api/v1/flow/counts", None).await;
+
+    // `xietong check` on the live data finds nothing wrong.
+    let (code, out) = run_check(&scratch);
+    assert_eq!(code, 0, "xietong check after the crash:\n{out}");
+    let report: Value = serde_json::from_str(out.trim_start()).unwrap_or(Value::Null);
+    assert!(
+        report["instances"].as_u64().unwrap_or(0) >= started as u64,
+        "{out}"
+    );
+    drop(server2);
+
+    // The exit codes: 1 when something is wrong, 2 when the check cannot run.
+    let url = scratch.url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rw",
+            scratch.dir.join("xietong.db").display()
+        )
+    });
+    let db = Database::connect(&url).await.unwrap();
+    db.execute_unprepared(
+        "UPDATE flow_instances SET status = 'cancelled' WHERE status = 'running'",
+    )
+    .await
+    .unwrap();
+    let (code, out) = run_check(&scratch);
+    assert_eq!(code, 1, "{out}");
+    let report: Value = serde_json::from_str(out.trim_start()).unwrap();
+    assert!(
+        report["counts"]["status_mismatch"].as_u64().unwrap() >= 1,
+        "{out}"
+    );
+    db.execute_unprepared(
+        "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m29990101_000001_future', 0)",
+    )
+    .await
+    .unwrap();
+    db.close().await.ok();
+    let (code, out) = run_check(&scratch);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("newer than this binary"), "{out}");
+    eprintln!(
+        "{}: setup {:.1}s, {} starts and {agreed_n} approvals acknowledged ({} races lost), killed after {:.1}s of load, whole test {:.1}s",
+        if postgres { "postgres" } else { "sqlite" },
+        setup_done.as_secs_f64(),
+        started,
+        lost.load(Ordering::Relaxed),
+        killed_after.as_secs_f64(),
+        began.elapsed().as_secs_f64()
+    );
+    drop(server);
+    scratch.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_keeps_every_acknowledged_action_across_sigkill() {
+    survives_sigkill(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_keeps_every_acknowledged_action_across_sigkill() {
+    survives_sigkill(true).await;
+}
