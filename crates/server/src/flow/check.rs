@@ -55,7 +55,8 @@ pub enum ProblemKind {
     TaskMissing,
     /// An open `flow_tasks` row has no open task in the state.
     TaskExtra,
-    /// A task row disagrees with its task: assignee, node, template, state value.
+    /// A task row disagrees with its task: assignee, delegating owner, node, template, state
+    /// value.
     TaskMismatch,
     /// The `status` or `finished_at` column disagrees with the state.
     StatusMismatch,
@@ -210,6 +211,7 @@ struct TaskRow {
     task_no: i32,
     node_key: String,
     assignee_id: Uuid,
+    delegated_by: Option<Uuid>,
     state: String,
     close_reason: Option<String>,
 }
@@ -408,6 +410,7 @@ async fn check_page(
                 T::TaskNo,
                 T::NodeKey,
                 T::AssigneeId,
+                T::DelegatedBy,
                 T::State,
                 T::CloseReason,
             ])
@@ -704,6 +707,19 @@ fn check_tasks(
                         format!(
                             "task #{no} on `{node}` belongs to {assignee} in the state but to {} in its row",
                             row.assignee_id
+                        ),
+                    );
+                }
+                let owner = t.delegated_by.as_ref().and_then(parse_uid);
+                if row.delegated_by != owner {
+                    let name = |u: Option<Uuid>| u.map_or("nobody".to_string(), |u| u.to_string());
+                    c.problem(
+                        i,
+                        K::TaskMismatch,
+                        format!(
+                            "task #{no} on `{node}` is delegated by {} in the state but by {} in its row",
+                            name(owner),
+                            name(row.delegated_by)
                         ),
                     );
                 }
