@@ -4,7 +4,7 @@ CARGO ?= cargo
 ADMIN_PASSWORD ?= Xietong@2026!
 DATA_DIR ?= ./data
 
-.PHONY: build run test web web-deps test-rust test-web e2e bench openapi clean
+.PHONY: build run test web web-deps test-rust test-web e2e bench bench-engine bench-durable bench-http bench-lists openapi clean
 
 web-deps:
 	cd web && npm ci --no-audit --no-fund
@@ -28,8 +28,29 @@ openapi:
 	$(CARGO) run -q -p xietong-server -- openapi > web/openapi.json
 	cd web && npm run gen:api
 
-bench:
+## Every benchmark, each printing one JSON line; peers run in the same invocation
+## (docs/benchmarks.md). PostgreSQL runs use the server of scripts/ensure-postgres.sh.
+bench: bench-engine bench-durable bench-http bench-lists
+
+bench-engine:
 	$(CARGO) run --release -p xietong-bench -- engine
+
+## The workload through the flow service, durable, on SQLite then PostgreSQL.
+bench-durable:
+	$(CARGO) build --release -p xietong-bench
+	./target/release/xietong-bench durable
+	./target/release/xietong-bench durable --database-url "$$(bash scripts/ensure-postgres.sh)"
+
+## The workload over HTTP against the release server binary.
+bench-http:
+	$(CARGO) build --release -p xietong-server -p xietong-bench
+	./target/release/xietong-bench http
+
+## 待办/已办 first pages on 1,000,000 finished + 50,000 open instances, SQLite then PostgreSQL.
+bench-lists:
+	$(CARGO) build --release -p xietong-bench
+	./target/release/xietong-bench lists
+	./target/release/xietong-bench lists --database-url "$$(bash scripts/ensure-postgres.sh)"
 
 clean:
 	rm -rf target web/dist web/node_modules

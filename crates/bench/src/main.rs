@@ -1,8 +1,12 @@
 //! `xietong-bench <scenario> [flags]`: Xietong's benchmark program. Each scenario prints one JSON
 //! line; scenarios live in `scenarios/`, one module each.
 
+mod client;
+mod peers;
 mod report;
 mod scenarios;
+mod scratch;
+mod workload;
 
 use std::process::ExitCode;
 

@@ -14,7 +14,7 @@ use xietong_engine::{
 
 const DEFAULT_BPMN: &str = "../shared/bench/peers/oa-approval.spiff.bpmn";
 
-fn default_bpmn() -> String {
+pub(crate) fn default_bpmn() -> String {
     // resolved from the repository root (the usual working directory), else from this crate
     let from_crate = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -28,13 +28,17 @@ fn default_bpmn() -> String {
 }
 
 /// Assigns the workload's participants: one department head, one general manager, three distinct
-/// countersigners, the same for every instance.
-fn assign_participants(def: FlowDefinition) -> anyhow::Result<FlowDefinition> {
+/// countersigners (`people` in that order), the same for every instance.
+pub(crate) fn assign_participants(
+    def: FlowDefinition,
+    people: [&str; 5],
+) -> anyhow::Result<FlowDefinition> {
+    let [head, gm, cs1, cs2, cs3] = people;
     let mut graph = def.graph().clone();
     for (key, users) in [
-        ("dept_head_approve", vec!["u-dept-head"]),
-        ("gm_approve", vec!["u-gm"]),
-        ("countersign", vec!["u-finance", "u-legal", "u-audit"]),
+        ("dept_head_approve", vec![head]),
+        ("gm_approve", vec![gm]),
+        ("countersign", vec![cs1, cs2, cs3]),
     ] {
         let id = graph
             .node_id(key)
@@ -60,7 +64,10 @@ pub fn run(args: &[String]) -> anyhow::Result<String> {
     let path: String = flag(args, "bpmn", default_bpmn())?;
     let xml = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     let parse_start = Instant::now();
-    let def = assign_participants(bpmn::load(&xml).with_context(|| format!("loading {path}"))?)?;
+    let def = assign_participants(
+        bpmn::load(&xml).with_context(|| format!("loading {path}"))?,
+        ["u-dept-head", "u-gm", "u-finance", "u-legal", "u-audit"],
+    )?;
     let parse_ms = parse_start.elapsed().as_secs_f64() * 1e3;
 
     let calendar = WeekendsOnly::default();

@@ -1,15 +1,22 @@
 //! Benchmark scenarios. `engine` runs the shared workload in memory against the pure engine;
-//! scenarios that need the server (durable, http, lists) are added as further modules here.
+//! `durable` runs it through the flow service on a database, `http` over HTTP against the real
+//! server binary; `lists` measures the work lists on a bulk-loaded database.
 
-mod engine;
+mod durable;
+pub(crate) mod engine;
+mod http;
+mod lists;
 
 /// The scenarios this build knows.
-pub const NAMES: [&str; 1] = ["engine"];
+pub const NAMES: [&str; 4] = ["engine", "durable", "http", "lists"];
 
 /// Runs a scenario and returns its one-line JSON report.
 pub fn run(name: &str, args: &[String]) -> anyhow::Result<String> {
     match name {
         "engine" => engine::run(args),
+        "durable" => durable::run(args),
+        "http" => http::run(args),
+        "lists" => lists::run(args),
         other => anyhow::bail!("unknown scenario `{other}` (known: {})", NAMES.join(", ")),
     }
 }
