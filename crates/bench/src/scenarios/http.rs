@@ -159,6 +159,28 @@ fn next_open(view: &Value) -> Option<(String, Uuid)> {
     })
 }
 
+/// POSTs, timing the request alone (not the parsing); answers the JSON body.
+async fn timed_post(
+    api: &Api,
+    s: &Session,
+    path: &str,
+    body: Value,
+    ns: &mut Vec<u64>,
+    bytes: &mut usize,
+) -> anyhow::Result<Value> {
+    let t0 = Instant::now();
+    let r = api.call(s, "POST", path, Some(&body)).await?;
+    ns.push(t0.elapsed().as_nanos() as u64);
+    ensure!(
+        r.status == 200,
+        "POST {path}: HTTP {}: {}",
+        r.status,
+        String::from_utf8_lossy(&r.body)
+    );
+    *bytes += r.body.len();
+    Ok(serde_json::from_slice(&r.body)?)
+}
+
 async fn measure(api: &Api, xml: &str, n: usize, ready: Duration) -> anyhow::Result<Value> {
     let admin = workload::admin(api).await?;
     let w = workload::set_up(api, &admin, xml, 10, true).await?;
@@ -166,19 +188,20 @@ async fn measure(api: &Api, xml: &str, n: usize, ready: Duration) -> anyhow::Res
     let mut task_ns: Vec<u64> = Vec::with_capacity(n * 5);
     let mut start_ns: Vec<u64> = Vec::with_capacity(n);
     let mut tasks_done = 0usize;
+    let mut bytes = 0usize;
     let started = Instant::now();
     for i in 0..n {
         let who = &w.applicants[i % w.applicants.len()];
-        let t0 = Instant::now();
-        let mut view = api
-            .post(
-                &who.session,
-                "/api/v1/flow/instances",
-                json!({"template_id": w.template_id, "form": workload::form(i, &who.name)}),
-            )
-            .await
-            .with_context(|| format!("instance {i}: start"))?;
-        start_ns.push(t0.elapsed().as_nanos() as u64);
+        let mut view = timed_post(
+            api,
+            &who.session,
+            "/api/v1/flow/instances",
+            json!({"template_id": w.template_id, "form": workload::form(i, &who.name)}),
+            &mut start_ns,
+            &mut bytes,
+        )
+        .await
+        .with_context(|| format!("instance {i}: start"))?;
         let mut k = 0;
         while view["status"] == "running" {
             let (task, assignee) =
@@ -188,16 +211,16 @@ async fn measure(api: &Api, xml: &str, n: usize, ready: Duration) -> anyhow::Res
                 .get(&assignee)
                 .with_context(|| format!("instance {i}: task for an unknown person"))?
                 .session;
-            let t0 = Instant::now();
-            view = api
-                .post(
-                    s,
-                    &format!("/api/v1/flow/tasks/{task}/actions"),
-                    json!({"action": "agree", "opinion": "同意"}),
-                )
-                .await
-                .with_context(|| format!("instance {i}: agree"))?;
-            task_ns.push(t0.elapsed().as_nanos() as u64);
+            view = timed_post(
+                api,
+                s,
+                &format!("/api/v1/flow/tasks/{task}/actions"),
+                json!({"action": "agree", "opinion": "同意"}),
+                &mut task_ns,
+                &mut bytes,
+            )
+            .await
+            .with_context(|| format!("instance {i}: agree"))?;
             k += 1;
         }
         ensure!(
@@ -229,5 +252,6 @@ async fn measure(api: &Api, xml: &str, n: usize, ready: Duration) -> anyhow::Res
         "task_latency_ms_p99": round(percentile_ms(&task_ns, 99.0), 3),
         "start_latency_ms_p50": round(percentile_ms(&start_ns, 50.0), 3),
         "start_latency_ms_p99": round(percentile_ms(&start_ns, 99.0), 3),
+        "response_bytes_mean": bytes / (n + tasks_done).max(1),
     }))
 }

@@ -52,7 +52,8 @@ struct Params {
 }
 
 /// `lists [--users 10000] [--finished 1000000] [--open 50000] [--templates 20] [--samples 1000]
-/// [--page-size 20] [--database-url postgres://…]`
+/// [--page-size 20] [--database-url postgres://…] [--keep]`; `--keep` leaves the loaded database
+/// in place (its URL goes to stderr) for EXPLAIN and the like.
 pub fn run(args: &[String]) -> anyhow::Result<String> {
     let p = Params {
         users: flag(args, "users", 10_000)?,
@@ -68,11 +69,19 @@ pub fn run(args: &[String]) -> anyhow::Result<String> {
         3 * DEPT_SIZE
     );
     let url: String = flag(args, "database-url", String::new())?;
+    let keep = args.iter().any(|a| a == "--keep");
     let rt = tokio::runtime::Runtime::new()?;
     let out = rt.block_on(async {
         let scratch = Scratch::create(&url).await?;
         let res = measure(&scratch, &p).await;
-        scratch.remove().await;
+        if keep {
+            eprintln!(
+                "xietong-bench lists: the database is kept at {}",
+                scratch.url
+            );
+        } else {
+            scratch.remove().await;
+        }
         res
     })?;
     Ok(out.to_string())
@@ -697,12 +706,20 @@ async fn measure(scratch: &Scratch, p: &Params) -> anyhow::Result<Value> {
     let t0 = Instant::now();
     bulk_load(&app, &org, &templates, p).await?;
     let load_s = t0.elapsed().as_secs_f64();
-    // PostgreSQL's autovacuum would analyze the new rows soon; SQLite is left as the server
-    // leaves it (no ANALYZE)
+    // PostgreSQL's autovacuum would vacuum and analyze the new rows soon; SQLite is left as the
+    // server leaves it (no ANALYZE)
     let analyzed = scratch.backend == "postgres";
     if analyzed {
-        app.db.execute_unprepared("ANALYZE").await?;
+        app.db.execute_unprepared("VACUUM ANALYZE").await?;
     }
+    // what a request pays when the cached directory (every person, department, role, the
+    // calendar) is older than its 5 s: the lists read it for the tenant's time zone
+    app.directory_changed();
+    let t0 = Instant::now();
+    app.directory(org.tenant_id)
+        .await
+        .map_err(|e| anyhow!("directory: {e:?}"))?;
+    let directory_ms = t0.elapsed().as_secs_f64() * 1e3;
     let instances = scalar_i64(&app.db, "SELECT COUNT(*) AS n FROM flow_instances").await?;
     let tasks = scalar_i64(&app.db, "SELECT COUNT(*) AS n FROM flow_tasks").await?;
     let open = scalar_i64(
@@ -752,10 +769,16 @@ async fn measure(scratch: &Scratch, p: &Params) -> anyhow::Result<Value> {
         ns: Vec::with_capacity(p.samples),
         totals: Vec::with_capacity(p.samples),
     };
+    // the same request path without a list: sign-in check, one user read, JSON
+    let mut me_ns = Vec::with_capacity(p.samples);
     for s in &cookies {
+        let t0 = Instant::now();
+        api.get(s, "/api/v1/me").await?;
+        me_ns.push(t0.elapsed().as_nanos() as u64);
         first_page(&api, s, &todo_path, &mut todo).await?;
         first_page(&api, s, &done_path, &mut done).await?;
     }
+    me_ns.sort_unstable();
     app.db.clone().close().await.ok();
 
     let n = instances as f64;
@@ -774,7 +797,8 @@ async fn measure(scratch: &Scratch, p: &Params) -> anyhow::Result<Value> {
         "setup_s": round(setup_s, 1),
         "load_s": round(load_s, 1),
         "load_instances_per_s": round(n / load_s.max(1e-9), 0),
-        "analyzed": analyzed,
+        "vacuum_analyze": analyzed,
+        "directory_reload_ms": round(directory_ms, 1),
         "samples": p.samples,
         "page_size": p.page_size,
         "db_bytes": db_bytes,
@@ -783,6 +807,8 @@ async fn measure(scratch: &Scratch, p: &Params) -> anyhow::Result<Value> {
     if scratch.backend == "postgres" {
         out["table_bytes"] = tables;
     }
+    out["me_ms_p50"] = json!(round(percentile_ms(&me_ns, 50.0), 3));
+    out["me_ms_p99"] = json!(round(percentile_ms(&me_ns, 99.0), 3));
     todo.summary("todo", &mut out);
     done.summary("done", &mut out);
     Ok(out)
