@@ -94,6 +94,17 @@ pub struct Directory {
 const DIRECTORY_TTL: Duration = Duration::from_secs(5);
 
 impl App {
+    /// The tenant's time zone (from the tenant cache; lists need nothing else of the directory).
+    pub async fn time_zone(&self, tenant: Uuid) -> AppResult<chrono_tz::Tz> {
+        Ok(self
+            .tenant(tenant)
+            .await?
+            .model
+            .time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Shanghai))
+    }
+
     /// The tenant's directory, from the cache while it is fresh.
     pub async fn directory(&self, tenant: Uuid) -> AppResult<Arc<Directory>> {
         let generation = self.directory_generation();
@@ -115,13 +126,7 @@ impl App {
             .map(|(id, _)| *id)
             .min()
             .ok_or_else(|| AppError::internal("tenant has no administrator"))?;
-        let time_zone: chrono_tz::Tz = self
-            .tenant(tenant)
-            .await?
-            .model
-            .time_zone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Shanghai);
+        let time_zone = self.time_zone(tenant).await?;
         let settings = CalendarSettings {
             time_zone,
             ..CalendarSettings::default()

@@ -139,9 +139,11 @@ impl MigrationTrait for Migration {
             Index::create()
                 .name("ix_flow_tasks_done")
                 .table("flow_tasks")
+                .col("tenant_id")
                 .col("assignee_id")
                 .col("state")
                 .col("closed_at")
+                .col("close_reason")
                 .to_owned(),
         )
         .await?;
