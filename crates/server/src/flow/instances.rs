@@ -333,15 +333,7 @@ pub async fn instance_view(
         .order_by_asc(flow_history::Column::Seq)
         .all(&app.db)
         .await?;
-    let unread: Vec<i32> = flow_cc::Entity::find()
-        .select_only()
-        .column(flow_cc::Column::CcNo)
-        .filter(flow_cc::Column::InstanceId.eq(i.id))
-        .filter(flow_cc::Column::UserId.eq(c.user_id))
-        .filter(flow_cc::Column::ReadAt.is_null())
-        .into_tuple()
-        .all(&app.db)
-        .await?;
+    let unread: Vec<i32> = unread_copies(app, i.id, c.user_id).await?;
     let v = app.compiled(i.version_id).await?;
     let template = app.flow_template(c.tenant_id, i.template_id).await?;
     let state: engine::InstanceState =
@@ -940,6 +932,19 @@ async fn act_on_instance(
     .await
 }
 
+/// The numbers of a person's unread copies of an instance.
+async fn unread_copies(app: &App, instance: Uuid, user: Uuid) -> AppResult<Vec<i32>> {
+    Ok(flow_cc::Entity::find()
+        .select_only()
+        .column(flow_cc::Column::CcNo)
+        .filter(flow_cc::Column::InstanceId.eq(instance))
+        .filter(flow_cc::Column::UserId.eq(user))
+        .filter(flow_cc::Column::ReadAt.is_null())
+        .into_tuple()
+        .all(&app.db)
+        .await?)
+}
+
 /// Marks one of my carbon copies of the instance read (待阅 → 已阅).
 #[utoipa::path(post, path = "/api/v1/flow/instances/{id}/cc/read", tag = "flow", params(("id" = Uuid, Path)),
     responses((status = 200, body = InstanceView), (status = 404, body = crate::error::ErrorBody)))]
@@ -950,15 +955,7 @@ async fn mark_cc_read(
 ) -> AppResult<axum::Json<serde_json::Value>> {
     let c = Caller::from(&p);
     let (i, _) = visible(&app, &c, id).await?;
-    let unread: Vec<i32> = flow_cc::Entity::find()
-        .select_only()
-        .column(flow_cc::Column::CcNo)
-        .filter(flow_cc::Column::InstanceId.eq(i.id))
-        .filter(flow_cc::Column::UserId.eq(c.user_id))
-        .filter(flow_cc::Column::ReadAt.is_null())
-        .into_tuple()
-        .all(&app.db)
-        .await?;
+    let unread: Vec<i32> = unread_copies(&app, i.id, c.user_id).await?;
     let mut last = i;
     for no in unread {
         last = service::act(&app, &c, Target::Instance(last.id), |_, _| {

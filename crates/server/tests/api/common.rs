@@ -391,3 +391,98 @@ macro_rules! both_databases {
         }
     )*};
 }
+
+/// People and a published expense template for flow tests.
+#[allow(dead_code)]
+pub struct FlowSetup {
+    pub admin: Session,
+    pub staff: Session,
+    pub boss: Session,
+    pub fin: Session,
+    pub outsider: Session,
+    pub template: String,
+    pub staff_id: String,
+    pub boss_id: String,
+    pub fin_id: String,
+    pub outsider_id: String,
+}
+
+/// Publishes an expense template (department head, then finance); `tweak` may change its JSON
+/// (ids in it: `$boss`, `$fin`, `$outsider` are replaced by the users' ids).
+pub async fn flow_setup(app: &TestApp, tweak: impl FnOnce(&mut Value)) -> FlowSetup {
+    let admin = app.admin().await;
+    let me = app.get(&admin, "/api/v1/me").await.expect(200)["id"].clone();
+    let company = app.company(&admin).await;
+    let dept = app
+        .post(
+            &admin,
+            "/api/v1/departments",
+            json!({"company_id": company, "name": "销售部", "sort_order": 9000}),
+        )
+        .await
+        .expect(200);
+    let dept_id = dept["id"].as_str().unwrap().to_string();
+    let (boss_id, boss) = app.user_with_roles(&admin, "boss", &[]).await;
+    let (staff_id, staff) = app.user_with_roles(&admin, "staff", &[]).await;
+    let (fin_id, fin) = app.user_with_roles(&admin, "finance", &[]).await;
+    let (outsider_id, outsider) = app.user_with_roles(&admin, "outsider", &[]).await;
+    for u in [&boss_id, &staff_id] {
+        app.patch(
+            &admin,
+            &format!("/api/v1/users/{u}"),
+            json!({"department_id": dept_id}),
+        )
+        .await
+        .expect(200);
+    }
+    app.patch(
+        &admin,
+        &format!("/api/v1/departments/{dept_id}"),
+        json!({"head_user_id": boss_id}),
+    )
+    .await
+    .expect(200);
+    let mut body = json!({
+        "name": "费用报销", "supervisor_id": me,
+        "form": {"fields": [{"key": "amount", "label": "金额", "kind": "money", "required": true}, {"key": "reason", "label": "事由", "kind": "text"}]},
+        "settings": {"serial_pattern": "BX-{yyyy}-{seq:3}", "serial_reset": "yearly", "title_template": "{initiator}的{template}-{amount}", "summary_fields": ["amount", "reason"]},
+        "definition": {"kind": "tree", "tree": {"key": "expense", "nodes": [
+            {"type": "approver", "id": "head", "name": "部门负责人", "participants": [{"type": "department_head"}]},
+            {"type": "approver", "id": "fin", "name": "财务", "participants": [{"type": "users", "users": [fin_id]}]}
+        ]}}
+    });
+    tweak(&mut body);
+    let text = body
+        .to_string()
+        .replace("$boss", &boss_id)
+        .replace("$fin", &fin_id)
+        .replace("$outsider", &outsider_id);
+    let t = app
+        .post(
+            &admin,
+            "/api/v1/flow/templates",
+            serde_json::from_str(&text).unwrap(),
+        )
+        .await
+        .expect(200);
+    let template = t["id"].as_str().unwrap().to_string();
+    app.post(
+        &admin,
+        &format!("/api/v1/flow/templates/{template}/publish"),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    FlowSetup {
+        admin,
+        staff,
+        boss,
+        fin,
+        outsider,
+        template,
+        staff_id,
+        boss_id,
+        fin_id,
+        outsider_id,
+    }
+}

@@ -9,80 +9,18 @@ use xietong_server::flow::check::{ProblemKind, Report, check};
 use crate::both_databases;
 use crate::common::*;
 
-struct Setup {
-    admin: Session,
-    staff: Session,
-    boss: Session,
-    fin: Session,
-    outsider: Session,
-    outsider_id: String,
-    template: String,
-}
-
 /// Staff in a department headed by boss; template: head → copy to outsider → finance.
-async fn setup(app: &TestApp) -> Setup {
-    let admin = app.admin().await;
-    let me = app.get(&admin, "/api/v1/me").await.expect(200)["id"].clone();
-    let company = app.company(&admin).await;
-    let dept = app
-        .post(
-            &admin,
-            "/api/v1/departments",
-            json!({"company_id": company, "name": "销售部", "sort_order": 9000}),
-        )
-        .await
-        .expect(200);
-    let dept_id = dept["id"].as_str().unwrap().to_string();
-    let (boss_id, boss) = app.user_with_roles(&admin, "boss", &[]).await;
-    let (staff_id, staff) = app.user_with_roles(&admin, "staff", &[]).await;
-    let (fin_id, fin) = app.user_with_roles(&admin, "finance", &[]).await;
-    let (outsider_id, outsider) = app.user_with_roles(&admin, "outsider", &[]).await;
-    for u in [&boss_id, &staff_id] {
-        app.patch(
-            &admin,
-            &format!("/api/v1/users/{u}"),
-            json!({"department_id": dept_id}),
-        )
-        .await
-        .expect(200);
-    }
-    app.patch(
-        &admin,
-        &format!("/api/v1/departments/{dept_id}"),
-        json!({"head_user_id": boss_id}),
-    )
+async fn setup(app: &TestApp) -> FlowSetup {
+    flow_setup(app, |t| {
+        t["form"] = json!({"fields": [{"key": "amount", "label": "金额", "kind": "money", "required": true}]});
+        t["settings"] = json!({"serial_pattern": "BX-{yyyy}-{seq:3}", "serial_reset": "yearly"});
+        t["definition"] = json!({"kind": "tree", "tree": {"key": "expense", "nodes": [
+            {"type": "approver", "id": "head", "name": "部门负责人", "participants": [{"type": "department_head"}]},
+            {"type": "cc", "id": "copy", "name": "抄送", "participants": [{"type": "users", "users": ["$outsider"]}]},
+            {"type": "approver", "id": "fin", "name": "财务", "participants": [{"type": "users", "users": ["$fin"]}]}
+        ]}});
+    })
     .await
-    .expect(200);
-    let t = app
-        .post(&admin, "/api/v1/flow/templates", json!({
-            "name": "费用报销", "supervisor_id": me,
-            "form": {"fields": [{"key": "amount", "label": "金额", "kind": "money", "required": true}]},
-            "settings": {"serial_pattern": "BX-{yyyy}-{seq:3}", "serial_reset": "yearly"},
-            "definition": {"kind": "tree", "tree": {"key": "expense", "nodes": [
-                {"type": "approver", "id": "head", "name": "部门负责人", "participants": [{"type": "department_head"}]},
-                {"type": "cc", "id": "copy", "name": "抄送", "participants": [{"type": "users", "users": [outsider_id]}]},
-                {"type": "approver", "id": "fin", "name": "财务", "participants": [{"type": "users", "users": [fin_id]}]}
-            ]}}
-        }))
-        .await
-        .expect(200);
-    let template = t["id"].as_str().unwrap().to_string();
-    app.post(
-        &admin,
-        &format!("/api/v1/flow/templates/{template}/publish"),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    Setup {
-        admin,
-        staff,
-        boss,
-        fin,
-        outsider,
-        outsider_id,
-        template,
-    }
 }
 
 /// Where an instance is taken before it is damaged.
@@ -95,7 +33,7 @@ enum Stage {
 }
 
 /// An instance driven to `stage`: its id and serial number.
-async fn instance(app: &TestApp, s: &Setup, amount: i64, stage: Stage) -> (Uuid, String) {
+async fn instance(app: &TestApp, s: &FlowSetup, amount: i64, stage: Stage) -> (Uuid, String) {
     let v = app
         .post(
             &s.staff,
