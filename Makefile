@@ -24,7 +24,7 @@ run: build
 test:
 	bash scripts/test.sh
 
-openapi:
+openapi: web-deps
 	$(CARGO) run -q -p xietong-server -- openapi > web/openapi.json
 	cd web && npm run gen:api
 

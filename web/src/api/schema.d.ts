@@ -134,7 +134,8 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /** Deletes a company with no departments, posts or subsidiaries; the head company stays. */
+        delete: operations["delete_company"];
         options?: never;
         head?: never;
         /** Renames or re-classifies a company. */
@@ -175,6 +176,377 @@ export interface paths {
         head?: never;
         /** Renames, moves (parent and order), or sets the head and leader in charge of a department. */
         patch: operations["update_department"];
+        trace?: never;
+    };
+    "/api/v1/flow/cc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 抄送我的: instances copied to me, read and unread (`read` filters), newest first. */
+        get: operations["cc_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The counts of 待办, 已办, 我发起的, 抄送我的 and 待阅 for the workbench and the menu. */
+        get: operations["counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已办: tasks I handled (decided, transferred or delegated), newest first by default. */
+        get: operations["done_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts an instance of the template's current version. */
+        post: operations["start_instance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/instances/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The route a start would take with this form data: who acts, in order, if everyone agrees. */
+        post: operations["preview_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/instances/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An instance with its tasks and history (to those who may see it). */
+        get: operations["get_instance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/instances/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw, cancel or urge an instance. */
+        post: operations["act_on_instance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/instances/{id}/cc/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks one of my carbon copies of the instance read (待阅 → 已阅). */
+        post: operations["mark_cc_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/instances/{id}/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who will act from here on if everyone agrees (the steps open now first). */
+        get: operations["instance_route"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我发起的: instances I started, newest first by default. */
+        get: operations["started_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/tasks/bulk-approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Agrees to several of my todos at once, each in its own transaction, where their templates
+         *     allow bulk approval; reports each outcome.
+         */
+        post: operations["bulk_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/tasks/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acts on one of my tasks; 409 when someone acted on the instance at the same moment. */
+        post: operations["act_on_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Templates: all of them for flow administrators; the active ones the caller may start otherwise. */
+        get: operations["list_templates"];
+        put?: never;
+        /** Creates a draft template. */
+        post: operations["create_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/templates/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Imports a template file as a new draft (publish it after naming its supervisor). */
+        post: operations["import_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template (its editors, or anyone who may start it). */
+        get: operations["get_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edits the draft; running instances keep the version they started on. */
+        patch: operations["update_template"];
+        trace?: never;
+    };
+    "/api/v1/flow/templates/{id}/enabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disabling stops new starts only; running instances go on. */
+        post: operations["set_enabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/templates/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exports the draft as one JSON file with the BPMN inside. People (supervisor, administrators,
+         *     starters) are not carried over: ids mean nothing in another deployment.
+         */
+        get: operations["export_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/templates/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publishes the draft as a new immutable version after checking it through the engine; the
+         *     template must name its supervisor (督办者).
+         */
+        post: operations["publish_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/templates/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published versions, newest first. */
+        get: operations["list_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/to-read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待阅: copies I have not read yet; reading one (`POST /flow/instances/{id}/cc/read`) moves it
+         *     to 已阅.
+         */
+        get: operations["to_read_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待办: my open tasks (including those delegated to me), newest first by default. */
+        get: operations["todo_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/login-records": {
@@ -630,6 +1002,21 @@ export interface components {
             target_id?: string | null;
             target_type: string;
         };
+        /** @description Bulk approve request. */
+        BulkApprove: {
+            opinion?: string;
+            /** @description 1–100 of my open tasks. */
+            task_ids: string[];
+        };
+        /** @description The outcome for one task of a bulk approval. */
+        BulkOutcome: {
+            /** @description The error code when not approved, e.g. `flow.bulk_not_allowed`, `flow.conflict`. */
+            code?: string | null;
+            message?: string | null;
+            ok: boolean;
+            /** Format: uuid */
+            task_id: string;
+        };
         /** @description Password change request. */
         ChangePasswordRequest: {
             new_password: string;
@@ -646,6 +1033,19 @@ export interface components {
             parent_id?: string | null;
             /** Format: int32 */
             sort_order: number;
+        };
+        /** @description How many items each list holds for me. */
+        Counts: {
+            /** Format: int64 */
+            cc: number;
+            /** Format: int64 */
+            done: number;
+            /** Format: int64 */
+            started: number;
+            /** Format: int64 */
+            to_read: number;
+            /** Format: int64 */
+            todo: number;
         };
         /** @description New company. */
         CreateCompany: {
@@ -710,6 +1110,16 @@ export interface components {
             initial_password: string;
             user: components["schemas"]["UserView"];
         };
+        /** @description How a template is drawn: the designer's tree, or BPMN 2.0 XML. */
+        DefinitionInput: {
+            /** @enum {string} */
+            kind: "tree";
+            tree: Record<string, never>;
+        } | {
+            bpmn: string;
+            /** @enum {string} */
+            kind: "bpmn";
+        };
         /** @description One department's sign-ins per day. */
         DepartmentLogins: {
             /** Format: uuid */
@@ -742,6 +1152,10 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description Enable or disable. */
+        EnabledRequest: {
+            enabled: boolean;
+        };
         /** @description The JSON body of every error response. */
         ErrorBody: {
             /** @description Stable machine code, e.g. `auth.invalid_credentials`. */
@@ -761,6 +1175,95 @@ export interface components {
             field: string;
             message: string;
         };
+        /** @description One row of a list. */
+        FlowItem: {
+            /**
+             * Format: date-time
+             * @description The list's own time: task opened (待办), handled (已办), started (我发起的), copied (抄送).
+             */
+            at: string;
+            /**
+             * Format: int32
+             * @description The carbon copy (抄送我的, 待阅).
+             */
+            cc_no?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description 待办: the task is delegated to me by this person.
+             */
+            delegated_by?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            /** Format: uuid */
+            initiator_id: string;
+            initiator_name?: string | null;
+            /** Format: uuid */
+            instance_id: string;
+            /** @description The task's or copy's node. */
+            node_key?: string | null;
+            node_name?: string | null;
+            /** @description 抄送: read yet. */
+            read?: boolean | null;
+            serial_no?: string | null;
+            /** @description Instance status. */
+            status: string;
+            /** @description The template's summary fields this viewer may see. */
+            summary: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description The task (待办, 已办).
+             */
+            task_id?: string | null;
+            /** Format: uuid */
+            template_id: string;
+            template_name?: string | null;
+            title: string;
+        };
+        /** @description One form field. */
+        FormField: {
+            /**
+             * @description Node keys whose handlers (and people copied from them) must not see this field; the
+             *     initiator, the supervisor and flow administrators always do.
+             */
+            hidden_at?: string[];
+            /** @description Key used in data and conditions, e.g. `amount`. */
+            key: string;
+            /** @description `text`, `textarea`, `number`, `money`, `date`, `select`, `user`, `department`. */
+            kind: string;
+            label: string;
+            /** @description Choices of a `select`. */
+            options?: string[];
+            required?: boolean;
+        };
+        /** @description The form: fields in order. */
+        FormSpec: {
+            fields?: components["schemas"]["FormField"][];
+        };
+        /** @description One history event. */
+        HistoryView: {
+            /**
+             * Format: uuid
+             * @description Set when the actor stood in for someone (代 X 办理).
+             */
+            acting_for_id?: string | null;
+            action: string;
+            /** Format: uuid */
+            actor_id?: string | null;
+            actor_name?: string | null;
+            /** Format: date-time */
+            at: string;
+            from_node?: string | null;
+            opinion?: string | null;
+            /** Format: int32 */
+            seq: number;
+            /** @description `agree`, `disagree` or `read` for decisions. */
+            stance?: string | null;
+            to_nodes: string[];
+            /** @description Other people involved (transferee, added signers, people copied). */
+            users: string[];
+        };
         /** @description What an import did. */
         ImportResult: {
             created: number;
@@ -774,6 +1277,68 @@ export interface components {
         InitialPassword: {
             password: string;
             username: string;
+        };
+        /** @description An action on the whole instance. */
+        InstanceAction: {
+            /** @enum {string} */
+            action: "withdraw";
+            reason?: string;
+        } | {
+            /** @enum {string} */
+            action: "cancel";
+            reason?: string;
+        } | {
+            /** @enum {string} */
+            action: "urge";
+            message?: string;
+            /** Format: uuid */
+            task_id?: string | null;
+        };
+        /** @description An instance as one viewer may see it. */
+        InstanceView: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description Keys of the nodes open now. */
+            current_nodes: string[];
+            /** @description The form's fields this viewer may see. */
+            fields: components["schemas"]["FormField"][];
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** @description Form data, without the fields this viewer may not see. */
+            form: Record<string, never>;
+            /** @description The definition's graph (nodes and edges) for drawing. */
+            graph: Record<string, never>;
+            history: components["schemas"]["HistoryView"][];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            initiator_id: string;
+            initiator_name?: string | null;
+            /** @description What the viewer may do on the whole instance: `withdraw`, `cancel`, `urge`. */
+            instance_actions: string[];
+            /**
+             * Format: int32
+             * @description Changes with every action; the optimistic lock.
+             */
+            lock_version: number;
+            /** @description The viewer's open tasks with what they may do on each. */
+            my_tasks: components["schemas"]["MyTask"][];
+            /** @description The viewer's unread carbon copies of this instance. */
+            my_unread_cc: number[];
+            /** @description Keys of the nodes already passed. */
+            passed_nodes: string[];
+            serial_no?: string | null;
+            /** @description `running`, `approved`, `rejected` or `cancelled`. */
+            status: string;
+            tasks: components["schemas"]["TaskView"][];
+            /** Format: uuid */
+            template_id: string;
+            template_name: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            version_id: string;
         };
         /** @description One sign-in attempt. */
         LoginRecordView: {
@@ -848,6 +1413,21 @@ export interface components {
             totp_enabled: boolean;
             username: string;
         };
+        /** @description One of the viewer's open tasks on the instance. */
+        MyTask: {
+            /** @description e.g. `agree`, `disagree`, `read`, `send_back`, `transfer`, `delegate`, `add_signers` … */
+            actions: string[];
+            /**
+             * Format: uuid
+             * @description Set while the task was delegated to the viewer: the owner it returns to.
+             */
+            delegated_by?: string | null;
+            node_key: string;
+            /** @description Node keys this task may send the flow back to (besides `initiator`). */
+            send_back_targets: string[];
+            /** Format: uuid */
+            task_id: string;
+        };
         /** @description One page of results. */
         Page_AuditEntryView: {
             items: {
@@ -869,6 +1449,60 @@ export interface components {
                 /** Format: uuid */
                 target_id?: string | null;
                 target_type: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of results. */
+        Page_FlowItem: {
+            items: {
+                /**
+                 * Format: date-time
+                 * @description The list's own time: task opened (待办), handled (已办), started (我发起的), copied (抄送).
+                 */
+                at: string;
+                /**
+                 * Format: int32
+                 * @description The carbon copy (抄送我的, 待阅).
+                 */
+                cc_no?: number | null;
+                /** Format: date-time */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description 待办: the task is delegated to me by this person.
+                 */
+                delegated_by?: string | null;
+                /** Format: date-time */
+                due_at?: string | null;
+                /** Format: uuid */
+                initiator_id: string;
+                initiator_name?: string | null;
+                /** Format: uuid */
+                instance_id: string;
+                /** @description The task's or copy's node. */
+                node_key?: string | null;
+                node_name?: string | null;
+                /** @description 抄送: read yet. */
+                read?: boolean | null;
+                serial_no?: string | null;
+                /** @description Instance status. */
+                status: string;
+                /** @description The template's summary fields this viewer may see. */
+                summary: Record<string, never>;
+                /**
+                 * Format: uuid
+                 * @description The task (待办, 已办).
+                 */
+                task_id?: string | null;
+                /** Format: uuid */
+                template_id: string;
+                template_name?: string | null;
+                title: string;
             }[];
             /** Format: int64 */
             page: number;
@@ -972,7 +1606,7 @@ export interface components {
          * @description One permission.
          * @enum {string}
          */
-        Perm: "org.read" | "org.write" | "user.read" | "user.write" | "user.reset_password" | "role.assign" | "audit.read" | "report.read" | "tenant.settings";
+        Perm: "org.read" | "org.write" | "user.read" | "user.write" | "user.reset_password" | "role.assign" | "audit.read" | "report.read" | "tenant.settings" | "flow.admin";
         /** @description A post (岗位) with a rank (higher is more senior). */
         PostView: {
             /** Format: uuid */
@@ -982,6 +1616,11 @@ export interface components {
             name: string;
             /** Format: int32 */
             rank: number;
+        };
+        /** @description Publish request. */
+        PublishRequest: {
+            /** @description Version notes. */
+            notes?: string;
         };
         /** @description Recovery codes, shown once. */
         RecoveryCodes: {
@@ -1002,6 +1641,20 @@ export interface components {
             name: string;
             permissions: components["schemas"]["Perm"][];
         };
+        /** @description What the engine would do if everyone agreed from here on: each step's node and people. */
+        RouteStep: {
+            /** @description Who acts at this step (empty when the node passes on its own). */
+            assignees: string[];
+            node_key: string;
+            node_name: string;
+            /** @description `current` for steps open now, `next` for the predicted ones. */
+            when: string;
+        };
+        /**
+         * @description When the sequence starts again at 1.
+         * @enum {string}
+         */
+        SerialReset: "yearly" | "monthly" | "daily" | "never";
         /** @description One of my sessions. */
         SessionView: {
             /** Format: date-time */
@@ -1013,6 +1666,201 @@ export interface components {
             /** Format: date-time */
             last_seen_at: string;
             user_agent?: string | null;
+        };
+        /** @description Start request. */
+        StartInstance: {
+            /** @description People the initiator chose, by node key. */
+            chosen?: {
+                [key: string]: string[];
+            };
+            /** @description Form data by field key. */
+            form: Record<string, never>;
+            /** Format: uuid */
+            template_id: string;
+        };
+        /** @description An action on a task. */
+        TaskAction: {
+            /** @enum {string} */
+            action: "agree";
+            form?: Record<string, never> | null;
+            opinion?: string;
+        } | {
+            /** @enum {string} */
+            action: "disagree";
+            opinion: string;
+        } | {
+            /** @enum {string} */
+            action: "read";
+            opinion?: string;
+        } | {
+            /** @enum {string} */
+            action: "send_back";
+            opinion: string;
+            to: string;
+        } | {
+            /** @enum {string} */
+            action: "resubmit";
+            form?: Record<string, never> | null;
+        } | {
+            /** @enum {string} */
+            action: "transfer";
+            opinion?: string;
+            /** Format: uuid */
+            to: string;
+        } | {
+            /** @enum {string} */
+            action: "delegate";
+            opinion?: string;
+            /** Format: uuid */
+            to: string;
+        } | {
+            /** @enum {string} */
+            action: "return_delegation";
+            opinion?: string;
+        } | {
+            /** @enum {string} */
+            action: "add_signers";
+            position: string;
+            users: string[];
+        } | {
+            /** @enum {string} */
+            action: "remove_signers";
+            users: string[];
+        } | {
+            /** @enum {string} */
+            action: "cc";
+            users: string[];
+        } | {
+            /** @enum {string} */
+            action: "keep_pending";
+            /** Format: date-time */
+            promised: string;
+            reason: string;
+        } | {
+            /** @enum {string} */
+            action: "request_extension";
+            /** Format: int32 */
+            days: number;
+            reason: string;
+        };
+        /** @description A task. */
+        TaskView: {
+            /** Format: uuid */
+            assignee_id: string;
+            /** @description `completed`, `cancelled`, `reassigned` or `deferred`. */
+            close_reason?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: uuid */
+            delegated_by?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instance_id: string;
+            node_key: string;
+            node_name: string;
+            /** Format: date-time */
+            opened_at: string;
+            /** @description `open` or `closed`. */
+            state: string;
+        };
+        /** @description A template as one file, to move between deployments. */
+        TemplateFile: {
+            /** @description The definition as BPMN 2.0 XML. */
+            bpmn: string;
+            category: string;
+            description?: string;
+            form: components["schemas"]["FormSpec"];
+            /** @description Always `xietong.flow_template/1`. */
+            format: string;
+            icon?: string;
+            name: string;
+            settings: components["schemas"]["TemplateSettings"];
+            /** @description The designer's tree, when the definition has one. */
+            tree?: Record<string, never> | null;
+        };
+        /** @description Template fields; on update every field is optional. */
+        TemplateInput: {
+            category?: string | null;
+            definition?: null | components["schemas"]["DefinitionInput"];
+            description?: string | null;
+            form?: null | components["schemas"]["FormSpec"];
+            icon?: string | null;
+            name?: string | null;
+            settings?: null | components["schemas"]["TemplateSettings"];
+            /** Format: uuid */
+            supervisor_id?: string | null;
+        };
+        /** @description Template settings beyond name and category. */
+        TemplateSettings: {
+            /**
+             * @description Flow administrators (流程管理员) of this template.
+             * @default []
+             */
+            admins: string[];
+            /**
+             * @description Several todos of this template may be approved at once.
+             * @default false
+             */
+            allow_bulk_approve: boolean;
+            /**
+             * @description e.g. `HT-{yyyy}{MM}-{seq:4}`.
+             * @default
+             */
+            serial_pattern: string;
+            /** @default yearly */
+            serial_reset: components["schemas"]["SerialReset"];
+            /** @default [] */
+            starter_departments: string[];
+            /** @default [] */
+            starter_roles: components["schemas"]["Role"][];
+            /**
+             * @description Who may start: empty lists mean everyone.
+             * @default []
+             */
+            starter_users: string[];
+            /**
+             * @description Form fields shown on todo cards.
+             * @default []
+             */
+            summary_fields: string[];
+            /**
+             * @description e.g. `{initiator}的{template}-{amount}`.
+             * @default
+             */
+            title_template: string;
+            /**
+             * @description Leaders in charge of the initiator's department may read instances.
+             * @default false
+             */
+            visible_to_leaders: boolean;
+        };
+        /** @description A template as its editors and starters see it. */
+        TemplateView: {
+            category: string;
+            /** Format: uuid */
+            current_version_id?: string | null;
+            definition: components["schemas"]["DefinitionInput"];
+            description: string;
+            form: components["schemas"]["FormSpec"];
+            icon: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            latest_version: number;
+            name: string;
+            settings: components["schemas"]["TemplateSettings"];
+            /** @description `draft` (never published), `active` or `disabled`. */
+            status: string;
+            /**
+             * Format: uuid
+             * @description The one supervisor (督办者) of R5.
+             */
+            supervisor_id?: string | null;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description The caller's tenant and its settings. */
         TenantDetail: {
@@ -1175,6 +2023,20 @@ export interface components {
             supervisor_name?: string | null;
             totp_enabled: boolean;
             username: string;
+        };
+        /** @description A published version. */
+        VersionView: {
+            /** @description The definition as BPMN 2.0 (with diagram). */
+            bpmn: string;
+            /** Format: uuid */
+            id: string;
+            notes: string;
+            /** Format: date-time */
+            published_at: string;
+            /** Format: uuid */
+            published_by?: string | null;
+            /** Format: int32 */
+            version: number;
         };
     };
     responses: never;
@@ -1437,6 +2299,34 @@ export interface operations {
             };
         };
     };
+    delete_company: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description org.company_not_empty or org.company_is_hq */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     update_company: {
         parameters: {
             query?: never;
@@ -1588,6 +2478,827 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cc_list: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+                /** @description Only this template. */
+                template_id?: string;
+                /** @description From this day (inclusive, tenant time zone), on the list's own time. */
+                from?: string;
+                /** @description Up to this day (inclusive, tenant time zone). */
+                to?: string;
+                /** @description Instance status: `running`, `approved`, `rejected`, `cancelled`. */
+                status?: string;
+                /** @description Only instances started by this person. */
+                initiator_id?: string;
+                /** @description Words in the title or serial number. */
+                q?: string;
+                /**
+                 * @description Sort key, `-` for descending: `time` (the list's own time, default newest first),
+                 *     `created_at` (instance start), `due_at` (task lists).
+                 */
+                sort?: string;
+                /** @description 抄送我的 only: `true` read, `false` unread. */
+                read?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FlowItem"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Counts"];
+                };
+            };
+        };
+    };
+    done_list: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+                /** @description Only this template. */
+                template_id?: string;
+                /** @description From this day (inclusive, tenant time zone), on the list's own time. */
+                from?: string;
+                /** @description Up to this day (inclusive, tenant time zone). */
+                to?: string;
+                /** @description Instance status: `running`, `approved`, `rejected`, `cancelled`. */
+                status?: string;
+                /** @description Only instances started by this person. */
+                initiator_id?: string;
+                /** @description Words in the title or serial number. */
+                q?: string;
+                /**
+                 * @description Sort key, `-` for descending: `time` (the list's own time, default newest first),
+                 *     `created_at` (instance start), `due_at` (task lists).
+                 */
+                sort?: string;
+                /** @description 抄送我的 only: `true` read, `false` unread. */
+                read?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FlowItem"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_instance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a retry with the same key has no second effect */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartInstance"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartInstance"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteStep"][];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_instance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    act_on_instance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a retry with the same key has no second effect */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstanceAction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_cc_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    instance_route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteStep"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    started_list: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+                /** @description Only this template. */
+                template_id?: string;
+                /** @description From this day (inclusive, tenant time zone), on the list's own time. */
+                from?: string;
+                /** @description Up to this day (inclusive, tenant time zone). */
+                to?: string;
+                /** @description Instance status: `running`, `approved`, `rejected`, `cancelled`. */
+                status?: string;
+                /** @description Only instances started by this person. */
+                initiator_id?: string;
+                /** @description Words in the title or serial number. */
+                q?: string;
+                /**
+                 * @description Sort key, `-` for descending: `time` (the list's own time, default newest first),
+                 *     `created_at` (instance start), `due_at` (task lists).
+                 */
+                sort?: string;
+                /** @description 抄送我的 only: `true` read, `false` unread. */
+                read?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FlowItem"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkApprove"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOutcome"][];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    act_on_task: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a retry with the same key has no second effect */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskAction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceView"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"][];
+                };
+            };
+        };
+    };
+    create_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateFile"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_enabled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnabledRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateFile"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionView"];
+                };
+            };
+            /** @description flow.definition_invalid lists every problem with the node it concerns */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionView"][];
+                };
+            };
+        };
+    };
+    to_read_list: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+                /** @description Only this template. */
+                template_id?: string;
+                /** @description From this day (inclusive, tenant time zone), on the list's own time. */
+                from?: string;
+                /** @description Up to this day (inclusive, tenant time zone). */
+                to?: string;
+                /** @description Instance status: `running`, `approved`, `rejected`, `cancelled`. */
+                status?: string;
+                /** @description Only instances started by this person. */
+                initiator_id?: string;
+                /** @description Words in the title or serial number. */
+                q?: string;
+                /**
+                 * @description Sort key, `-` for descending: `time` (the list's own time, default newest first),
+                 *     `created_at` (instance start), `due_at` (task lists).
+                 */
+                sort?: string;
+                /** @description 抄送我的 only: `true` read, `false` unread. */
+                read?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FlowItem"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    todo_list: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+                /** @description Only this template. */
+                template_id?: string;
+                /** @description From this day (inclusive, tenant time zone), on the list's own time. */
+                from?: string;
+                /** @description Up to this day (inclusive, tenant time zone). */
+                to?: string;
+                /** @description Instance status: `running`, `approved`, `rejected`, `cancelled`. */
+                status?: string;
+                /** @description Only instances started by this person. */
+                initiator_id?: string;
+                /** @description Words in the title or serial number. */
+                q?: string;
+                /**
+                 * @description Sort key, `-` for descending: `time` (the list's own time, default newest first),
+                 *     `created_at` (instance start), `due_at` (task lists).
+                 */
+                sort?: string;
+                /** @description 抄送我的 only: `true` read, `false` unread. */
+                read?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FlowItem"];
+                };
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

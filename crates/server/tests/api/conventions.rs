@@ -97,6 +97,11 @@ async fn health_openapi_and_docs_answer(app: &TestApp) {
         "/api/v1/users/{id}",
         "/api/v1/departments",
         "/api/v1/audit",
+        "/api/v1/flow/templates",
+        "/api/v1/flow/instances",
+        "/api/v1/flow/tasks/{id}/actions",
+        "/api/v1/flow/todo",
+        "/api/v1/flow/counts",
     ] {
         assert!(doc["paths"][p].is_object(), "{p} missing from OpenAPI");
     }
