@@ -151,6 +151,52 @@ test('admin: forced change refuses a weak password, then organisation setup', ()
     await page.waitForURL('**/workbench');
     await page.getByTestId('counter-todo').waitFor();
 
+    // The workbench counts and previews real todos: publish a one-step flow the admin approves,
+    // start it, and the counter and the preview show it.
+    const started = await page.evaluate(async () => {
+      const csrf = decodeURIComponent(document.cookie.match(/(?:^|; )xt_csrf=([^;]*)/)?.[1] ?? '');
+      const send = async (method, path, body) => {
+        const res = await fetch(path, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+          body: body && JSON.stringify(body),
+        });
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+        return res.json();
+      };
+      const me = await send('GET', '/api/v1/me');
+      const t = await send('POST', '/api/v1/flow/templates', {
+        name: '用印申请',
+        supervisor_id: me.id,
+        form: { fields: [{ key: 'what', label: '用途', kind: 'text', required: true }] },
+        settings: {
+          serial_pattern: 'YY-{yyyy}-{seq:3}',
+          title_template: '{initiator}的{template}',
+        },
+        definition: {
+          kind: 'tree',
+          tree: {
+            key: 'seal',
+            nodes: [
+              {
+                type: 'approver',
+                id: 'ok',
+                name: '审批',
+                participants: [{ type: 'users', users: [me.id] }],
+              },
+            ],
+          },
+        },
+      });
+      await send('POST', `/api/v1/flow/templates/${t.id}/publish`, {});
+      return send('POST', '/api/v1/flow/instances', { template_id: t.id, form: { what: '合同' } });
+    });
+    await page.reload();
+    await page.getByTestId('counter-todo').getByText('1', { exact: true }).waitFor();
+    await page.getByTestId('counter-started').getByText('1', { exact: true }).waitFor();
+    await page.getByTestId('todo-item').filter({ hasText: started.title }).waitFor();
+    await page.getByTestId('todo-item').filter({ hasText: started.serial_no }).waitFor();
+
     // Create a department through the menu.
     await page.getByRole('menuitem', { name: '组织管理' }).click();
     await page.getByRole('menuitem', { name: '部门' }).click();

@@ -5,15 +5,26 @@ import {
   SendOutlined,
   UnorderedListOutlined,
 } from '@ant-design/icons';
-import { Card, Col, Empty, Row, Statistic, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Card, Col, Empty, List, Row, Statistic, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useEffect } from 'react';
+import { api, call, type Schemas } from '../../api/client';
 import { useMe } from '../../auth/session';
+import { useFormatTime } from '../../hooks/useTenantTime';
 import { useT } from '../../i18n';
 import type { MessageKey } from '../../i18n/locale';
 
+type Counts = Schemas['Counts'];
+type FlowItem = Schemas['FlowItem'];
+
+export const workbenchKeys = {
+  counts: ['flow', 'counts'] as const,
+  todoPreview: ['flow', 'todo', 'preview'] as const,
+};
+
 interface Counter {
-  key: string;
+  key: keyof Counts;
   label: MessageKey;
   icon: ReactNode;
 }
@@ -25,10 +36,20 @@ const COUNTERS: Counter[] = [
   { key: 'cc', label: 'workbench.cc', icon: <NotificationOutlined /> },
 ];
 
-/** 工作台: counters and previews. Flows arrive in a later release, so everything is zero. */
+/** 工作台: the counts of the approval lists and the first todos. */
 export default function WorkbenchPage() {
   const t = useT();
+  const fmt = useFormatTime();
   const { data: me } = useMe();
+  const counts = useQuery({
+    queryKey: workbenchKeys.counts,
+    queryFn: (): Promise<Counts> => call(api.GET('/api/v1/flow/counts')),
+  });
+  const todo = useQuery({
+    queryKey: workbenchKeys.todoPreview,
+    queryFn: () => call(api.GET('/api/v1/flow/todo', { params: { query: { page_size: 5 } } })),
+  });
+  const todos: FlowItem[] = todo.data?.items ?? [];
 
   useEffect(() => {
     document.title = `${t('menu.workbench')} - ${t('app.name')}`;
@@ -43,7 +64,12 @@ export default function WorkbenchPage() {
         {COUNTERS.map((c) => (
           <Col key={c.key} xs={12} md={6}>
             <Card size="small" data-testid={`counter-${c.key}`}>
-              <Statistic title={t(c.label)} value={0} prefix={c.icon} />
+              <Statistic
+                title={t(c.label)}
+                value={counts.data?.[c.key] ?? 0}
+                loading={counts.isLoading}
+                prefix={c.icon}
+              />
             </Card>
           </Col>
         ))}
@@ -57,7 +83,27 @@ export default function WorkbenchPage() {
               </span>
             }
           >
-            <Empty description={t('workbench.noTodo')} />
+            {todos.length === 0 ? (
+              <Empty description={t('workbench.noTodo')} />
+            ) : (
+              <List<FlowItem>
+                dataSource={todos}
+                loading={todo.isLoading}
+                renderItem={(item) => (
+                  <List.Item key={item.task_id ?? item.instance_id} data-testid="todo-item">
+                    <List.Item.Meta
+                      title={item.title}
+                      description={
+                        <>
+                          {item.serial_no && <Tag>{item.serial_no}</Tag>}
+                          {item.node_name} · {item.initiator_name} · {fmt(item.at)}
+                        </>
+                      }
+                    />
+                  </List.Item>
+                )}
+              />
+            )}
           </Card>
         </Col>
         <Col xs={24} lg={10}>
