@@ -83,6 +83,24 @@ async function signIn(page, username, password) {
   await page.getByRole('button', { name: '登录', exact: true }).click();
 }
 
+/**
+ * Signs out through the user menu. The header may re-render while the session is refreshed
+ * (e.g. just after a password change), which closes an open dropdown; open it again then.
+ */
+async function signOut(page) {
+  for (let attempt = 1; ; attempt++) {
+    await page.getByRole('button', { name: '用户菜单' }).click();
+    try {
+      await page.getByRole('menuitem', { name: '退出登录' }).click({ timeout: 3000 });
+      await page.waitForURL('**/login', { timeout: 5000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
 async function changeInitialPassword(page, oldPassword, newPassword) {
   await page.waitForURL('**/change-password');
   await page.getByLabel('当前密码', { exact: true }).fill(oldPassword);
@@ -258,9 +276,7 @@ test('admin: forced change refuses a weak password, then organisation setup', ()
     await page.getByText('有 1 处错误，未导入任何数据').waitFor();
 
     // Sign out.
-    await page.getByRole('button', { name: '用户菜单' }).click();
-    await page.getByRole('menuitem', { name: '退出登录' }).click();
-    await page.waitForURL('**/login');
+    await signOut(page);
 
     userPassword = initialPassword;
   }));
@@ -323,9 +339,7 @@ test('new user: first sign-in forces a change, English switch, phone workbench',
     await page.waitForURL('**/workbench');
 
     // Two-factor sign-in is now required: the next sign-in leads to enrolment, and nothing else.
-    await page.getByRole('button', { name: '用户菜单' }).click();
-    await page.getByRole('menuitem', { name: '退出登录' }).click();
-    await page.waitForURL('**/login');
+    await signOut(page);
     await signIn(page, USER.username, USER_NEW_PASSWORD);
     await page.waitForURL('**/settings/security');
     await page.getByTestId('totp-required').waitFor();
