@@ -22,6 +22,8 @@ pub struct AppState {
     pub flow_versions: RwLock<HashMap<Uuid, Arc<crate::flow::service::CompiledVersion>>>,
     /// Organisation, administrator and calendar per tenant (see `App::directory`).
     pub directories: RwLock<HashMap<Uuid, Arc<crate::flow::service::Directory>>>,
+    /// Tenants whose directory is being reloaded in the background.
+    pub directory_refreshing: std::sync::Mutex<std::collections::HashSet<Uuid>>,
     /// Template rows, with the time and generation they were read at.
     pub flow_templates: RwLock<HashMap<Uuid, TemplateCacheEntry>>,
     /// Bumped whenever this node changes the organisation or a template: cached directories
@@ -49,6 +51,7 @@ impl App {
             tenants: RwLock::new(HashMap::new()),
             flow_versions: RwLock::new(HashMap::new()),
             directories: RwLock::new(HashMap::new()),
+            directory_refreshing: Default::default(),
             flow_templates: RwLock::new(HashMap::new()),
             generation: AtomicU64::new(0),
         }))

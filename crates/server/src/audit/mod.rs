@@ -5,7 +5,7 @@ pub mod api;
 pub use api::routes;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -109,7 +109,7 @@ pub async fn record<C: ConnectionTrait>(
     actor: &Actor,
     change: Change,
 ) -> Result<(), DbErr> {
-    audit_entry::ActiveModel {
+    let row = audit_entry::ActiveModel {
         id: Set(new_id()),
         tenant_id: Set(actor.tenant_id),
         at: Set(Utc::now()),
@@ -124,8 +124,10 @@ pub async fn record<C: ConnectionTrait>(
         after: Set(change.after),
         ip: Set(actor.ip.clone()),
         request_id: Set(actor.request_id.clone()),
-    }
-    .insert(db)
-    .await?;
+    };
+    // Append only: nothing to read back.
+    audit_entry::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }

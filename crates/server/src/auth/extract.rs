@@ -182,7 +182,7 @@ async fn authenticate(parts: &Parts, app: &App) -> Result<Principal, AppError> {
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
 
-    let (user_id, tenant_id, credential) = if let Some(token) = bearer {
+    let (user_id, tenant_id, credential, user) = if let Some(token) = bearer {
         let tok = api_token::Entity::find()
             .filter(api_token::Column::TokenHash.eq(hash_secret(token)))
             .one(&app.db)
@@ -202,6 +202,7 @@ async fn authenticate(parts: &Parts, app: &App) -> Result<Principal, AppError> {
             tok.user_id,
             tok.tenant_id,
             Credential::Token { id: tok.id, write },
+            None,
         )
     } else {
         let jar = CookieJar::from_headers(&parts.headers);
@@ -210,11 +211,15 @@ async fn authenticate(parts: &Parts, app: &App) -> Result<Principal, AppError> {
             .map(|c| c.value().to_string())
             .ok_or_else(AppError::unauthenticated)?;
         let idle = Duration::minutes(app.config.session_idle_minutes);
-        let sess = session::Entity::find()
+        // The session and its user in one read.
+        let (sess, u) = session::Entity::find()
             .filter(session::Column::TokenHash.eq(hash_secret(&token)))
+            .find_also_related(user::Entity)
             .one(&app.db)
             .await?
-            .filter(|s| s.revoked_at.is_none() && s.expires_at > now && s.last_seen_at + idle > now)
+            .filter(|(s, _)| {
+                s.revoked_at.is_none() && s.expires_at > now && s.last_seen_at + idle > now
+            })
             .ok_or_else(|| {
                 AppError::new(
                     StatusCode::UNAUTHORIZED,
@@ -251,14 +256,16 @@ async fn authenticate(parts: &Parts, app: &App) -> Result<Principal, AppError> {
             sess.user_id,
             sess.tenant_id,
             Credential::Session { id: sess.id },
+            u,
         )
     };
 
-    let u = user::Entity::find_by_id(user_id)
-        .one(&app.db)
-        .await?
-        .filter(|u| u.tenant_id == tenant_id && u.status == "active")
-        .ok_or_else(AppError::unauthenticated)?;
+    let u = match user {
+        Some(u) => Some(u),
+        None => user::Entity::find_by_id(user_id).one(&app.db).await?,
+    }
+    .filter(|u| u.id == user_id && u.tenant_id == tenant_id && u.status == "active")
+    .ok_or_else(AppError::unauthenticated)?;
     let roles = load_roles(app, u.id).await?;
     Ok(Principal {
         tenant_id: u.tenant_id,

@@ -178,6 +178,8 @@ pub struct Viewer {
     pub all_fields: bool,
     /// Nodes the viewer held tasks at or was copied from.
     pub nodes: HashSet<String>,
+    /// The numbers of the viewer's unread copies of the instance.
+    pub unread_cc: Vec<i32>,
 }
 
 impl Viewer {
@@ -232,25 +234,41 @@ pub async fn viewer(app: &App, c: &Caller, i: &flow_instance::Model) -> AppResul
     {
         v.all_fields = true;
     }
-    let held: Vec<String> = flow_task::Entity::find()
-        .select_only()
+    // One read: the nodes where the viewer held a task, and their copies (number when unread).
+    use sea_orm::sea_query::{Alias, Expr, Query, UnionType};
+    let held = Query::select()
         .column(flow_task::Column::NodeKey)
-        .filter(flow_task::Column::InstanceId.eq(i.id))
-        .filter(flow_task::Column::AssigneeId.eq(c.user_id))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    let copied: Vec<String> = flow_cc::Entity::find()
-        .select_only()
+        .expr_as(Expr::cust("CAST(NULL AS INTEGER)"), Alias::new("unread"))
+        .from(flow_task::Entity)
+        .and_where(flow_task::Column::InstanceId.eq(i.id))
+        .and_where(flow_task::Column::AssigneeId.eq(c.user_id))
+        .to_owned();
+    let copied = Query::select()
         .column(flow_cc::Column::NodeKey)
-        .filter(flow_cc::Column::InstanceId.eq(i.id))
-        .filter(flow_cc::Column::UserId.eq(c.user_id))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    let involved = !held.is_empty() || !copied.is_empty();
-    v.nodes.extend(held);
-    v.nodes.extend(copied);
+        .expr_as(
+            Expr::case(
+                flow_cc::Column::ReadAt.is_null(),
+                Expr::col(flow_cc::Column::CcNo),
+            )
+            .finally(Expr::cust("CAST(NULL AS INTEGER)")),
+            Alias::new("unread"),
+        )
+        .from(flow_cc::Entity)
+        .and_where(flow_cc::Column::InstanceId.eq(i.id))
+        .and_where(flow_cc::Column::UserId.eq(c.user_id))
+        .to_owned();
+    let query = held.clone().union(UnionType::All, copied).to_owned();
+    let stmt = app.db.get_database_backend().build(&query);
+    let rows: Vec<(String, Option<i32>)> = app
+        .db
+        .query_all_raw(stmt)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
+        .collect::<Result<_, sea_orm::DbErr>>()?;
+    let involved = !rows.is_empty();
+    v.unread_cc = rows.iter().filter_map(|(_, n)| *n).collect();
+    v.nodes.extend(rows.into_iter().map(|(k, _)| k));
     if !v.all_fields
         && template.as_ref().is_some_and(|t| {
             serde_json::from_value::<TemplateSettings>(t.settings.clone())
@@ -333,7 +351,7 @@ pub async fn instance_view(
         .order_by_asc(flow_history::Column::Seq)
         .all(&app.db)
         .await?;
-    let unread: Vec<i32> = unread_copies(app, i.id, c.user_id).await?;
+    let unread = who.unread_cc.clone();
     let v = app.compiled(i.version_id).await?;
     let template = app.flow_template(c.tenant_id, i.template_id).await?;
     let state: engine::InstanceState =

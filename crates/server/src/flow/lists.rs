@@ -275,6 +275,7 @@ async fn finish(
         let viewer = Viewer {
             all_fields: all_fields || r.initiator_id == c.user_id,
             nodes: r.node_key.iter().cloned().collect(),
+            unread_cc: Vec::new(),
         };
         items.push(FlowItem {
             instance_id: r.instance_id,

@@ -15,8 +15,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, Set, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, Set,
+    Statement, TransactionTrait,
 };
 use uuid::Uuid;
 use xietong_calendar::{CalendarSettings, WorkingCalendar};
@@ -105,19 +105,48 @@ impl App {
             .unwrap_or(chrono_tz::Asia::Shanghai))
     }
 
-    /// The tenant's directory, from the cache while it is fresh.
+    /// The tenant's directory, from the cache. A change made on this node (a new generation)
+    /// reloads it before answering; past its time to live (changes made by other nodes) the
+    /// cached one answers while one background task reloads it, so no request waits for the
+    /// reload of a large organisation.
     pub async fn directory(&self, tenant: Uuid) -> AppResult<Arc<Directory>> {
         let generation = self.directory_generation();
-        if let Some(d) = self
+        let cached = self
             .directories
             .read()
             .expect("directory cache")
             .get(&tenant)
-            && d.generation == generation
-            && d.loaded.elapsed() < DIRECTORY_TTL
-        {
-            return Ok(d.clone());
+            .filter(|d| d.generation == generation)
+            .cloned();
+        match cached {
+            Some(d) if d.loaded.elapsed() < DIRECTORY_TTL => Ok(d),
+            Some(d) => {
+                let first = self
+                    .directory_refreshing
+                    .lock()
+                    .expect("directory refresh set")
+                    .insert(tenant);
+                if first {
+                    let app = self.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = app.load_directory(tenant).await {
+                            tracing::warn!(%tenant, code = e.code, "directory reload failed");
+                        }
+                        app.directory_refreshing
+                            .lock()
+                            .expect("directory refresh set")
+                            .remove(&tenant);
+                    });
+                }
+                Ok(d)
+            }
+            None => self.load_directory(tenant).await,
         }
+    }
+
+    /// Loads the tenant's directory from the database into the cache.
+    async fn load_directory(&self, tenant: Uuid) -> AppResult<Arc<Directory>> {
+        let generation = self.directory_generation();
         let org = OrgSnapshot::load(&self.db, tenant).await?;
         let admin = org
             .users
@@ -141,10 +170,14 @@ impl App {
             loaded: Instant::now(),
             generation,
         });
-        self.directories
-            .write()
-            .expect("directory cache")
-            .insert(tenant, d.clone());
+        let mut cache = self.directories.write().expect("directory cache");
+        // A reload that started before a local change must not replace the newer directory.
+        if cache
+            .get(&tenant)
+            .is_none_or(|c| c.generation <= generation)
+        {
+            cache.insert(tenant, d.clone());
+        }
         Ok(d)
     }
 
@@ -792,9 +825,11 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
         created_at: Set(now),
         updated_at: Set(now),
         finished_at: Set(if status == "running" { None } else { Some(now) }),
-    }
-    .insert(&txn)
-    .await?;
+    };
+    flow_instance::Entity::insert(m.clone())
+        .exec_without_returning(&txn)
+        .await?;
+    let m = sea_orm::TryIntoModel::try_into_model(m).map_err(AppError::internal)?;
     Writer {
         txn: &txn,
         tenant: c.tenant_id,
@@ -1016,12 +1051,15 @@ pub async fn act(
     target: Target,
     build: impl Fn(Option<engine::TaskId>, &CompiledVersion) -> AppResult<engine::Action>,
 ) -> AppResult<Acted> {
-    let (instance_id, task) = match target {
+    // The task and its instance in one read; a retry after a version conflict reads the
+    // instance again.
+    let (instance_id, task, mut fresh) = match target {
         Target::Task(id) => {
-            let task = flow_task::Entity::find_by_id(id)
+            let (task, instance) = flow_task::Entity::find_by_id(id)
+                .find_also_related(flow_instance::Entity)
                 .one(&app.db)
                 .await?
-                .filter(|t| t.tenant_id == c.tenant_id)
+                .filter(|(t, _)| t.tenant_id == c.tenant_id)
                 .ok_or_else(task_not_found)?;
             if task.assignee_id != c.user_id {
                 return Err(task_not_found());
@@ -1032,18 +1070,23 @@ pub async fn act(
                     Text::fixed("该待办已处理", "This task has already been handled"),
                 ));
             }
-            (task.instance_id, Some(task))
+            (task.instance_id, Some(task), instance)
         }
-        Target::Instance(id) => (id, None),
+        Target::Instance(id) => (id, None, None),
     };
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let i = flow_instance::Entity::find_by_id(instance_id)
-            .one(&app.db)
-            .await?
-            .filter(|i| i.tenant_id == c.tenant_id)
-            .ok_or_else(instance_not_found)?;
+        let i = match fresh.take() {
+            Some(i) => Some(i),
+            None => {
+                flow_instance::Entity::find_by_id(instance_id)
+                    .one(&app.db)
+                    .await?
+            }
+        }
+        .filter(|i| i.tenant_id == c.tenant_id)
+        .ok_or_else(instance_not_found)?;
         let v = app.compiled(i.version_id).await?;
         let action = build(task.as_ref().map(|t| engine::TaskId(t.task_no as u32)), &v)?;
         // On a version conflict the action is applied again to the fresh state: the engine then
