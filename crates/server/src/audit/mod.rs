@@ -5,7 +5,7 @@ pub mod api;
 pub use api::routes;
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryTrait, Set, Statement};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -109,6 +109,13 @@ pub async fn record<C: ConnectionTrait>(
     actor: &Actor,
     change: Change,
 ) -> Result<(), DbErr> {
+    db.execute_raw(statement(db.get_database_backend(), actor, change))
+        .await?;
+    Ok(())
+}
+
+/// The insert of one audit row, for a caller that batches it with the change's own statements.
+pub fn statement(backend: DbBackend, actor: &Actor, change: Change) -> Statement {
     let row = audit_entry::ActiveModel {
         id: Set(new_id()),
         tenant_id: Set(actor.tenant_id),
@@ -126,8 +133,5 @@ pub async fn record<C: ConnectionTrait>(
         request_id: Set(actor.request_id.clone()),
     };
     // Append only: nothing to read back.
-    audit_entry::Entity::insert(row)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    audit_entry::Entity::insert(row).build(backend)
 }

@@ -13,6 +13,44 @@ use sea_orm_migration::MigratorTrait;
 
 pub use migrations::Migrator;
 
+/// Statements that belong together, run in order inside an open transaction. On SQLite they
+/// reach the connection as one multi-statement command: one hop to the driver's worker thread
+/// instead of one per statement, which is most of what a statement costs there. PostgreSQL
+/// runs them one after another (its extended protocol takes one statement per message). The
+/// first failure stops the batch and is returned; the caller's transaction then rolls back.
+pub async fn execute_batch<C: ConnectionTrait>(
+    db: &C,
+    statements: Vec<Statement>,
+) -> Result<(), sea_orm::DbErr> {
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite if statements.len() > 1 => {
+            let mut sql = String::new();
+            let mut values = Vec::new();
+            for s in statements {
+                if !sql.is_empty() {
+                    sql.push_str(";\n");
+                }
+                sql.push_str(&s.sql);
+                if let Some(v) = s.values {
+                    values.extend(v.0);
+                }
+            }
+            db.execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                sql,
+                values,
+            ))
+            .await?;
+        }
+        _ => {
+            for s in statements {
+                db.execute_raw(s).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Opens the database at `url`, refusing a schema newer than this binary, and migrates it.
 pub async fn connect_and_migrate(
     url: &str,
@@ -34,6 +72,9 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
+        // A ping on every checkout doubles the round trips of a one-statement read; ping only
+        // connections idle long enough for a server, proxy or firewall to have dropped them.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)

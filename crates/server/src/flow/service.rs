@@ -15,8 +15,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, Set,
-    Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    QueryTrait, Set, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 use xietong_calendar::{CalendarSettings, WorkingCalendar};
@@ -512,7 +512,10 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    async fn write(&self, effects: &engine::Effects, first_seq: i32) -> AppResult<()> {
+    /// The statements that write the effects and history, to run in the open transaction.
+    fn statements(&self, effects: &engine::Effects, first_seq: i32) -> Vec<Statement> {
+        let backend = self.txn.get_database_backend();
+        let mut out = Vec::new();
         let mut changes: BTreeMap<u32, TaskChange> = BTreeMap::new();
         let mut cc = Vec::new();
         for e in &effects.effects {
@@ -614,47 +617,48 @@ impl Writer<'_> {
         }
         if !upserts.is_empty() {
             use flow_task::Column as T;
-            flow_task::Entity::insert_many(upserts)
-                .on_conflict(
-                    OnConflict::columns([T::InstanceId, T::TaskNo])
-                        .update_columns([
-                            T::NodeKey,
-                            T::NodeName,
-                            T::AssigneeId,
-                            T::DelegatedBy,
-                            T::State,
-                            T::CloseReason,
-                            T::OpenedAt,
-                            T::ClosedAt,
-                            T::DueAt,
-                        ])
-                        .to_owned(),
-                )
-                .exec_without_returning(self.txn)
-                .await?;
+            out.push(
+                flow_task::Entity::insert_many(upserts)
+                    .on_conflict(
+                        OnConflict::columns([T::InstanceId, T::TaskNo])
+                            .update_columns([
+                                T::NodeKey,
+                                T::NodeName,
+                                T::AssigneeId,
+                                T::DelegatedBy,
+                                T::State,
+                                T::CloseReason,
+                                T::OpenedAt,
+                                T::ClosedAt,
+                                T::DueAt,
+                            ])
+                            .to_owned(),
+                    )
+                    .build(backend),
+            );
         }
         for (reason, nos) in closes {
-            flow_task::Entity::update_many()
-                .col_expr(flow_task::Column::State, Expr::value("closed"))
-                .col_expr(flow_task::Column::CloseReason, Expr::value(reason))
-                .col_expr(flow_task::Column::ClosedAt, Expr::value(self.now))
-                .filter(flow_task::Column::InstanceId.eq(self.instance))
-                .filter(flow_task::Column::TaskNo.is_in(nos))
-                .exec(self.txn)
-                .await?;
+            out.push(
+                flow_task::Entity::update_many()
+                    .col_expr(flow_task::Column::State, Expr::value("closed"))
+                    .col_expr(flow_task::Column::CloseReason, Expr::value(reason))
+                    .col_expr(flow_task::Column::ClosedAt, Expr::value(self.now))
+                    .filter(flow_task::Column::InstanceId.eq(self.instance))
+                    .filter(flow_task::Column::TaskNo.is_in(nos))
+                    .build(backend),
+            );
         }
         for (no, due) in due_updates {
-            flow_task::Entity::update_many()
-                .col_expr(flow_task::Column::DueAt, Expr::value(due))
-                .filter(flow_task::Column::InstanceId.eq(self.instance))
-                .filter(flow_task::Column::TaskNo.eq(no))
-                .exec(self.txn)
-                .await?;
+            out.push(
+                flow_task::Entity::update_many()
+                    .col_expr(flow_task::Column::DueAt, Expr::value(due))
+                    .filter(flow_task::Column::InstanceId.eq(self.instance))
+                    .filter(flow_task::Column::TaskNo.eq(no))
+                    .build(backend),
+            );
         }
         if !cc.is_empty() {
-            flow_cc::Entity::insert_many(cc)
-                .exec_without_returning(self.txn)
-                .await?;
+            out.push(flow_cc::Entity::insert_many(cc).build(backend));
         }
         if !effects.history.is_empty() {
             let rows = effects
@@ -689,11 +693,9 @@ impl Writer<'_> {
                         h.users.iter().filter_map(parse_uid).collect::<Vec<_>>()
                     )),
                 });
-            flow_history::Entity::insert_many(rows)
-                .exec_without_returning(self.txn)
-                .await?;
+            out.push(flow_history::Entity::insert_many(rows).build(backend));
         }
-        Ok(())
+        out
     }
 }
 
@@ -826,24 +828,25 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
         updated_at: Set(now),
         finished_at: Set(if status == "running" { None } else { Some(now) }),
     };
-    flow_instance::Entity::insert(m.clone())
-        .exec_without_returning(&txn)
-        .await?;
+    let backend = txn.get_database_backend();
+    // One batch: the instance, its tasks and history, the audit row.
+    let mut batch = vec![flow_instance::Entity::insert(m.clone()).build(backend)];
     let m = sea_orm::TryIntoModel::try_into_model(m).map_err(AppError::internal)?;
-    Writer {
-        txn: &txn,
-        tenant: c.tenant_id,
-        instance: id,
-        template: v.template_id,
-        def: &v.def,
-        state: &state,
-        now,
-    }
-    .write(&effects, 0)
-    .await?;
+    batch.extend(
+        Writer {
+            txn: &txn,
+            tenant: c.tenant_id,
+            instance: id,
+            template: v.template_id,
+            def: &v.def,
+            state: &state,
+            now,
+        }
+        .statements(&effects, 0),
+    );
     let serial = serial_no.map(|s| format!(" {s}")).unwrap_or_default();
-    audit::record(
-        &txn,
+    batch.push(audit::statement(
+        backend,
         &c.audit,
         Change::new(
             "flow_instance.start",
@@ -851,8 +854,8 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
             Some(id),
             format!("发起「{title}」{serial}"),
         ),
-    )
-    .await?;
+    ));
+    crate::db::execute_batch(&txn, batch).await?;
     claim_idempotency_key(&txn, c, id).await?;
     txn.commit().await?;
     Ok(m)
@@ -1207,7 +1210,9 @@ async fn act_once(
         return Err(conflict());
     }
     updated.state = state_json;
-    Writer {
+    let backend = txn.get_database_backend();
+    // One batch after the guarded update: tasks, history, copies read, the audit row.
+    let mut batch = Writer {
         txn: &txn,
         tenant: c.tenant_id,
         instance: i.id,
@@ -1216,15 +1221,15 @@ async fn act_once(
         state: &state,
         now,
     }
-    .write(&effects, i.history_seq)
-    .await?;
+    .statements(&effects, i.history_seq);
     if let Some(no) = cc_read {
-        flow_cc::Entity::update_many()
-            .col_expr(flow_cc::Column::ReadAt, Expr::value(now))
-            .filter(flow_cc::Column::InstanceId.eq(i.id))
-            .filter(flow_cc::Column::CcNo.eq(no))
-            .exec(&txn)
-            .await?;
+        batch.push(
+            flow_cc::Entity::update_many()
+                .col_expr(flow_cc::Column::ReadAt, Expr::value(now))
+                .filter(flow_cc::Column::InstanceId.eq(i.id))
+                .filter(flow_cc::Column::CcNo.eq(no))
+                .build(backend),
+        );
     }
     let what = effects
         .history
@@ -1244,8 +1249,8 @@ async fn act_once(
     } else {
         "flow_instance.act"
     };
-    audit::record(
-        &txn,
+    batch.push(audit::statement(
+        backend,
         &c.audit,
         Change::new(
             kind,
@@ -1253,8 +1258,8 @@ async fn act_once(
             Some(i.id),
             format!("{what} {node}「{}」", i.title),
         ),
-    )
-    .await?;
+    ));
+    crate::db::execute_batch(&txn, batch).await?;
     claim_idempotency_key(&txn, c, i.id).await?;
     txn.commit().await?;
     Ok(Acted { instance: updated })
