@@ -22,6 +22,8 @@ pub struct AppState {
     pub flow_versions: RwLock<HashMap<Uuid, Arc<crate::flow::service::CompiledVersion>>>,
     /// Organisation, administrator and calendar per tenant (see `App::directory`).
     pub directories: RwLock<HashMap<Uuid, Arc<crate::flow::service::Directory>>>,
+    /// Wakes this node's job runner (a job due now was enqueued here).
+    pub jobs_wake: crate::jobs::Wake,
     /// Tenants whose directory is being reloaded in the background.
     pub directory_refreshing: std::sync::Mutex<std::collections::HashSet<Uuid>>,
     /// Template rows, with the time and generation they were read at.
@@ -52,6 +54,7 @@ impl App {
             flow_versions: RwLock::new(HashMap::new()),
             directories: RwLock::new(HashMap::new()),
             directory_refreshing: Default::default(),
+            jobs_wake: Default::default(),
             flow_templates: RwLock::new(HashMap::new()),
             generation: AtomicU64::new(0),
         }))
@@ -68,6 +71,11 @@ impl App {
             .expect("tenant cache")
             .insert(id, t.clone());
         Ok(t)
+    }
+
+    /// Wakes this node's job runner to look for due jobs now.
+    pub fn wake_jobs(&self) {
+        self.jobs_wake.notify_one();
     }
 
     /// The current cache generation.

@@ -244,7 +244,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 startup_ms = started.elapsed().as_millis() as u64,
                 "xietong is serving"
             );
+            let (concurrency, poll) = (cfg.jobs_concurrency, cfg.jobs_poll_ms);
             let app = App::new(db.clone(), cfg);
+            let runner = (concurrency > 0).then(|| {
+                crate::jobs::Runner::start(
+                    app.clone(),
+                    concurrency,
+                    std::time::Duration::from_millis(poll.max(10)),
+                )
+            });
             let router = crate::http::router(app);
             axum::serve(
                 listener,
@@ -252,6 +260,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .with_graceful_shutdown(shutdown_signal())
             .await?;
+            if let Some(r) = runner {
+                r.stop().await;
+            }
             db.close().await?;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)

@@ -61,6 +61,10 @@ pub struct Config {
     pub max_connections: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Background jobs this node runs at once; 0: this node runs none (other nodes do).
+    pub jobs_concurrency: usize,
+    /// How often the job runner looks for due jobs, in milliseconds.
+    pub jobs_poll_ms: u64,
 }
 
 impl Default for Config {
@@ -81,6 +85,8 @@ impl Default for Config {
             login_rate_per_minute: 30,
             max_connections: 10,
             trust_forwarded_for: false,
+            jobs_concurrency: 4,
+            jobs_poll_ms: 1000,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod flow;
 pub mod http;
 pub mod i18n;
 pub mod ids;
+pub mod jobs;
 pub mod org;
 pub mod reports;
 pub mod tenant;

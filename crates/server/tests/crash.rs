@@ -3,6 +3,9 @@
 //! answered with a 2xx before the kill is there, and `xietong check` finds nothing wrong.
 //! Once on a scratch SQLite data directory, once on a scratch PostgreSQL database
 //! (`XIETONG_TEST_PG_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`).
+//!
+//! Also here, because they need real server processes: a flow timer set before a SIGKILL
+//! fires after the restart, and two servers on one PostgreSQL run each of many jobs once.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -110,6 +113,7 @@ impl Server {
             .env("XIETONG_ADMIN_PASSWORD", ADMIN_INITIAL)
             .env("XIETONG_LOGIN_RATE_PER_MINUTE", "10000")
             .env("XIETONG_LOG", "warn")
+            .env("XIETONG_JOBS_POLL_MS", "100")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
@@ -647,4 +651,220 @@ async fn sqlite_keeps_every_acknowledged_action_across_sigkill() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_keeps_every_acknowledged_action_across_sigkill() {
     survives_sigkill(true).await;
+}
+
+/// A published template whose one approval step (by `approver`) times out after a minute.
+async fn timed_template(admin: &Client, approver: &str) -> String {
+    let bpmn = format!(
+        r#"<?xml version="1.0"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:x="https://xietong.dev/schema/bpmn/1" id="d">
+  <process id="timed" isExecutable="true">
+    <startEvent id="s"/>
+    <userTask id="approve" name="审批"><extensionElements><x:config>{{"participants":[{{"type":"users","users":["{approver}"]}}]}}</x:config></extensionElements></userTask>
+    <boundaryEvent id="late" attachedToRef="approve"><timerEventDefinition><timeDuration>PT1M</timeDuration></timerEventDefinition></boundaryEvent>
+    <endEvent id="done"/>
+    <endEvent id="timed_out"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="approve"/>
+    <sequenceFlow id="f2" sourceRef="approve" targetRef="done"/>
+    <sequenceFlow id="f3" sourceRef="late" targetRef="timed_out"/>
+  </process>
+</definitions>"#
+    );
+    let me = admin.ok(Method::GET, "/api/v1/me", None).await["id"].clone();
+    let t = admin
+        .ok(
+            Method::POST,
+            "/api/v1/flow/templates",
+            Some(json!({
+                "name": "限时审批", "supervisor_id": me,
+                "form": {"fields": [{"key": "amount", "label": "金额", "kind": "money", "required": true}]},
+                "definition": {"kind": "bpmn", "bpmn": bpmn}
+            })),
+        )
+        .await;
+    let id = t["id"].as_str().unwrap().to_string();
+    admin
+        .ok(
+            Method::POST,
+            &format!("/api/v1/flow/templates/{id}/publish"),
+            Some(json!({})),
+        )
+        .await;
+    id
+}
+
+async fn timer_fires_after_restart(postgres: bool) {
+    let scratch = Scratch::new(postgres).await;
+    let mut server = Server::start(&scratch, 1).await;
+    let base = server.base.clone();
+    let admin = Client::login(&base, "admin", ADMIN_INITIAL).await;
+    admin
+        .ok(
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(json!({"old_password": ADMIN_INITIAL, "new_password": ADMIN_PASSWORD})),
+        )
+        .await;
+    let dept = admin.ok(Method::GET, "/api/v1/departments", None).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, staff) = user(&admin, &base, &dept, "staff").await;
+    let (boss_id, _) = user(&admin, &base, &dept, "boss").await;
+    let template = timed_template(&admin, &boss_id).await;
+    let inst = staff
+        .ok(
+            Method::POST,
+            "/api/v1/flow/instances",
+            Some(json!({"template_id": template, "form": {"amount": 1}})),
+        )
+        .await;
+    let id = inst["id"].as_str().unwrap().to_string();
+    // Killed before the timer is due; while it is down the minute passes (the test moves the
+    // due time instead of waiting for it).
+    server.kill();
+    let db = Database::connect(scratch.url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rw",
+            scratch.dir.join("xietong.db").display()
+        )
+    }))
+    .await
+    .unwrap();
+    let moved = db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            db.get_database_backend(),
+            if postgres {
+                "UPDATE jobs SET run_at = $1 WHERE kind = 'flow.timer' AND state = 'pending'"
+            } else {
+                "UPDATE jobs SET run_at = ? WHERE kind = 'flow.timer' AND state = 'pending'"
+            },
+            [(chrono::Utc::now() - chrono::Duration::seconds(1)).into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.rows_affected(),
+        1,
+        "the timer's job survived the kill"
+    );
+    db.close().await.ok();
+    let server = Server::start(&scratch, 2).await;
+    let staff = Client {
+        base: server.base.clone(),
+        ..staff
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let view = loop {
+        let v = staff
+            .ok(Method::GET, &format!("/api/v1/flow/instances/{id}"), None)
+            .await;
+        if v["status"] != "running" {
+            break v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the timer did not fire after the restart: {v}\n{}",
+            server.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let fired = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["action"] == "timer_fired")
+        .count();
+    assert_eq!(fired, 1, "{view}");
+    drop(server);
+    scratch.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_timer_set_before_a_sigkill_fires_after_the_restart() {
+    timer_fires_after_restart(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_timer_set_before_a_sigkill_fires_after_the_restart() {
+    timer_fires_after_restart(true).await;
+}
+
+/// Jobs enqueued for the two-node test.
+const PROBES: usize = 400;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_on_one_postgres_run_each_job_exactly_once() {
+    let scratch = Scratch::new(true).await;
+    let a = Server::start(&scratch, 1).await;
+    let b = Server::start(&scratch, 2).await;
+    let db = Database::connect(scratch.url.clone().unwrap())
+        .await
+        .unwrap();
+    let tenant: uuid::Uuid = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id FROM tenants LIMIT 1",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "id")
+        .unwrap();
+    for _ in 0..PROBES {
+        xietong_server::jobs::enqueue(
+            &db,
+            xietong_server::jobs::NewJob::new(tenant, xietong_server::jobs::KIND_PROBE, json!({})),
+        )
+        .await
+        .unwrap();
+    }
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            db.query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count("SELECT COUNT(*) AS n FROM jobs WHERE state = 'done'").await < PROBES as i64 {
+        assert!(
+            Instant::now() < deadline,
+            "jobs not done in 60 s\nA: {}\nB: {}",
+            a.log_text(),
+            b.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Each ran once: one probe record per job, every job on its first attempt.
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'job.probe'").await,
+        PROBES as i64
+    );
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT target_id) AS n FROM audit_log WHERE action = 'job.probe'")
+            .await,
+        PROBES as i64
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM jobs WHERE attempts <> 1").await,
+        0
+    );
+    // Both servers took part (the probe names the node that ran it).
+    let nodes = count(
+        "SELECT COUNT(DISTINCT substr(summary, 1, position(' ' in summary))) AS n \
+         FROM audit_log WHERE action = 'job.probe'",
+    )
+    .await;
+    assert_eq!(nodes, 2, "probes ran on {nodes} node(s)");
+    db.close().await.ok();
+    drop((a, b));
+    scratch.cleanup().await;
 }

@@ -7,6 +7,7 @@ pub mod lists;
 pub mod serial;
 pub mod service;
 pub(crate) mod templates;
+pub mod timers;
 
 use utoipa_axum::router::OpenApiRouter;
 

@@ -566,8 +566,21 @@ impl Writer<'_> {
                         });
                     }
                 }
-                // Notifications and timers are carried out by the notification and time-limit
-                // services; the engine state already records them.
+                engine::Effect::TimerSet { timer, at } => out.push(super::timers::schedule(
+                    backend,
+                    self.tenant,
+                    self.instance,
+                    *timer,
+                    from_ts(*at),
+                )),
+                engine::Effect::TimerCancelled { timer } => out.push(super::timers::cancel(
+                    backend,
+                    self.tenant,
+                    self.instance,
+                    *timer,
+                )),
+                // Notifications are carried out by the notification service; the engine state
+                // and history already record them.
                 _ => {}
             }
         }

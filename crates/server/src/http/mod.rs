@@ -51,6 +51,7 @@ pub fn api() -> OpenApiRouter<App> {
         .merge(crate::reports::routes())
         .merge(crate::tenant::routes())
         .merge(crate::flow::routes())
+        .merge(crate::jobs::routes())
 }
 
 /// The OpenAPI document as JSON.

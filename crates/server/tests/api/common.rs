@@ -486,3 +486,33 @@ pub async fn flow_setup(app: &TestApp, tweak: impl FnOnce(&mut Value)) -> FlowSe
         outsider_id,
     }
 }
+
+/// A second tenant (`acme`) with its administrator signed in, password already changed.
+#[allow(dead_code)]
+pub async fn second_tenant_admin(app: &TestApp) -> Session {
+    xietong_server::tenant::create_tenant(
+        app.db(),
+        "acme",
+        "Acme 集团",
+        Some("Acme-Admin#42".into()),
+    )
+    .await
+    .unwrap();
+    let res = app
+        .post(
+            &Session::anonymous(),
+            "/api/v1/auth/login",
+            json!({"username": "admin", "password": "Acme-Admin#42", "tenant": "acme"}),
+        )
+        .await;
+    let b = session_from(&res);
+    res.expect(200);
+    app.post(
+        &b,
+        "/api/v1/auth/password",
+        json!({"old_password": "Acme-Admin#42", "new_password": "Acme-Boss#2027"}),
+    )
+    .await
+    .expect(204);
+    b
+}

@@ -10,5 +10,6 @@ mod flow_check;
 mod flow_instances;
 mod flow_templates;
 mod isolation;
+mod jobs;
 mod org;
 mod transfer;

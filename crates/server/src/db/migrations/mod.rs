@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261128_000001_foundation;
 mod m20261128_000002_flow_templates;
 mod m20261128_000003_flow_instances;
+mod m20261129_000004_jobs;
 
 /// All migrations this binary knows, oldest first.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_flow_templates::Migration),
             Box::new(m20261128_000003_flow_instances::Migration),
+            Box::new(m20261129_000004_jobs::Migration),
         ]
     }
 }
