@@ -275,6 +275,19 @@ test('admin: forced change refuses a weak password, then organisation setup', ()
     assert.equal((await rejected.getByRole('cell').first().textContent())?.trim(), '3');
     await page.getByText('有 1 处错误，未导入任何数据').waitFor();
 
+    // The job runner works: a probe job queued from the jobs page shows as done. The page
+    // refreshes itself every 5 s; the runner polls every second (and is woken on enqueue).
+    await page.getByRole('menuitem', { name: '后台任务' }).click();
+    await page.waitForURL('**/admin/jobs');
+    await page.getByRole('button', { name: '运行测试任务' }).click();
+    await page.getByText('测试任务已加入队列').waitFor();
+    const probeRow = page.getByRole('row').filter({ hasText: '测试任务' });
+    await probeRow.first().waitFor();
+    await probeRow
+      .filter({ has: page.getByTestId('job-state').getByText('已完成', { exact: true }) })
+      .first()
+      .waitFor({ timeout: 20_000 });
+
     // Sign out.
     await signOut(page);
 

@@ -22,6 +22,7 @@ const OrgImport = lazy(() => import('./pages/Org/Import'));
 const Audit = lazy(() => import('./pages/Audit'));
 const LoginReport = lazy(() => import('./pages/Reports/Logins'));
 const TenantSettings = lazy(() => import('./pages/Tenant'));
+const Jobs = lazy(() => import('./pages/Admin/Jobs'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const RequireAccess = lazy(() => import('./layouts/RequireAccess'));
 
@@ -94,6 +95,7 @@ export function AppRoutes() {
           <Route path="/audit" element={guarded('canReadAudit', <Audit />)} />
           <Route path="/reports/logins" element={guarded('canReadReports', <LoginReport />)} />
           <Route path="/tenant" element={guarded('canManageTenant', <TenantSettings />)} />
+          <Route path="/admin/jobs" element={guarded('canManageTenant', <Jobs />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -18,7 +18,10 @@ export interface Access {
   canReadReports: boolean;
   /** The raw login records tab of that report: report.read only. */
   canReadLoginRecords: boolean;
-  /** Tenant settings: name, time zone, password rules, two-factor requirement (sysadmin). */
+  /**
+   * Tenant settings: name, time zone, password rules, two-factor requirement (sysadmin);
+   * also the background jobs page (same permission on the server).
+   */
   canManageTenant: boolean;
   /**
    * The organisation administration menu is for people who can change something there;

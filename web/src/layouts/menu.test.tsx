@@ -57,6 +57,16 @@ describe('menuItems', () => {
       '/audit',
       '/reports/logins',
       '/tenant',
+      '/admin/jobs',
+      '/settings',
+    ]);
+  });
+
+  it('shows a tenant administrator the tenant settings and the background jobs', () => {
+    expect(keys(menuItems(access({ ...base, permissions: ['tenant.settings'] }), t))).toEqual([
+      '/workbench',
+      '/tenant',
+      '/admin/jobs',
       '/settings',
     ]);
   });

@@ -4,6 +4,7 @@ import {
   BarChartOutlined,
   ControlOutlined,
   HomeOutlined,
+  ScheduleOutlined,
   SettingOutlined,
 } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
@@ -37,8 +38,10 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
       icon: <BarChartOutlined />,
       label: t('menu.loginReport'),
     });
-  if (flags.canManageTenant)
+  if (flags.canManageTenant) {
     items.push({ key: '/tenant', icon: <ControlOutlined />, label: t('menu.tenant') });
+    items.push({ key: '/admin/jobs', icon: <ScheduleOutlined />, label: t('menu.jobs') });
+  }
   items.push({ key: '/settings', icon: <SettingOutlined />, label: t('menu.settings') });
   return items;
 }

@@ -22,12 +22,16 @@ use crate::scratch::{Scratch, scalar_i64};
 use crate::workload::{self, caller};
 
 /// `durable [--n 2000] [--database-url postgres://…] [--max-connections N] [--no-peers]
-/// [--peers-dir D] [--bpmn F]`
+/// [--peers-dir D] [--bpmn F] [--pending-timers N]`
+///
+/// `--pending-timers N`: N flow-timer jobs due in 30 days are in the job table and a job runner
+/// polls it (as in `xietong serve`) while the workload runs: the hot path must not notice.
 pub fn run(args: &[String]) -> anyhow::Result<String> {
     let n: usize = flag(args, "n", 2000)?;
     let url: String = flag(args, "database-url", String::new())?;
     // the pool size (default: the server's default)
     let pool: u32 = flag(args, "max-connections", 0)?;
+    let timers: usize = flag(args, "pending-timers", 0)?;
     let xml = crate::peers::workload_bpmn(args)?;
     let peers = if args.iter().any(|a| a == "--no-peers") {
         None
@@ -40,7 +44,7 @@ pub fn run(args: &[String]) -> anyhow::Result<String> {
     let rt = tokio::runtime::Runtime::new()?;
     let mut out = rt.block_on(async {
         let scratch = Scratch::create(&url).await?;
-        let res = measure(&scratch, &xml, n, (pool > 0).then_some(pool)).await;
+        let res = measure(&scratch, &xml, n, (pool > 0).then_some(pool), timers).await;
         scratch.remove().await;
         res
     })?;
@@ -72,8 +76,19 @@ async fn measure(
     xml: &str,
     n: usize,
     pool: Option<u32>,
+    pending_timers: usize,
 ) -> anyhow::Result<Value> {
     let app = scratch.app(pool).await?;
+    let runner = if pending_timers > 0 {
+        load_pending_timers(&app, pending_timers).await?;
+        Some(xietong_server::jobs::Runner::start(
+            app.clone(),
+            4,
+            std::time::Duration::from_millis(1000),
+        ))
+    } else {
+        None
+    };
     let api = Api::InProcess(xietong_server::http::router(app.clone()));
     let admin = workload::admin(&api).await?;
     let w = workload::set_up(&api, &admin, xml, 10, false).await?;
@@ -135,6 +150,9 @@ async fn measure(
         tasks_done += k;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    if let Some(r) = runner {
+        r.stop().await;
+    }
 
     // what was written: every instance approved, every task completed, the full history
     let approved = scalar_i64(
@@ -177,6 +195,45 @@ async fn measure(
         "start_latency_ms_p50": round(percentile_ms(&start_ns, 50.0), 3),
         "start_latency_ms_p99": round(percentile_ms(&start_ns, 99.0), 3),
         "db_bytes": db_bytes,
+        "pending_timers": pending_timers,
         "peak_rss_kb": peak_rss_kb()?,
     }))
+}
+
+/// Inserts `n` pending flow-timer jobs due in 30 days, 500 rows per statement.
+async fn load_pending_timers(app: &App, n: usize) -> anyhow::Result<()> {
+    use sea_orm::Set;
+    use xietong_server::entities::job;
+    let tenant = crate::scenarios::jobs::tenant_id(&app.db).await?;
+    let now = chrono::Utc::now();
+    let due = now + chrono::Duration::days(30);
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(500);
+        let rows = (0..k).map(|_| {
+            let instance = xietong_server::ids::new_id();
+            job::ActiveModel {
+                id: Set(xietong_server::ids::new_id()),
+                tenant_id: Set(tenant),
+                kind: Set("flow.timer".into()),
+                payload: Set(json!({"instance_id": instance, "timer": 0})),
+                state: Set("pending".into()),
+                run_at: Set(due),
+                attempts: Set(0),
+                max_attempts: Set(8),
+                locked_by: Set(None),
+                locked_until: Set(None),
+                last_error: Set(None),
+                dedupe_key: Set(Some(format!("flow.timer:{instance}:0"))),
+                created_at: Set(now),
+                updated_at: Set(now),
+                finished_at: Set(None),
+            }
+        });
+        job::Entity::insert_many(rows)
+            .exec_without_returning(&app.db)
+            .await?;
+        left -= k;
+    }
+    Ok(())
 }

@@ -1,14 +1,16 @@
 //! Benchmark scenarios. `engine` runs the shared workload in memory against the pure engine;
 //! `durable` runs it through the flow service on a database, `http` over HTTP against the real
-//! server binary; `lists` measures the work lists on a bulk-loaded database.
+//! server binary; `lists` measures the work lists on a bulk-loaded database; `jobs` the durable
+//! job queue.
 
 mod durable;
 pub(crate) mod engine;
 mod http;
+pub(crate) mod jobs;
 mod lists;
 
 /// The scenarios this build knows.
-pub const NAMES: [&str; 4] = ["engine", "durable", "http", "lists"];
+pub const NAMES: [&str; 5] = ["engine", "durable", "http", "lists", "jobs"];
 
 /// Runs a scenario and returns its one-line JSON report.
 pub fn run(name: &str, args: &[String]) -> anyhow::Result<String> {
@@ -17,6 +19,7 @@ pub fn run(name: &str, args: &[String]) -> anyhow::Result<String> {
         "durable" => durable::run(args),
         "http" => http::run(args),
         "lists" => lists::run(args),
+        "jobs" => jobs::run(args),
         other => anyhow::bail!("unknown scenario `{other}` (known: {})", NAMES.join(", ")),
     }
 }

@@ -36,6 +36,9 @@ use crate::ids::new_id;
 /// A job that checks the runner end to end: it records one audit row and succeeds.
 pub const KIND_PROBE: &str = "system.probe";
 
+/// A job that does nothing: measures the queue itself (`xietong-bench jobs`).
+pub const KIND_NOOP: &str = "system.noop";
+
 /// How long a claim holds before another node may take the job over.
 pub const LEASE: Duration = Duration::from_secs(300);
 
@@ -209,6 +212,7 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
 async fn dispatch(app: &App, j: &job::Model) -> Result<(), JobFailure> {
     match j.kind.as_str() {
         KIND_PROBE => probe(app, j).await,
+        KIND_NOOP => Ok(()),
         crate::flow::timers::KIND => crate::flow::timers::fire(app, j).await,
         other => Err(JobFailure::permanent(format!("unknown job kind: {other}"))),
     }
