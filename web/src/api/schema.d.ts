@@ -177,6 +177,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One year of the working calendar: holidays, make-up working days, working hours. */
+        get: operations["get_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/days/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Makes a date a holiday or a working day for this tenant (replacing the bundled entry there). */
+        put: operations["put_day"];
+        post?: never;
+        /** Removes the tenant's own entry on a date: the bundled schedule and the weekly rule apply. */
+        delete: operations["delete_day"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The year's holidays and make-up working days as CSV (what the import reads back). */
+        get: operations["export_days"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Imports a schedule (e.g. next year's official one): every day, or nothing when a line is bad. */
+        post: operations["import_days"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets the working hours that hour-based time limits count. */
+        put: operations["put_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies": {
         parameters: {
             query?: never;
@@ -1088,6 +1174,31 @@ export interface components {
             /** Format: uuid */
             task_id: string;
         };
+        /**
+         * @description A day that is not what its weekday says: a public holiday, a make-up working day, or the
+         *     tenant's own entry.
+         */
+        CalendarDay: {
+            /** @example 2026-10-01 */
+            date: string;
+            /** @description `holiday` or `workday`. */
+            kind: string;
+            name: string;
+            /** @description `china` (the bundled schedule) or `tenant` (entered or imported here). */
+            source: string;
+        };
+        /** @description One year of the tenant's working calendar. */
+        CalendarYear: {
+            /** @description Whether the bundled mainland China schedule covers this year. */
+            bundled: boolean;
+            days: components["schemas"]["CalendarDay"][];
+            /** @description Weekly rest days, lower-case English weekday names. */
+            rest_days: string[];
+            time_zone: string;
+            working_hours: components["schemas"]["HoursView"][];
+            /** Format: int32 */
+            year: number;
+        };
         /** @description Password change request. */
         ChangePasswordRequest: {
             new_password: string;
@@ -1180,6 +1291,12 @@ export interface components {
         CreatedUser: {
             initial_password: string;
             user: components["schemas"]["UserView"];
+        };
+        /** @description A day set by the tenant. */
+        DayInput: {
+            /** @description `holiday` or `workday`. */
+            kind: string;
+            name?: string;
         };
         /** @description How a template is drawn: the designer's tree, or BPMN 2.0 XML. */
         DefinitionInput: {
@@ -1334,6 +1451,18 @@ export interface components {
             to_nodes: string[];
             /** @description Other people involved (transferee, added signers, people copied). */
             users: string[];
+        };
+        /** @description A stretch of working time, local wall-clock `HH:MM`. */
+        HoursView: {
+            /** @example 12:00 */
+            end: string;
+            /** @example 09:00 */
+            start: string;
+        };
+        /** @description A schedule to import. */
+        ImportInput: {
+            /** @description CSV (`date,kind,name`) or iCalendar text. */
+            text: string;
         };
         /** @description What an import did. */
         ImportResult: {
@@ -1812,6 +1941,10 @@ export interface components {
             /** Format: date-time */
             last_seen_at: string;
             user_agent?: string | null;
+        };
+        /** @description Working hours. */
+        SettingsInput: {
+            working_hours: components["schemas"]["HoursView"][];
         };
         /** @description Start request. */
         StartInstance: {
@@ -2536,6 +2669,198 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PasswordPolicy"];
+                };
+            };
+        };
+    };
+    get_calendar: {
+        parameters: {
+            query?: {
+                /** @description Default: the current year in the tenant's time zone. */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_day: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description YYYY-MM-DD */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DayInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDay"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_day: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description YYYY-MM-DD */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_days: {
+        parameters: {
+            query?: {
+                /** @description Default: the current year in the tenant's time zone. */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+        };
+    };
+    import_days: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

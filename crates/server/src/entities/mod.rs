@@ -2,6 +2,8 @@
 
 pub mod api_token;
 pub mod audit_entry;
+pub mod calendar_day;
+pub mod calendar_setting;
 pub mod company;
 pub mod department;
 pub mod flow_cc;

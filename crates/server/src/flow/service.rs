@@ -19,7 +19,7 @@ use sea_orm::{
     QueryTrait, Set, Statement, TransactionTrait,
 };
 use uuid::Uuid;
-use xietong_calendar::{CalendarSettings, WorkingCalendar};
+use xietong_calendar::WorkingCalendar;
 use xietong_engine as engine;
 
 use super::definition::{FormSpec, TemplateSettings};
@@ -156,12 +156,7 @@ impl App {
             .min()
             .ok_or_else(|| AppError::internal("tenant has no administrator"))?;
         let time_zone = self.time_zone(tenant).await?;
-        let settings = CalendarSettings {
-            time_zone,
-            ..CalendarSettings::default()
-        };
-        let calendar =
-            WorkingCalendar::china_mainland_with(&settings, []).map_err(AppError::internal)?;
+        let calendar = crate::calendar::load(&self.db, tenant, time_zone).await?;
         let d = Arc::new(Directory {
             org,
             admin,

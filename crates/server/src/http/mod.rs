@@ -52,6 +52,7 @@ pub fn api() -> OpenApiRouter<App> {
         .merge(crate::tenant::routes())
         .merge(crate::flow::routes())
         .merge(crate::jobs::routes())
+        .merge(crate::calendar::routes())
 }
 
 /// The OpenAPI document as JSON.

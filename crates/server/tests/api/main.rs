@@ -5,6 +5,7 @@ mod common;
 mod access;
 mod audit;
 mod auth;
+mod calendar;
 mod conventions;
 mod flow_check;
 mod flow_instances;

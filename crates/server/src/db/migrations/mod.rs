@@ -6,6 +6,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_flow_templates;
 mod m20261128_000003_flow_instances;
 mod m20261129_000004_jobs;
+mod m20261129_000005_calendar;
 
 /// All migrations this binary knows, oldest first.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_flow_templates::Migration),
             Box::new(m20261128_000003_flow_instances::Migration),
             Box::new(m20261129_000004_jobs::Migration),
+            Box::new(m20261129_000005_calendar::Migration),
         ]
     }
 }
