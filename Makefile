@@ -4,7 +4,7 @@ CARGO ?= cargo
 ADMIN_PASSWORD ?= Xietong@2026!
 DATA_DIR ?= ./data
 
-.PHONY: build run test web web-deps test-rust test-web e2e bench bench-engine bench-durable bench-http bench-lists openapi clean
+.PHONY: build run test web web-deps test-rust test-web e2e bench bench-engine bench-durable bench-http bench-lists bench-jobs openapi clean
 
 web-deps:
 	cd web && npm ci --no-audit --no-fund
@@ -30,7 +30,7 @@ openapi: web-deps
 
 ## Every benchmark, each printing one JSON line; peers run in the same invocation
 ## (docs/benchmarks.md). PostgreSQL runs use the server of scripts/ensure-postgres.sh.
-bench: bench-engine bench-durable bench-http bench-lists
+bench: bench-engine bench-durable bench-http bench-jobs bench-lists
 
 bench-engine:
 	$(CARGO) run --release -p xietong-bench -- engine
@@ -45,6 +45,12 @@ bench-durable:
 bench-http:
 	$(CARGO) build --release -p xietong-server -p xietong-bench
 	./target/release/xietong-bench http
+
+## The durable job queue: enqueue and claim-and-complete rates, SQLite then PostgreSQL.
+bench-jobs:
+	$(CARGO) build --release -p xietong-bench
+	./target/release/xietong-bench jobs
+	./target/release/xietong-bench jobs --database-url "$$(bash scripts/ensure-postgres.sh)"
 
 ## 待办/已办 first pages on 1,000,000 finished + 50,000 open instances, SQLite then PostgreSQL.
 bench-lists:
