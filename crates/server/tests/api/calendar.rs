@@ -265,7 +265,44 @@ async fn working_hours_are_checked_and_kept(app: &TestApp) {
     assert_eq!(app.audit_count("calendar.settings").await, 1);
 }
 
+async fn due_times_count_working_days_on_the_tenant_calendar(app: &TestApp) {
+    // The next two weeks become holidays: one working day from now is after them.
+    let admin = app.admin().await;
+    let today = chrono::Utc::now().date_naive();
+    let csv: String = (-1..=14)
+        .map(|d| format!("{},holiday,停工\n", today + chrono::Duration::days(d)))
+        .collect();
+    app.post(&admin, "/api/v1/calendar/import", json!({"text": csv}))
+        .await
+        .expect(200);
+    let f = flow_setup(app, |b| {
+        b["definition"]["tree"]["nodes"][0]["time_limit"] =
+            json!({"amount": 1, "unit": "working_days"});
+    })
+    .await;
+    let inst = app
+        .post(
+            &f.staff,
+            "/api/v1/flow/instances",
+            json!({"template_id": f.template, "form": {"amount": 100}}),
+        )
+        .await
+        .expect(200);
+    let due: chrono::DateTime<chrono::Utc> = inst["tasks"][0]["due_at"]
+        .as_str()
+        .expect("the task has a due time")
+        .parse()
+        .unwrap();
+    let first_working = today + chrono::Duration::days(15);
+    assert!(
+        due.date_naive() >= first_working,
+        "due {due} falls inside the holidays (first working day {first_working})"
+    );
+    assert!(due.date_naive() <= first_working + chrono::Duration::days(4), "{due}");
+}
+
 both_databases!(
+    due_times_count_working_days_on_the_tenant_calendar,
     members_read_the_bundled_schedule,
     administrators_set_and_remove_days_and_flows_follow,
     import_takes_every_day_or_none_and_exports_back,
