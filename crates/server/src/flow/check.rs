@@ -12,7 +12,7 @@
 //! transaction on SQLite in WAL mode), so a running server does not make it see half an
 //! action; instances are read in pages of [`PAGE`] by id.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -31,7 +31,8 @@ use super::definition::TemplateSettings;
 use super::serial::{SerialPattern, SerialReset};
 use super::service::{parse_uid, status_text};
 use crate::entities::{
-    flow_cc, flow_history, flow_instance, flow_task, flow_template, flow_template_version, tenant,
+    flow_cc, flow_history, flow_instance, flow_task, flow_template, flow_template_version, job,
+    tenant,
 };
 
 /// Instances read per query.
@@ -83,6 +84,8 @@ pub enum ProblemKind {
     /// An instance lacks the serial number its version's pattern asks for, or holds one that
     /// does not fit the pattern.
     SerialMalformed,
+    /// A timer of the state has no pending job: it would never fire.
+    TimerJobMissing,
 }
 
 impl ProblemKind {
@@ -107,6 +110,7 @@ impl ProblemKind {
             ProblemKind::SerialCounterBehind => "serial_counter_behind",
             ProblemKind::SerialGap => "serial_gap",
             ProblemKind::SerialMalformed => "serial_malformed",
+            ProblemKind::TimerJobMissing => "timer_job_missing",
         }
     }
 }
@@ -452,6 +456,33 @@ async fn check_page(
             .all(txn)
             .await?
     };
+    // The jobs that will fire the page's timers.
+    let timer_keys: Vec<String> = page
+        .iter()
+        .filter_map(|i| {
+            let st: engine::InstanceState = serde_json::from_str(i.state_text.as_deref()?).ok()?;
+            Some(
+                st.timers
+                    .iter()
+                    .map(|t| super::timers::key(i.id, t.id))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .flatten()
+        .collect();
+    let mut live_timers: HashSet<String> = HashSet::new();
+    for chunk in timer_keys.chunks(500) {
+        let keys: Vec<Option<String>> = job::Entity::find()
+            .select_only()
+            .column(job::Column::DedupeKey)
+            .filter(job::Column::Kind.eq(super::timers::KIND))
+            .filter(job::Column::State.is_in(["pending", "running"]))
+            .filter(job::Column::DedupeKey.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        live_timers.extend(keys.into_iter().flatten());
+    }
     c.report.task_rows += tasks.len() as u64;
     c.report.history_rows += history.iter().map(|h| h.n as u64).sum::<u64>();
     c.report.cc_rows += cc.len() as u64;
@@ -471,7 +502,7 @@ async fn check_page(
         let tasks = tasks_of.remove(&i.id).unwrap_or_default();
         let history = history_of.remove(&i.id).unwrap_or_default();
         let cc = cc_of.remove(&i.id).unwrap_or_default();
-        check_instance(txn, c, i, &tasks, &history, &cc).await?;
+        check_instance(txn, c, i, &tasks, &history, &cc, &live_timers).await?;
     }
     Ok(())
 }
@@ -483,6 +514,7 @@ async fn check_instance(
     tasks: &[&TaskRow],
     history: &[&HistoryGroup],
     cc: &[&CcRow],
+    live_timers: &HashSet<String>,
 ) -> Result<(), DbErr> {
     use ProblemKind as K;
     // Rows belong to their instance's tenant.
@@ -662,6 +694,20 @@ async fn check_instance(
     };
     check_tasks(c, i, &state, tasks, &key);
     check_cc(c, i, &state, cc, &key);
+    for t in &state.timers {
+        if !live_timers.contains(&super::timers::key(i.id, t.id)) {
+            c.problem(
+                i,
+                K::TimerJobMissing,
+                format!(
+                    "timer #{} on `{}`, due {}, has no pending job: it would never fire",
+                    t.id.0,
+                    key(t.boundary),
+                    super::service::from_ts(t.at)
+                ),
+            );
+        }
+    }
     Ok(())
 }
 

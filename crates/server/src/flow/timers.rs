@@ -23,7 +23,8 @@ struct Payload {
     timer: u32,
 }
 
-fn key(instance: Uuid, timer: engine::TimerId) -> String {
+/// The dedupe key of a timer's job.
+pub fn key(instance: Uuid, timer: engine::TimerId) -> String {
     format!("{KIND}:{instance}:{}", timer.0)
 }
 

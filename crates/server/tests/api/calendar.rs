@@ -298,7 +298,10 @@ async fn due_times_count_working_days_on_the_tenant_calendar(app: &TestApp) {
         due.date_naive() >= first_working,
         "due {due} falls inside the holidays (first working day {first_working})"
     );
-    assert!(due.date_naive() <= first_working + chrono::Duration::days(4), "{due}");
+    assert!(
+        due.date_naive() <= first_working + chrono::Duration::days(4),
+        "{due}"
+    );
 }
 
 both_databases!(

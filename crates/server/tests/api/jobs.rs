@@ -47,6 +47,10 @@ pub async fn a_flow_timer_is_a_job_that_fires_when_due(app: &TestApp) {
         .await
         .expect(200);
     let id = inst["id"].as_str().unwrap().to_string();
+    let report = xietong_server::flow::check::check(app.db(), None)
+        .await
+        .unwrap();
+    assert!(report.is_clean(), "{}", report.human());
     // The start committed the timer's job with it, due in an hour.
     let timers = jobs_of(app, "flow.timer").await;
     assert_eq!(timers.len(), 1);
@@ -300,7 +304,33 @@ pub async fn the_job_api_is_for_tenant_administrators(app: &TestApp) {
         .expect_code(404, "job.not_found");
 }
 
+pub async fn check_finds_a_timer_that_would_never_fire(app: &TestApp) {
+    let f = flow_setup(app, |b| b["definition"] = timed_definition()).await;
+    app.post(
+        &f.staff,
+        "/api/v1/flow/instances",
+        json!({"template_id": f.template, "form": {"amount": 100}}),
+    )
+    .await
+    .expect(200);
+    // Someone deletes the job by hand: the timer is stuck, and the check says so.
+    job::Entity::delete_many()
+        .filter(job::Column::Kind.eq("flow.timer"))
+        .exec(app.db())
+        .await
+        .unwrap();
+    let report = xietong_server::flow::check::check(app.db(), None)
+        .await
+        .unwrap();
+    let stuck: Vec<_> = report
+        .of_kind(xietong_server::flow::check::ProblemKind::TimerJobMissing)
+        .collect();
+    assert_eq!(stuck.len(), 1, "{}", report.human());
+    assert!(stuck[0].message.contains("would never fire"));
+}
+
 both_databases!(
+    check_finds_a_timer_that_would_never_fire,
     a_flow_timer_is_a_job_that_fires_when_due,
     a_timer_cleared_before_it_fires_is_cancelled,
     failures_back_off_then_fail_and_an_administrator_retries,
