@@ -217,6 +217,12 @@ pub enum Action {
         #[serde(default)]
         reason: String,
     },
+    /// A task's due time passed (sent by the server's job runner): the node's overdue policy
+    /// applies once per due time.
+    Overdue {
+        /// Task.
+        task: TaskId,
+    },
     /// A timer is due (sent by the server's job runner).
     FireTimer {
         /// Timer.

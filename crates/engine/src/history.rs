@@ -90,6 +90,10 @@ pub enum HistoryAction {
     HandlerReplaced,
     /// A boundary timer fired.
     TimerFired,
+    /// A task passed its due time (超期); the node's overdue policy was applied.
+    Overdue,
+    /// An overdue task moved to the assignee's supervisor (超期上报).
+    Escalated,
     /// A called sub-flow finished.
     SubFlowFinished,
     /// The instance finished (see the effects for the outcome).
@@ -199,6 +203,8 @@ pub enum NotifyReason {
     Finished,
     /// A carbon copy.
     CarbonCopy,
+    /// A task passed its due time (to its assignee, or the supervisor by policy).
+    Overdue,
 }
 
 /// Everything one command produced.

@@ -196,6 +196,22 @@ pub enum DisagreeOutcome {
     Continue,
 }
 
+/// What happens when a task of this node passes its due time (R5 超期).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OverduePolicy {
+    /// The assignee is told.
+    #[default]
+    Notify,
+    /// The assignee and the template's supervisor (督办者) are told.
+    NotifySupervisor,
+    /// The system agrees on the assignee's behalf (超时自动同意).
+    AutoAgree,
+    /// The task moves to the assignee's direct supervisor with a fresh time limit; without a
+    /// supervisor, the template's supervisor is told instead.
+    Escalate,
+}
+
 /// The opinion rules of REQUIREMENTS R5 a node enforces.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, Default)]
 pub struct OpinionPolicy {
@@ -336,6 +352,9 @@ pub struct UserNode {
     /// Time limit per task (办理时限).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_limit: Option<TimeLimit>,
+    /// What happens when a task passes its due time.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub on_overdue: OverduePolicy,
 }
 
 impl NodeKind {
@@ -381,4 +400,8 @@ impl FlowGraph {
         g.nodes.iter_mut().for_each(|n| n.layout = None);
         g
     }
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }

@@ -107,6 +107,12 @@ pub enum Refusal {
     /// The new assignee is the current one.
     #[error("the task is already theirs")]
     SameAssignee,
+    /// The task is not past its due time (it may have been extended or kept pending).
+    #[error("the task is not overdue")]
+    NotOverdue,
+    /// The task's overdue handling already ran for its current due time.
+    #[error("the task was already handled as overdue")]
+    AlreadyOverdue,
 }
 
 impl Refusal {
@@ -145,6 +151,8 @@ impl Refusal {
             Refusal::ResubmitTask => "resubmit_task",
             Refusal::NotResubmitTask => "not_resubmit_task",
             Refusal::SameAssignee => "same_assignee",
+            Refusal::NotOverdue => "not_overdue",
+            Refusal::AlreadyOverdue => "already_overdue",
         }
     }
 }

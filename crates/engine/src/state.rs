@@ -171,6 +171,9 @@ pub struct Task {
     /// An extension (延期) was granted.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub extended: bool,
+    /// Its overdue handling ran for the current due time (cleared when the due time moves).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub overdue: bool,
 }
 
 /// Why and until when a task is kept pending.

@@ -41,6 +41,18 @@ impl Ctx<'_, '_> {
             stance,
             opinion,
         )?;
+        self.decide_at(i, stance, opinion, form)
+    }
+
+    /// Records the decision on task `i` (checked by the caller) and moves the flow on.
+    pub(super) fn decide_at(
+        &mut self,
+        i: usize,
+        stance: Stance,
+        opinion: &str,
+        form: Option<&FormData>,
+    ) -> Result<(), Refusal> {
+        let (task, node) = (self.run.st.tasks[i].id, self.run.st.tasks[i].node);
         if let Some(patch) = form {
             let form = Arc::make_mut(&mut self.run.st.form);
             form.extend(patch.iter().map(|(k, v)| (k.clone(), v.clone())));

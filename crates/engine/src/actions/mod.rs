@@ -134,6 +134,7 @@ pub fn apply_in_place(
         Action::RequestExtension { task, days, reason } => ctx.extend(*task, *days, reason),
         Action::ReplaceHandler { task, to, reason } => ctx.replace_handler(*task, to, reason),
         Action::FireTimer { timer } => ctx.fire_timer(*timer),
+        Action::Overdue { task } => ctx.overdue(*task),
         Action::SubFlowFinished { token, approved } => ctx.sub_flow_finished(*token, *approved),
     }?;
     Ok(fx)

@@ -55,7 +55,13 @@ impl Ctx<'_, '_> {
             reason: reason.to_string(),
             promised,
         });
+        // The due time moves to the promised date; overdue again after it.
+        t.overdue = false;
         let node = t.node;
+        self.run.fx.effects.push(Effect::TaskDueChanged {
+            task,
+            due: promised,
+        });
         let mut ev = self.event(HistoryAction::KeptPending);
         ev.task = Some(task);
         ev.from = Some(node);
@@ -82,6 +88,7 @@ impl Ctx<'_, '_> {
             .add_working_days(t.due.unwrap_or(facts.now), days as u32);
         t.due = Some(due);
         t.extended = true;
+        t.overdue = false;
         let node = t.node;
         self.run
             .fx
@@ -165,5 +172,128 @@ impl Ctx<'_, '_> {
         let to = self.run.pass_node(token)?;
         self.run.fx.history[at].to = to;
         Ok(())
+    }
+}
+
+impl Ctx<'_, '_> {
+    /// A task passed its due time (or its promised date when kept pending): record it once per
+    /// due time and apply the node's overdue policy.
+    pub(super) fn overdue(&mut self, task: TaskId) -> Result<(), Refusal> {
+        use crate::history::Stance;
+        use crate::model::OverduePolicy;
+        let now = self.run.facts.now;
+        let i = self
+            .run
+            .st
+            .tasks
+            .iter()
+            .position(|t| t.id == task)
+            .ok_or(Refusal::TaskNotFound)?;
+        let t = &self.run.st.tasks[i];
+        if t.state != TaskState::Open {
+            return Err(Refusal::TaskNotOpen);
+        }
+        let due = t
+            .pending
+            .as_ref()
+            .map(|p| p.promised)
+            .or(t.due)
+            .ok_or(Refusal::NotOverdue)?;
+        if due > now {
+            return Err(Refusal::NotOverdue);
+        }
+        if t.overdue {
+            return Err(Refusal::AlreadyOverdue);
+        }
+        let (node, assignee) = (t.node, t.assignee.clone());
+        let policy = self.user_node(node).on_overdue;
+        self.run.st.tasks[i].overdue = true;
+        let mut ev = self.run.event(HistoryAction::Overdue);
+        ev.task = Some(task);
+        ev.from = Some(node);
+        ev.users = vec![assignee.clone()];
+        self.run.fx.history.push(ev);
+        self.run.fx.effects.push(Effect::Notify {
+            user: assignee.clone(),
+            reason: NotifyReason::Overdue,
+            task: Some(task),
+        });
+        let supervisor = self.run.facts.supervisor.cloned();
+        let tell_supervisor = |ctx: &mut Self| {
+            if let Some(s) = supervisor.clone() {
+                ctx.run.fx.effects.push(Effect::Notify {
+                    user: s,
+                    reason: NotifyReason::Overdue,
+                    task: Some(task),
+                });
+            }
+        };
+        match policy {
+            OverduePolicy::Notify => Ok(()),
+            OverduePolicy::NotifySupervisor => {
+                tell_supervisor(self);
+                Ok(())
+            }
+            OverduePolicy::AutoAgree => {
+                if self.run.st.tasks[i].delegated_by.is_some() {
+                    // A delegated task is the owner's to decide: tell the supervisor instead.
+                    tell_supervisor(self);
+                    return Ok(());
+                }
+                self.decide_at(i, Stance::Agree, "超时自动同意", None)?;
+                if let Some(ev) = self
+                    .run
+                    .fx
+                    .history
+                    .iter_mut()
+                    .find(|e| e.action == HistoryAction::Decided && e.task == Some(task))
+                {
+                    ev.actor = None;
+                    ev.acting_for = Some(assignee);
+                }
+                Ok(())
+            }
+            OverduePolicy::Escalate => {
+                let Some(boss) = self.run.facts.org.supervisor(&assignee) else {
+                    tell_supervisor(self);
+                    return Ok(());
+                };
+                let signs_already = self
+                    .run
+                    .st
+                    .tasks
+                    .iter()
+                    .any(|k| k.token == self.run.st.tasks[i].token && k.assignee == boss);
+                if boss == assignee || signs_already {
+                    tell_supervisor(self);
+                    return Ok(());
+                }
+                let limit = self.user_node(node).time_limit;
+                let old = self.run.st.tasks.remove(i);
+                self.run.fx.effects.push(Effect::TaskClosed {
+                    task: old.id,
+                    reason: crate::history::CloseReason::Reassigned,
+                });
+                let new_due = limit.map(|l| l.due(now, self.run.facts.calendar));
+                let state = old.state;
+                self.run.add_task(crate::state::Task {
+                    assignee: boss.clone(),
+                    delegated_by: None,
+                    pending: None,
+                    extended: false,
+                    overdue: false,
+                    due: new_due,
+                    state,
+                    ..old
+                });
+                let mut ev = self.run.event(HistoryAction::Escalated);
+                ev.task = Some(task);
+                ev.from = Some(node);
+                ev.users = vec![boss];
+                ev.acting_for = Some(assignee);
+                self.run.fx.history.push(ev);
+                Ok(())
+            }
+        }
     }
 }

@@ -121,6 +121,7 @@ impl Run<'_, '_> {
                 delegated_by: None,
                 pending: None,
                 extended: false,
+                overdue: false,
             });
         }
         for &b in &self.def.boundaries[node.index()] {
@@ -286,6 +287,7 @@ impl Run<'_, '_> {
             delegated_by: None,
             pending: None,
             extended: false,
+            overdue: false,
         });
         self.fx.effects.push(Effect::Notify {
             user: initiator,

@@ -5,6 +5,7 @@ mod actions;
 mod formats;
 mod invariants;
 mod opinion_rules;
+mod overdue;
 mod participants;
 mod properties;
 mod send_back;
