@@ -511,6 +511,13 @@ impl Writer<'_> {
     fn statements(&self, effects: &engine::Effects, first_seq: i32) -> Vec<Statement> {
         let backend = self.txn.get_database_backend();
         let mut out = Vec::new();
+        // Only definitions with time limits have due-time jobs to cancel.
+        let timed = self
+            .def
+            .graph()
+            .nodes
+            .iter()
+            .any(|n| n.kind.user_node().is_some_and(|u| u.time_limit.is_some()));
         let mut changes: BTreeMap<u32, TaskChange> = BTreeMap::new();
         let mut cc = Vec::new();
         for e in &effects.effects {
@@ -519,8 +526,17 @@ impl Writer<'_> {
                     task,
                     node,
                     assignee,
-                    ..
+                    due,
                 } => {
+                    if let Some(due) = due {
+                        out.push(super::timers::schedule_overdue(
+                            backend,
+                            self.tenant,
+                            self.instance,
+                            *task,
+                            from_ts(*due),
+                        ));
+                    }
                     let c = changes.entry(task.0).or_insert(TaskChange {
                         opened: None,
                         closed: None,
@@ -530,6 +546,14 @@ impl Writer<'_> {
                     c.closed = None;
                 }
                 engine::Effect::TaskClosed { task, reason } => {
+                    if timed {
+                        out.push(super::timers::cancel_overdue(
+                            backend,
+                            self.tenant,
+                            self.instance,
+                            *task,
+                        ));
+                    }
                     let c = changes.entry(task.0).or_insert(TaskChange {
                         opened: None,
                         closed: None,
@@ -537,7 +561,14 @@ impl Writer<'_> {
                     });
                     c.closed = Some(*reason);
                 }
-                engine::Effect::TaskDueChanged { task, .. } => {
+                engine::Effect::TaskDueChanged { task, due } => {
+                    out.push(super::timers::schedule_overdue(
+                        backend,
+                        self.tenant,
+                        self.instance,
+                        *task,
+                        from_ts(*due),
+                    ));
                     changes
                         .entry(task.0)
                         .or_insert(TaskChange {

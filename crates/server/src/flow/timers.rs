@@ -1,6 +1,7 @@
-//! Flow timers (boundary timers on tasks) as durable jobs: the job is enqueued in the
-//! transaction of the action that set the timer, cancelled in the one that cleared it, and
-//! fires the timer through the flow service like any other action.
+//! Flow timers as durable jobs: boundary timers on tasks (`flow.timer`) and task due times
+//! (`flow.overdue`). A job is enqueued in the transaction of the action that set the timer or
+//! opened the task, cancelled in the one that cleared it, and runs through the flow service like
+//! any other action.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DbBackend, Statement};
@@ -14,8 +15,11 @@ use crate::audit::Actor;
 use crate::entities::job;
 use crate::jobs::{self, JobFailure, NewJob};
 
-/// The job kind.
+/// The job kind of boundary timers.
 pub const KIND: &str = "flow.timer";
+
+/// The job kind of task due times.
+pub const KIND_OVERDUE: &str = "flow.overdue";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Payload {
@@ -64,38 +68,118 @@ pub fn cancel(
 pub async fn fire(app: &App, j: &job::Model) -> Result<(), JobFailure> {
     let p: Payload = serde_json::from_value(j.payload.clone())
         .map_err(|e| JobFailure::permanent(format!("bad payload: {e}")))?;
-    let system = Caller {
-        tenant_id: j.tenant_id,
-        user_id: Uuid::nil(),
-        name: "系统".into(),
-        department_id: Uuid::nil(),
-        post_id: None,
-        roles: Vec::new(),
-        flow_admin: false,
-        audit: Actor::system(j.tenant_id),
-        idempotency_key: None,
-    };
     let timer = engine::TimerId(p.timer);
-    match service::act(app, &system, Target::Instance(p.instance_id), |_, _| {
-        Ok(engine::Action::FireTimer { timer })
-    })
+    match service::act(
+        app,
+        &system(j.tenant_id),
+        Target::Instance(p.instance_id),
+        |_, _| Ok(engine::Action::FireTimer { timer }),
+    )
     .await
     {
         Ok(_) => Ok(()),
-        Err(e)
-            if e.code == "flow.instance_finished"
-                || e.code == "flow.instance_not_found"
-                || (e.code == "flow.refused"
-                    && e.details
-                        .as_ref()
-                        .is_some_and(|d| d["reason"] == "TimerNotFound")) =>
-        {
-            Ok(())
-        }
+        Err(e) if nothing_to_do(&e, &["TimerNotFound"]) => Ok(()),
         Err(e) => Err(JobFailure::retry(format!(
             "{}: {}",
             e.code,
             e.text.get(crate::i18n::Lang::En)
         ))),
     }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct OverduePayload {
+    instance_id: Uuid,
+    task: u32,
+}
+
+fn overdue_prefix(instance: Uuid, task: engine::TaskId) -> String {
+    format!("{KIND_OVERDUE}:{instance}:{}:", task.0)
+}
+
+/// The job that handles `task` of `instance` going overdue at `due` (one per due time: a moved
+/// due time gets a job of its own; the old one then finds the task not overdue).
+pub fn schedule_overdue(
+    backend: DbBackend,
+    tenant: Uuid,
+    instance: Uuid,
+    task: engine::TaskId,
+    due: DateTime<Utc>,
+) -> Statement {
+    let payload = serde_json::to_value(OverduePayload {
+        instance_id: instance,
+        task: task.0,
+    })
+    .expect("payload serialises");
+    jobs::enqueue_statement(
+        backend,
+        &NewJob::new(tenant, KIND_OVERDUE, payload)
+            .at(due)
+            .dedupe(format!(
+                "{}{}",
+                overdue_prefix(instance, task),
+                due.timestamp()
+            )),
+    )
+}
+
+/// Cancels the pending due-time jobs of a task that closed.
+pub fn cancel_overdue(
+    backend: DbBackend,
+    tenant: Uuid,
+    instance: Uuid,
+    task: engine::TaskId,
+) -> Statement {
+    jobs::cancel_prefix_statement(backend, tenant, &overdue_prefix(instance, task))
+}
+
+/// The system as a caller of the flow service.
+fn system(tenant: Uuid) -> Caller {
+    Caller {
+        tenant_id: tenant,
+        user_id: Uuid::nil(),
+        name: "系统".into(),
+        department_id: Uuid::nil(),
+        post_id: None,
+        roles: Vec::new(),
+        flow_admin: false,
+        audit: Actor::system(tenant),
+        idempotency_key: None,
+    }
+}
+
+/// Runs a due-time job: the engine applies the node's overdue policy, once; a task that closed,
+/// moved its due time or was handled already needs nothing.
+pub async fn overdue(app: &App, j: &job::Model) -> Result<(), JobFailure> {
+    let p: OverduePayload = serde_json::from_value(j.payload.clone())
+        .map_err(|e| JobFailure::permanent(format!("bad payload: {e}")))?;
+    let task = engine::TaskId(p.task);
+    match service::act(
+        app,
+        &system(j.tenant_id),
+        Target::Instance(p.instance_id),
+        |_, _| Ok(engine::Action::Overdue { task }),
+    )
+    .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if nothing_to_do(&e, &["NotOverdue", "AlreadyOverdue", "TaskNotOpen"]) => Ok(()),
+        Err(e) => Err(JobFailure::retry(format!(
+            "{}: {}",
+            e.code,
+            e.text.get(crate::i18n::Lang::En)
+        ))),
+    }
+}
+
+/// The instance or task is gone, or the engine refuses for one of `reasons`.
+fn nothing_to_do(e: &crate::error::AppError, reasons: &[&str]) -> bool {
+    matches!(
+        e.code,
+        "flow.instance_finished" | "flow.instance_not_found" | "flow.task_closed"
+    ) || (e.code == "flow.refused"
+        && e.details
+            .as_ref()
+            .and_then(|d| d["reason"].as_str())
+            .is_some_and(|r| reasons.contains(&r)))
 }

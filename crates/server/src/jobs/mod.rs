@@ -129,6 +129,18 @@ pub fn cancel_statement(backend: DbBackend, tenant_id: Uuid, dedupe_key: &str) -
         .build(backend)
 }
 
+/// Cancels every pending job whose key starts with `prefix` (e.g. all due-time jobs of a task).
+pub fn cancel_prefix_statement(backend: DbBackend, tenant_id: Uuid, prefix: &str) -> Statement {
+    job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value("cancelled"))
+        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(job::Column::FinishedAt, Expr::value(Some(Utc::now())))
+        .filter(job::Column::TenantId.eq(tenant_id))
+        .filter(job::Column::DedupeKey.starts_with(prefix))
+        .filter(job::Column::State.eq("pending"))
+        .build(backend)
+}
+
 /// Claims up to `limit` jobs due at `now` (and running ones whose lease ran out) for `claim`.
 ///
 /// Two statements rather than one with `OR`: due pending jobs come off the `(state, run_at)`
@@ -249,6 +261,7 @@ async fn dispatch(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         KIND_PROBE => probe(app, j).await,
         KIND_NOOP => Ok(()),
         crate::flow::timers::KIND => crate::flow::timers::fire(app, j).await,
+        crate::flow::timers::KIND_OVERDUE => crate::flow::timers::overdue(app, j).await,
         other => Err(JobFailure::permanent(format!("unknown job kind: {other}"))),
     }
 }

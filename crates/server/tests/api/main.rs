@@ -13,4 +13,5 @@ mod flow_templates;
 mod isolation;
 mod jobs;
 mod org;
+mod time_limits;
 mod transfer;
