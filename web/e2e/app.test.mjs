@@ -288,6 +288,36 @@ test('admin: forced change refuses a weak password, then organisation setup', ()
       .first()
       .waitFor({ timeout: 20_000 });
 
+    // The working calendar: this year's National Day comes from the bundled schedule; a line
+    // imported for next year shows up there as the tenant's own.
+    await page.getByRole('menuitem', { name: '工作日历' }).click();
+    await page.waitForURL('**/admin/calendar');
+    const calendar = page.getByTestId('calendar');
+    await calendar.waitFor();
+    const year = Number(await calendar.getAttribute('data-year'));
+    assert.ok(year >= 2026, `the page shows the current year: ${year}`);
+    const nationalDay = page.getByTestId(`day-${year}-10-01`);
+    assert.equal(await nationalDay.getAttribute('data-kind'), 'holiday');
+    assert.match((await nationalDay.getAttribute('aria-label')) ?? '', /国庆节/);
+    const builtIn = page.getByRole('row').filter({ hasText: `${year}-10-01` });
+    await builtIn.getByText('国庆节', { exact: true }).waitFor();
+    await builtIn.getByText('内置', { exact: true }).waitFor();
+    await page.getByRole('button', { name: /导入$/ }).first().click();
+    const importDialog = page.getByRole('dialog', { name: '导入节假日安排' });
+    await importDialog.getByLabel('导入内容').fill(`${year + 1}-01-01,holiday,元旦`);
+    await importDialog.getByRole('button', { name: '导入', exact: true }).click();
+    await page.getByText('已导入 1 天').waitFor();
+    await importDialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: '下一年' }).click();
+    await page.locator(`[data-testid="calendar"][data-year="${year + 1}"]`).waitFor();
+    const imported = page.getByRole('row').filter({ hasText: `${year + 1}-01-01` });
+    await imported.getByText('元旦', { exact: true }).waitFor();
+    await imported.getByText('本租户', { exact: true }).waitFor();
+    assert.equal(
+      await page.getByTestId(`day-${year + 1}-01-01`).getAttribute('data-source'),
+      'tenant',
+    );
+
     // Sign out.
     await signOut(page);
 

@@ -23,6 +23,7 @@ const Audit = lazy(() => import('./pages/Audit'));
 const LoginReport = lazy(() => import('./pages/Reports/Logins'));
 const TenantSettings = lazy(() => import('./pages/Tenant'));
 const Jobs = lazy(() => import('./pages/Admin/Jobs'));
+const WorkCalendar = lazy(() => import('./pages/Admin/Calendar'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const RequireAccess = lazy(() => import('./layouts/RequireAccess'));
 
@@ -95,6 +96,7 @@ export function AppRoutes() {
           <Route path="/audit" element={guarded('canReadAudit', <Audit />)} />
           <Route path="/reports/logins" element={guarded('canReadReports', <LoginReport />)} />
           <Route path="/tenant" element={guarded('canManageTenant', <TenantSettings />)} />
+          <Route path="/admin/calendar" element={guarded('canManageTenant', <WorkCalendar />)} />
           <Route path="/admin/jobs" element={guarded('canManageTenant', <Jobs />)} />
           <Route path="*" element={<NotFound />} />
         </Route>

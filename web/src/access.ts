@@ -20,7 +20,7 @@ export interface Access {
   canReadLoginRecords: boolean;
   /**
    * Tenant settings: name, time zone, password rules, two-factor requirement (sysadmin);
-   * also the background jobs page (same permission on the server).
+   * also the working calendar and the background jobs pages (same permission on the server).
    */
   canManageTenant: boolean;
   /**

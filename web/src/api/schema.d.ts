@@ -1187,6 +1187,10 @@ export interface components {
             /** @description `china` (the bundled schedule) or `tenant` (entered or imported here). */
             source: string;
         };
+        /** @description How many days were imported. */
+        CalendarImportResult: {
+            imported: number;
+        };
         /** @description One year of the tenant's working calendar. */
         CalendarYear: {
             /** @description Whether the bundled mainland China schedule covers this year. */
@@ -2821,7 +2825,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportResult"];
+                    "application/json": components["schemas"]["CalendarImportResult"];
                 };
             };
             422: {

@@ -57,15 +57,17 @@ describe('menuItems', () => {
       '/audit',
       '/reports/logins',
       '/tenant',
+      '/admin/calendar',
       '/admin/jobs',
       '/settings',
     ]);
   });
 
-  it('shows a tenant administrator the tenant settings and the background jobs', () => {
+  it('shows a tenant administrator the tenant settings, the working calendar and the background jobs', () => {
     expect(keys(menuItems(access({ ...base, permissions: ['tenant.settings'] }), t))).toEqual([
       '/workbench',
       '/tenant',
+      '/admin/calendar',
       '/admin/jobs',
       '/settings',
     ]);

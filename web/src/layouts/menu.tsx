@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  CalendarOutlined,
   ControlOutlined,
   HomeOutlined,
   ScheduleOutlined,
@@ -40,6 +41,7 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
     });
   if (flags.canManageTenant) {
     items.push({ key: '/tenant', icon: <ControlOutlined />, label: t('menu.tenant') });
+    items.push({ key: '/admin/calendar', icon: <CalendarOutlined />, label: t('menu.calendar') });
     items.push({ key: '/admin/jobs', icon: <ScheduleOutlined />, label: t('menu.jobs') });
   }
   items.push({ key: '/settings', icon: <SettingOutlined />, label: t('menu.settings') });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, formatDateTime, startOfDayInZone, todayInZone } from './time';
+import {
+  addDays,
+  daysInMonth,
+  formatDateTime,
+  isoDate,
+  monthName,
+  startOfDayInZone,
+  todayInZone,
+  weekdayName,
+  weekdayOf,
+} from './time';
 
 describe('tenant time', () => {
   it('formats instants in the tenant zone, not the browser zone', () => {
@@ -25,5 +35,26 @@ describe('tenant time', () => {
   it('adds days across month ends', () => {
     expect(addDays('2026-01-31', 1)).toBe('2026-02-01');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+  });
+
+  it('knows the weekday of a date whatever the browser zone', () => {
+    expect(weekdayOf('2026-10-01')).toBe(4);
+    expect(weekdayOf('2026-10-04')).toBe(0);
+    expect(weekdayOf('2027-01-01')).toBe(5);
+  });
+
+  it('counts the days of a month, leap years included', () => {
+    expect(daysInMonth(2026, 2)).toBe(28);
+    expect(daysInMonth(2028, 2)).toBe(29);
+    expect(daysInMonth(2026, 12)).toBe(31);
+    expect(isoDate(2026, 3, 7)).toBe('2026-03-07');
+  });
+
+  it('names weekdays and months in the UI language', () => {
+    expect(weekdayName(4, 'zh-CN')).toBe('周四');
+    expect(weekdayName(0, 'en')).toBe('Sun');
+    expect(weekdayName(1, 'zh-CN', 'narrow')).toBe('一');
+    expect(monthName(10, 'zh-CN')).toBe('10月');
+    expect(monthName(10, 'en')).toBe('October');
   });
 });

@@ -73,3 +73,51 @@ export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);
   return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
 }
+
+function utcDate(date: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
+}
+
+/** Day of the week of a YYYY-MM-DD date: 0 = Sunday … 6 = Saturday (no time zone involved). */
+export function weekdayOf(date: string): number {
+  return utcDate(date).getUTCDay();
+}
+
+/** Number of days in `month` (1–12) of `year`. */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The YYYY-MM-DD form of a calendar date (month 1–12). */
+export function isoDate(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const names = new Map<string, Intl.DateTimeFormat>();
+
+function nameFormatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = names.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' });
+    names.set(key, f);
+  }
+  return f;
+}
+
+/** The name of a weekday (0 = Sunday) in `locale`: 周四 / Thu (short), 四 / T (narrow). */
+export function weekdayName(
+  weekday: number,
+  locale: string,
+  style: 'long' | 'short' | 'narrow' = 'short',
+): string {
+  // 1970-01-04 was a Sunday.
+  return nameFormatter(locale, { weekday: style }).format(new Date(Date.UTC(1970, 0, 4 + weekday)));
+}
+
+/** The name of a month (1–12) in `locale`: 10月 / October (not 十月: numbered like the dates). */
+export function monthName(month: number, locale: string): string {
+  const style = locale.startsWith('zh') ? 'short' : 'long';
+  return nameFormatter(locale, { month: style }).format(new Date(Date.UTC(2000, month - 1, 1)));
+}

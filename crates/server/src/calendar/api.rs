@@ -313,18 +313,18 @@ pub struct ImportInput {
 
 /// How many days were imported.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ImportResult {
+pub struct CalendarImportResult {
     pub imported: usize,
 }
 
 /// Imports a schedule (e.g. next year's official one): every day, or nothing when a line is bad.
 #[utoipa::path(post, path = "/api/v1/calendar/import", tag = "calendar", request_body = ImportInput,
-    responses((status = 200, body = ImportResult), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = CalendarImportResult), (status = 422, body = crate::error::ErrorBody)))]
 async fn import_days(
     State(app): State<App>,
     who: Authorized<TenantSettings>,
     Json(input): Json<ImportInput>,
-) -> AppResult<axum::Json<ImportResult>> {
+) -> AppResult<axum::Json<CalendarImportResult>> {
     if input.text.len() > 1_000_000 {
         return Err(AppError::bad_request(
             "calendar.import_too_large",
@@ -391,7 +391,7 @@ async fn import_days(
     .await?;
     txn.commit().await?;
     app.directory_changed();
-    Ok(axum::Json(ImportResult {
+    Ok(axum::Json(CalendarImportResult {
         imported: days.len(),
     }))
 }
