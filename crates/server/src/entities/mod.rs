@@ -12,6 +12,7 @@ pub mod flow_instance;
 pub mod flow_task;
 pub mod flow_template;
 pub mod flow_template_version;
+pub mod flow_violation;
 pub mod job;
 pub mod login_record;
 pub mod post;

@@ -6,6 +6,7 @@ pub mod instances;
 pub mod lists;
 pub mod serial;
 pub mod service;
+pub mod supervision;
 pub(crate) mod templates;
 pub mod timers;
 
@@ -17,4 +18,5 @@ pub fn routes() -> OpenApiRouter<App> {
     templates::routes()
         .merge(instances::routes())
         .merge(lists::routes())
+        .merge(supervision::routes())
 }

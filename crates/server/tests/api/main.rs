@@ -13,5 +13,6 @@ mod flow_templates;
 mod isolation;
 mod jobs;
 mod org;
+mod supervision;
 mod time_limits;
 mod transfer;

@@ -7,6 +7,7 @@ mod m20261128_000002_flow_templates;
 mod m20261128_000003_flow_instances;
 mod m20261129_000004_jobs;
 mod m20261129_000005_calendar;
+mod m20261129_000006_violations;
 
 /// All migrations this binary knows, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_flow_instances::Migration),
             Box::new(m20261129_000004_jobs::Migration),
             Box::new(m20261129_000005_calendar::Migration),
+            Box::new(m20261129_000006_violations::Migration),
         ]
     }
 }
