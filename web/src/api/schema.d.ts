@@ -505,6 +505,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flow/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open tasks of the templates I supervise (all, for flow administrators), oldest first. */
+        get: operations["supervised_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flow/tasks/bulk-approve": {
         parameters: {
             query?: never;
@@ -698,6 +715,41 @@ export interface paths {
         };
         /** 待办: my open tasks (including those delegated to me), newest first by default. */
         get: operations["todo_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/violations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Violation records of the templates I supervise (all, for flow administrators), newest first. */
+        get: operations["list_violations"];
+        put?: never;
+        /** Records a violation on an instance of a template I supervise (flow administrators: any). */
+        post: operations["record_violation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/violations/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A month's violations per person and department, as JSON or an xlsx file. */
+        get: operations["violation_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1344,6 +1396,14 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description Violations of one department in a month. */
+        DepartmentViolations: {
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description Enable or disable. */
         EnabledRequest: {
             enabled: boolean;
@@ -1674,6 +1734,21 @@ export interface components {
             /** Format: uuid */
             task_id: string;
         };
+        /** @description A violation to record. */
+        NewViolation: {
+            /** Format: uuid */
+            instance_id: string;
+            /** @description `overdue`, `opinion` or `other`. */
+            kind: string;
+            /** @description The step concerned (a node key of the instance's flow). */
+            node_key: string;
+            note: string;
+            /**
+             * Format: uuid
+             * @description Who it concerns.
+             */
+            person_id: string;
+        };
         /** @description One page of results. */
         Page_AuditEntryView: {
             items: {
@@ -1812,6 +1887,39 @@ export interface components {
             total: number;
         };
         /** @description One page of results. */
+        Page_SupervisedTask: {
+            items: {
+                /** Format: uuid */
+                assignee_id: string;
+                assignee_name?: string | null;
+                /** Format: date-time */
+                due_at?: string | null;
+                /** Format: uuid */
+                initiator_id: string;
+                /** Format: uuid */
+                instance_id: string;
+                node_key: string;
+                node_name: string;
+                /** Format: date-time */
+                opened_at: string;
+                overdue: boolean;
+                serial_no?: string | null;
+                /** Format: uuid */
+                task_id: string;
+                /** Format: uuid */
+                template_id: string;
+                title: string;
+                /** Format: int64 */
+                waiting_minutes: number;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of results. */
         Page_UserView: {
             items: {
                 /** Format: date-time */
@@ -1857,6 +1965,35 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description One page of results. */
+        Page_ViolationView: {
+            items: {
+                /** Format: uuid */
+                department_id: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                instance_id: string;
+                kind: string;
+                node_key: string;
+                note: string;
+                /** Format: uuid */
+                person_id: string;
+                person_name?: string | null;
+                /** Format: date-time */
+                recorded_at: string;
+                /** Format: uuid */
+                recorded_by: string;
+                /** Format: uuid */
+                template_id: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A part-time post (兼职). */
         PartTime: {
             /** Format: uuid */
@@ -1886,6 +2023,23 @@ export interface components {
          * @enum {string}
          */
         Perm: "org.read" | "org.write" | "user.read" | "user.write" | "user.reset_password" | "role.assign" | "audit.read" | "report.read" | "tenant.settings" | "flow.admin";
+        /** @description Violations of one person in a month. */
+        PersonViolations: {
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            name: string;
+            /** Format: int64 */
+            opinion: number;
+            /** Format: int64 */
+            other: number;
+            /** Format: int64 */
+            overdue: number;
+            /** Format: uuid */
+            person_id: string;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A post (岗位) with a rank (higher is more senior). */
         PostView: {
             /** Format: uuid */
@@ -1960,6 +2114,19 @@ export interface components {
             form: Record<string, never>;
             /** Format: uuid */
             template_id: string;
+        };
+        /** @description Open, overdue and due-soon tasks under supervision (whatever the filter). */
+        SupervisionCounts: {
+            /** Format: int64 */
+            due_soon: number;
+            /** Format: int64 */
+            open: number;
+            /** Format: int64 */
+            overdue: number;
+        };
+        /** @description A page of the console. */
+        SupervisionPage: components["schemas"]["Page_SupervisedTask"] & {
+            counts: components["schemas"]["SupervisionCounts"];
         };
         /** @description An action on a task. */
         TaskAction: {
@@ -2320,6 +2487,33 @@ export interface components {
             published_by?: string | null;
             /** Format: int32 */
             version: number;
+        };
+        /** @description A month's violations per person and per department. */
+        ViolationReport: {
+            by_department: components["schemas"]["DepartmentViolations"][];
+            by_person: components["schemas"]["PersonViolations"][];
+            month: string;
+        };
+        /** @description A violation record. */
+        ViolationView: {
+            /** Format: uuid */
+            department_id: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instance_id: string;
+            kind: string;
+            node_key: string;
+            note: string;
+            /** Format: uuid */
+            person_id: string;
+            person_name?: string | null;
+            /** Format: date-time */
+            recorded_at: string;
+            /** Format: uuid */
+            recorded_by: string;
+            /** Format: uuid */
+            template_id: string;
         };
     };
     responses: never;
@@ -3483,6 +3677,41 @@ export interface operations {
             };
         };
     };
+    supervised_tasks: {
+        parameters: {
+            query?: {
+                template_id?: string;
+                /** @description `all` (default), `overdue`, or `due_soon` (due within 24 hours). */
+                filter?: string;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     bulk_approve: {
         parameters: {
             query?: never;
@@ -3916,6 +4145,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_FlowItem"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_violations: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM` in the tenant's time zone. */
+                month?: string;
+                person_id?: string;
+                department_id?: string;
+                template_id?: string;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ViolationView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    record_violation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewViolation"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    violation_report: {
+        parameters: {
+            query: {
+                /** @description `YYYY-MM` in the tenant's time zone. */
+                month: string;
+                /** @description `json` (default) or `xlsx`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationReport"];
                 };
             };
             400: {
