@@ -6,6 +6,7 @@ pub mod instances;
 pub mod lists;
 pub mod serial;
 pub mod service;
+pub mod stats;
 pub mod supervision;
 pub(crate) mod templates;
 pub mod timers;
@@ -19,4 +20,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(instances::routes())
         .merge(lists::routes())
         .merge(supervision::routes())
+        .merge(stats::routes())
 }

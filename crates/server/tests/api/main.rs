@@ -13,6 +13,7 @@ mod flow_templates;
 mod isolation;
 mod jobs;
 mod org;
+mod stats;
 mod supervision;
 mod time_limits;
 mod transfer;
