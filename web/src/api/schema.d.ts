@@ -505,6 +505,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flow/stats/backlog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People holding tasks open longer than N days, most first (the 待办清零 list). */
+        get: operations["backlog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/stats/efficiency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Handling time, overdue rate and pending tasks per template, department or person. */
+        get: operations["efficiency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flow/supervision": {
         parameters: {
             query?: never;
@@ -1211,6 +1245,18 @@ export interface components {
             target_id?: string | null;
             target_type: string;
         };
+        /** @description A person holding old tasks (待办清零). */
+        BacklogRow: {
+            /** Format: uuid */
+            department_id?: string | null;
+            name: string;
+            /** Format: int64 */
+            old_tasks: number;
+            /** Format: date-time */
+            oldest_opened_at: string;
+            /** Format: uuid */
+            person_id: string;
+        };
         /** @description Bulk approve request. */
         BulkApprove: {
             opinion?: string;
@@ -1403,6 +1449,43 @@ export interface components {
             department_id: string;
             /** Format: int64 */
             total: number;
+        };
+        /** @description Efficiency figures for a period. */
+        EfficiencyReport: {
+            /** Format: date-time */
+            from: string;
+            group: string;
+            rows: components["schemas"]["EfficiencyRow"][];
+            /** Format: date-time */
+            to: string;
+        };
+        /** @description One group's figures. */
+        EfficiencyRow: {
+            /**
+             * Format: double
+             * @description Their average handling time, in working hours.
+             */
+            avg_working_hours: number;
+            /**
+             * Format: int64
+             * @description Tasks completed in the period.
+             */
+            handled: number;
+            /**
+             * Format: int64
+             * @description Completed tasks that had a due time, and the share of them completed after it.
+             */
+            handled_with_due: number;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: double */
+            overdue_rate: number;
+            /**
+             * Format: int64
+             * @description Open tasks now.
+             */
+            pending: number;
         };
         /** @description Enable or disable. */
         EnabledRequest: {
@@ -3668,6 +3751,86 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    backlog: {
+        parameters: {
+            query?: {
+                /** @description Tasks open longer than this many days (default 3). */
+                older_than_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacklogRow"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    efficiency: {
+        parameters: {
+            query?: {
+                /** @description Start of the period (default: 30 days ago). */
+                from?: string;
+                /** @description End of the period, exclusive (default: now). */
+                to?: string;
+                /** @description `template` (default), `department` or `person`. */
+                group?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EfficiencyReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
