@@ -107,6 +107,9 @@ pub enum Refusal {
     /// The new assignee is the current one.
     #[error("the task is already theirs")]
     SameAssignee,
+    /// The same person urged this instance less than an hour ago.
+    #[error("urged less than an hour ago; urge again later")]
+    UrgedRecently,
     /// The task is not past its due time (it may have been extended or kept pending).
     #[error("the task is not overdue")]
     NotOverdue,
@@ -151,6 +154,7 @@ impl Refusal {
             Refusal::ResubmitTask => "resubmit_task",
             Refusal::NotResubmitTask => "not_resubmit_task",
             Refusal::SameAssignee => "same_assignee",
+            Refusal::UrgedRecently => "urged_recently",
             Refusal::NotOverdue => "not_overdue",
             Refusal::AlreadyOverdue => "already_overdue",
         }

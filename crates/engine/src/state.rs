@@ -79,6 +79,9 @@ pub struct InstanceState {
     /// Someone acted since the initiator (re)submitted: withdrawal is no longer possible.
     #[serde(default)]
     pub acted: bool,
+    /// Who urged last and when (催办 is limited to once an hour per person).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub urged: Vec<(UserId, Timestamp)>,
     /// Next id for tasks, tokens, frames, timers and cc items: never reused.
     pub next_id: u32,
 }

@@ -6,6 +6,9 @@ use crate::ids::TaskId;
 use crate::refusal::Refusal;
 use crate::state::{Status, TaskState};
 
+/// The least time between two urges of one instance by the same person.
+pub const URGE_INTERVAL_SECS: i64 = 3600;
+
 impl Ctx<'_, '_> {
     pub(super) fn withdraw(&mut self, reason: &str) -> Result<(), Refusal> {
         if self.cmd.actor != self.run.st.initiator {
@@ -55,6 +58,16 @@ impl Ctx<'_, '_> {
         if targets.is_empty() {
             return Err(Refusal::TaskNotFound);
         }
+        // Once an hour per person: a reminder, not a stream of messages.
+        let now = self.run.facts.now;
+        let actor = self.cmd.actor.clone();
+        if let Some((_, at)) = self.run.st.urged.iter().find(|(u, _)| *u == actor)
+            && now.0 - at.0 < URGE_INTERVAL_SECS
+        {
+            return Err(Refusal::UrgedRecently);
+        }
+        self.run.st.urged.retain(|(u, _)| *u != actor);
+        self.run.st.urged.push((actor, now));
         let mut ev = self.event(HistoryAction::Urged);
         ev.opinion = (!message.is_empty()).then(|| message.to_string());
         ev.task = task;

@@ -40,6 +40,7 @@ pub fn start(
         stances: (false, false),
         returned_from: None,
         acted: false,
+        urged: Vec::new(),
         next_id: 0,
     };
     let mut fx = Effects::default();

@@ -124,6 +124,33 @@ fn urge_notifies_open_tasks() {
         })
         .count();
     assert_eq!(urged, 2);
+    // Once an hour per person.
+    assert_eq!(
+        i.act(
+            "staff",
+            Action::Urge {
+                task: None,
+                message: "再催".into(),
+            }
+        ),
+        Err(Refusal::UrgedRecently)
+    );
+    let mut later = two_steps();
+    later.now = Timestamp(w.now.0 + 3_601);
+    let mut i = Instance {
+        w: &later,
+        state: i.state.clone(),
+        history: i.history.clone(),
+        effects: i.effects.clone(),
+    };
+    i.act(
+        "staff",
+        Action::Urge {
+            task: None,
+            message: "再催".into(),
+        },
+    )
+    .unwrap();
 }
 
 #[test]

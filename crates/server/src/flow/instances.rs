@@ -907,7 +907,7 @@ pub enum InstanceAction {
 #[utoipa::path(post, path = "/api/v1/flow/instances/{id}/actions", tag = "flow", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key has no second effect")),
     request_body = InstanceAction,
-    responses((status = 200, body = InstanceView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = InstanceView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 async fn act_on_instance(
     State(app): State<App>,
     Authenticated(p): Authenticated,

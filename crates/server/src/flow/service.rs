@@ -260,6 +260,16 @@ pub fn refusal(r: engine::Refusal) -> AppError {
         engine::Refusal::TaskNotOpen
         | engine::Refusal::TaskNotFound
         | engine::Refusal::AlreadyActed => return task_closed(),
+        engine::Refusal::UrgedRecently => {
+            return AppError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "flow.urged_recently",
+                Text::fixed(
+                    "一小时内已催办过，请稍后再催",
+                    "You urged this within the last hour; try again later",
+                ),
+            );
+        }
         engine::Refusal::InstanceNotRunning => {
             return AppError::conflict(
                 "flow.instance_finished",

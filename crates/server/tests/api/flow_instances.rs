@@ -821,6 +821,16 @@ async fn the_initiator_urges_withdraws_and_cancels(app: &TestApp) {
             .any(|h| h["action"] == "urged"),
         "{urged}"
     );
+    // Once an hour: a second urge is refused with a clear message and changes nothing.
+    let before = app.count("flow_history").await;
+    app.post(
+        &s.staff,
+        &path,
+        json!({"action": "urge", "message": "再催一次"}),
+    )
+    .await
+    .expect_code(429, "flow.urged_recently");
+    assert_eq!(app.count("flow_history").await, before);
     // Only the initiator withdraws or cancels; strangers do not even see the instance.
     app.post(&s.boss, &path, json!({"action": "cancel"}))
         .await
