@@ -246,6 +246,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             let (concurrency, poll) = (cfg.jobs_concurrency, cfg.jobs_poll_ms);
             let app = App::new(db.clone(), cfg);
+            if let Err(e) = crate::flow::reports::ensure_scheduled(&app).await {
+                tracing::warn!(error = %e, "scheduling the weekly overdue reports failed");
+            }
             let runner = (concurrency > 0).then(|| {
                 crate::jobs::Runner::start(
                     app.clone(),

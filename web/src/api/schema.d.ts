@@ -488,6 +488,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flow/reports/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stored weekly overdue reports, newest first. */
+        get: operations["list_reports"];
+        put?: never;
+        /** Makes this week's report now (replacing an earlier one of the same week). */
+        post: operations["make_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/reports/overdue/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One week's stored report. */
+        get: operations["get_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flow/started": {
         parameters: {
             query?: never;
@@ -1817,6 +1852,14 @@ export interface components {
             /** Format: uuid */
             task_id: string;
         };
+        /** @description A count under a name. */
+        NamedCount: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int64 */
+            overdue: number;
+        };
         /** @description A violation to record. */
         NewViolation: {
             /** Format: uuid */
@@ -1831,6 +1874,34 @@ export interface components {
              * @description Who it concerns.
              */
             person_id: string;
+        };
+        /** @description The weekly overdue report. */
+        OverdueReport: {
+            by_department: components["schemas"]["NamedCount"][];
+            by_person: components["schemas"]["NamedCount"][];
+            by_template: components["schemas"]["NamedCount"][];
+            /** Format: date-time */
+            generated_at: string;
+            /** Format: int64 */
+            overdue: number;
+            /** @description ISO week, e.g. `2026-W48`. */
+            period: string;
+            /** @description The longest overdue first, at most 200. */
+            tasks: components["schemas"]["OverdueTask"][];
+        };
+        /** @description An overdue task in the report. */
+        OverdueTask: {
+            /** Format: uuid */
+            assignee_id: string;
+            /** Format: date-time */
+            due_at: string;
+            /** Format: uuid */
+            instance_id: string;
+            node_name: string;
+            serial_no?: string | null;
+            /** Format: uuid */
+            template_id: string;
+            title: string;
         };
         /** @description One page of results. */
         Page_AuditEntryView: {
@@ -2141,6 +2212,14 @@ export interface components {
         /** @description Recovery codes, shown once. */
         RecoveryCodes: {
             recovery_codes: string[];
+        };
+        /** @description A stored report, without its tasks. */
+        ReportSummary: {
+            /** Format: date-time */
+            generated_at: string;
+            /** Format: int64 */
+            overdue: number;
+            period: string;
         };
         /** @description A one-time password after an administrator's reset. */
         ResetPassword: {
@@ -3705,6 +3784,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RouteStep"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_reports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSummary"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    make_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverdueReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ISO week, e.g. 2026-W48 */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverdueReport"];
                 };
             };
             404: {

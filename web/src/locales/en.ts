@@ -363,6 +363,8 @@ const en: Record<MessageKey, string> = {
   'jobs.state.cancelled': 'Cancelled',
   'jobs.kind': 'Kind',
   'jobs.kind.flow.timer': 'Flow timer',
+  'jobs.kind.flow.overdue': 'Task due time',
+  'jobs.kind.report.weekly_overdue': 'Weekly overdue report',
   'jobs.kind.system.probe': 'Probe',
   'jobs.kindAll': 'All kinds',
   'jobs.runAt': 'Due',

@@ -349,6 +349,8 @@ const messages = {
   'jobs.state.cancelled': '已取消',
   'jobs.kind': '类型',
   'jobs.kind.flow.timer': '流程定时器',
+  'jobs.kind.flow.overdue': '办理时限到期',
+  'jobs.kind.report.weekly_overdue': '超期周报',
   'jobs.kind.system.probe': '测试任务',
   'jobs.kindAll': '全部类型',
   'jobs.runAt': '计划时间',

@@ -9,6 +9,7 @@ pub mod department;
 pub mod flow_cc;
 pub mod flow_history;
 pub mod flow_instance;
+pub mod flow_report;
 pub mod flow_task;
 pub mod flow_template;
 pub mod flow_template_version;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod definition;
 pub mod instances;
 pub mod lists;
+pub mod reports;
 pub mod serial;
 pub mod service;
 pub mod stats;
@@ -21,4 +22,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(lists::routes())
         .merge(supervision::routes())
         .merge(stats::routes())
+        .merge(reports::routes())
 }

@@ -262,6 +262,7 @@ async fn dispatch(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         KIND_NOOP => Ok(()),
         crate::flow::timers::KIND => crate::flow::timers::fire(app, j).await,
         crate::flow::timers::KIND_OVERDUE => crate::flow::timers::overdue(app, j).await,
+        crate::flow::reports::KIND => crate::flow::reports::run(app, j).await,
         other => Err(JobFailure::permanent(format!("unknown job kind: {other}"))),
     }
 }

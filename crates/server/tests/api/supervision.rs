@@ -145,7 +145,99 @@ async fn violations_are_kept_by_the_supervisor_and_reported(app: &TestApp) {
         .expect_code(400, "flow.bad_month");
 }
 
+async fn the_weekly_overdue_report_is_made_on_mondays_and_on_demand(app: &TestApp) {
+    use chrono::{Datelike, Timelike};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use xietong_server::entities::job;
+
+    let (f, ids) = supervised_setup(app).await;
+    app.post(&f.staff, "/api/v1/flow/reports/overdue", json!({}))
+        .await
+        .expect_code(403, "forbidden");
+    let r = app
+        .post(&f.admin, "/api/v1/flow/reports/overdue", json!({}))
+        .await
+        .expect(200);
+    assert_eq!(r["overdue"], 0);
+    // One task is overdue.
+    let past = Utc::now() - Duration::hours(3);
+    let backend = app.db().get_database_backend();
+    let id: uuid::Uuid = ids[1].parse().unwrap();
+    app.db()
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    "UPDATE flow_tasks SET due_at = $1 WHERE instance_id = $2"
+                }
+                _ => "UPDATE flow_tasks SET due_at = ? WHERE instance_id = ?",
+            },
+            [past.into(), id.into()],
+        ))
+        .await
+        .unwrap();
+    let r = app
+        .post(&f.admin, "/api/v1/flow/reports/overdue", json!({}))
+        .await
+        .expect(200);
+    assert_eq!(r["overdue"], 1);
+    assert_eq!(r["by_person"][0]["id"], f.boss_id.as_str());
+    assert_eq!(r["by_template"][0]["name"], "费用报销");
+    assert_eq!(r["by_department"][0]["name"], "销售部");
+    assert_eq!(r["tasks"][0]["instance_id"], ids[1].as_str());
+    let period = r["period"].as_str().unwrap().to_string();
+    // One report per week: the second replaced the first.
+    let list = app
+        .get(&f.admin, "/api/v1/flow/reports/overdue")
+        .await
+        .expect(200);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["overdue"], 1);
+    let stored = app
+        .get(&f.admin, &format!("/api/v1/flow/reports/overdue/{period}"))
+        .await
+        .expect(200);
+    assert_eq!(stored["overdue"], 1);
+    app.get(&f.admin, "/api/v1/flow/reports/overdue/1999-W01")
+        .await
+        .expect_code(404, "flow.report_not_found");
+
+    // The Monday job: scheduled at 08:00 Shanghai time, it stores the report and schedules the
+    // next Monday.
+    xietong_server::flow::reports::ensure_scheduled(&app.app)
+        .await
+        .unwrap();
+    xietong_server::flow::reports::ensure_scheduled(&app.app)
+        .await
+        .unwrap();
+    let weekly = || async {
+        job::Entity::find()
+            .filter(job::Column::Kind.eq("report.weekly_overdue"))
+            .all(app.db())
+            .await
+            .unwrap()
+    };
+    let js = weekly().await;
+    assert_eq!(js.len(), 1, "scheduled once");
+    let local = js[0].run_at + Duration::hours(8);
+    assert_eq!(local.weekday(), chrono::Weekday::Mon);
+    assert_eq!((local.hour(), local.minute()), (8, 0));
+    let at = js[0].run_at;
+    assert_eq!(
+        xietong_server::jobs::run_due(&app.app, at + Duration::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
+    let js = weekly().await;
+    assert_eq!(js.len(), 2);
+    let next = js.iter().find(|j| j.state == "pending").unwrap();
+    assert_eq!(next.run_at - at, Duration::days(7));
+    assert_eq!(app.audit_count("flow_report.weekly_overdue").await, 3);
+}
+
 both_databases!(
+    the_weekly_overdue_report_is_made_on_mondays_and_on_demand,
     the_console_shows_the_open_tasks_of_supervised_templates,
     violations_are_kept_by_the_supervisor_and_reported,
 );

@@ -8,6 +8,7 @@ mod m20261128_000003_flow_instances;
 mod m20261129_000004_jobs;
 mod m20261129_000005_calendar;
 mod m20261129_000006_violations;
+mod m20261129_000007_reports;
 
 /// All migrations this binary knows, oldest first.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_jobs::Migration),
             Box::new(m20261129_000005_calendar::Migration),
             Box::new(m20261129_000006_violations::Migration),
+            Box::new(m20261129_000007_reports::Migration),
         ]
     }
 }

@@ -70,10 +70,10 @@ describe('job kinds', () => {
   });
 
   it('offer the known kinds, then any other seen, once each', () => {
-    expect(kindOptions([])).toEqual(['flow.timer', 'system.probe']);
+    const known = ['flow.timer', 'flow.overdue', 'report.weekly_overdue', 'system.probe'];
+    expect(kindOptions([])).toEqual(known);
     expect(kindOptions([undefined, 'mail.send', 'flow.timer', 'mail.send'])).toEqual([
-      'flow.timer',
-      'system.probe',
+      ...known,
       'mail.send',
     ]);
   });

@@ -9,7 +9,12 @@ export type JobState = (typeof JOB_STATES)[number];
 export type StateFilter = JobState | 'all';
 
 /** Kinds the server runs today; others are shown as the server names them. */
-export const KNOWN_KINDS = ['flow.timer', 'system.probe'] as const;
+export const KNOWN_KINDS = [
+  'flow.timer',
+  'flow.overdue',
+  'report.weekly_overdue',
+  'system.probe',
+] as const;
 
 export function isJobState(v: unknown): v is JobState {
   return typeof v === 'string' && (JOB_STATES as readonly string[]).includes(v);
