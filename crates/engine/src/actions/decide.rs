@@ -164,6 +164,7 @@ impl Ctx<'_, '_> {
 
     /// Opens the next queued task of a lane when none of it is open.
     pub(super) fn open_next_in_lane(&mut self, token: TokenId, lane: u16) {
+        let (def, facts) = (self.run.def, self.run.facts);
         let st = &mut *self.run.st;
         let in_lane = |t: &&mut crate::state::Task| t.token == token && t.lane == lane;
         if st
@@ -176,6 +177,16 @@ impl Ctx<'_, '_> {
         }
         if let Some(next) = st.tasks.iter_mut().filter(in_lane).min_by_key(|t| t.seq) {
             next.state = TaskState::Open;
+            // The time limit counts from when the task opens, not from when the node did.
+            if let Some(limit) = def
+                .node(next.node)
+                .kind
+                .user_node()
+                .and_then(|u| u.time_limit)
+            {
+                next.due = Some(limit.due(facts.now, facts.calendar));
+                next.overdue = false;
+            }
             self.run.fx.effects.push(Effect::TaskOpened {
                 task: next.id,
                 node: next.node,

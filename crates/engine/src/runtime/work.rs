@@ -117,7 +117,8 @@ impl Run<'_, '_> {
                 state,
                 lane,
                 seq,
-                due,
+                // a queued task's limit starts when it opens
+                due: if state == TaskState::Open { due } else { None },
                 delegated_by: None,
                 pending: None,
                 extended: false,

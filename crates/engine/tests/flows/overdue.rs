@@ -176,3 +176,43 @@ fn an_extension_or_a_promise_moves_the_due_time_and_rearms_overdue() {
     let mut i = moved(&i, &w13);
     i.act("system", Action::Overdue { task }).unwrap();
 }
+
+#[test]
+fn a_sequential_signers_limit_counts_from_when_their_task_opens() {
+    let w = World::new(tree(vec![approver(
+        "a",
+        &["ua", "ub"],
+        json!({"mode": {"type": "sequential"}, "time_limit": {"amount": 4, "unit": "hours"}}),
+    )]));
+    let i = w.start("staff", json!({}));
+    let first_due = i
+        .state
+        .tasks
+        .iter()
+        .find(|t| t.assignee == u("ua"))
+        .unwrap()
+        .due;
+    assert_eq!(first_due, Some(Timestamp(w.now.0 + 4 * 3600)));
+    let queued = i
+        .state
+        .tasks
+        .iter()
+        .find(|t| t.assignee == u("ub"))
+        .unwrap();
+    assert_eq!(queued.due, None, "no limit runs while queued");
+    // ua agrees two days later: ub's four hours start then.
+    let w2 = later(&w, 2);
+    let mut i = moved(&i, &w2);
+    i.agree("ua");
+    let next = i
+        .state
+        .tasks
+        .iter()
+        .find(|t| t.assignee == u("ub"))
+        .unwrap();
+    assert_eq!(next.due, Some(Timestamp(w2.now.0 + 4 * 3600)));
+    assert!(i.effects.iter().any(|e| matches!(
+        e,
+        Effect::TaskOpened { assignee, due: Some(d), .. } if assignee == &u("ub") && d.0 == w2.now.0 + 4 * 3600
+    )));
+}
