@@ -42,6 +42,20 @@ pub const KIND_NOOP: &str = "system.noop";
 /// How long a claim holds before another node may take the job over.
 pub const LEASE: Duration = Duration::from_secs(300);
 
+/// Days a done or cancelled job is kept before the runner deletes it (failed jobs stay until an
+/// administrator retries them, so nobody loses a dead letter).
+pub const RETENTION_DAYS: i64 = 30;
+
+/// Deletes done and cancelled jobs that finished before `before`; returns how many.
+pub async fn purge<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(job::Entity::delete_many()
+        .filter(job::Column::State.is_in(["done", "cancelled"]))
+        .filter(job::Column::FinishedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Default number of attempts before a job is marked failed.
 pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
 
@@ -370,9 +384,20 @@ impl Runner {
             let node = node_name();
             let mut running: JoinSet<()> = JoinSet::new();
             let wake = app.jobs_wake.clone();
+            let mut purged_at: Option<std::time::Instant> = None;
             loop {
                 if *stopped.borrow() {
                     break;
+                }
+                // Hourly: forget finished jobs past their retention.
+                if purged_at.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
+                    purged_at = Some(std::time::Instant::now());
+                    let before = Utc::now() - chrono::Duration::days(RETENTION_DAYS);
+                    match purge(&app.db, before).await {
+                        Ok(n) if n > 0 => tracing::info!(jobs = n, "purged finished jobs"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "purging finished jobs failed"),
+                    }
                 }
                 let free = concurrency.saturating_sub(running.len());
                 let mut claimed = 0;

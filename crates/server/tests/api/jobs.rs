@@ -329,7 +329,51 @@ pub async fn check_finds_a_timer_that_would_never_fire(app: &TestApp) {
     assert!(stuck[0].message.contains("would never fire"));
 }
 
+pub async fn finished_jobs_are_purged_after_their_retention_and_failed_ones_kept(app: &TestApp) {
+    let tenant = tenant_id(app).await;
+    for key in ["a", "b", "c"] {
+        let mut j = NewJob::new(tenant, jobs::KIND_PROBE, json!({})).dedupe(key);
+        j.max_attempts = 1;
+        jobs::enqueue(app.db(), j).await.unwrap();
+    }
+    let now = Utc::now();
+    let claimed = jobs::claim(app.db(), "n/1", 10, now).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    jobs::finish(app.db(), &claimed[0], Ok(()), now)
+        .await
+        .unwrap();
+    jobs::finish(
+        app.db(),
+        &claimed[1],
+        Err(JobFailure::permanent("bad")),
+        now,
+    )
+    .await
+    .unwrap();
+    jobs::finish(app.db(), &claimed[2], Ok(()), now)
+        .await
+        .unwrap();
+    // Nothing is old enough yet.
+    assert_eq!(
+        jobs::purge(app.db(), now - Duration::days(30))
+            .await
+            .unwrap(),
+        0
+    );
+    // Past the retention the done ones go; the failed one stays for an administrator.
+    assert_eq!(
+        jobs::purge(app.db(), now + Duration::seconds(1))
+            .await
+            .unwrap(),
+        2
+    );
+    let left = jobs_of(app, jobs::KIND_PROBE).await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].state, "failed");
+}
+
 both_databases!(
+    finished_jobs_are_purged_after_their_retention_and_failed_ones_kept,
     check_finds_a_timer_that_would_never_fire,
     a_flow_timer_is_a_job_that_fires_when_due,
     a_timer_cleared_before_it_fires_is_cancelled,
