@@ -293,7 +293,11 @@ pub async fn viewer(app: &App, c: &Caller, i: &flow_instance::Model) -> AppResul
     Ok((v.all_fields || involved).then_some(v))
 }
 
-async fn names(app: &App, ids: impl IntoIterator<Item = Uuid>) -> AppResult<HashMap<Uuid, String>> {
+/// Display names of users, by id (each id once, whatever the input repeats).
+pub(crate) async fn names(
+    app: &App,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> AppResult<HashMap<Uuid, String>> {
     let ids: Vec<Uuid> = ids
         .into_iter()
         .collect::<HashSet<_>>()

@@ -20,8 +20,7 @@ use uuid::Uuid;
 
 use crate::app::App;
 use crate::audit::{self, Actor, Change};
-use crate::auth::access::Perm;
-use crate::auth::extract::{Authenticated, Principal};
+use crate::auth::extract::Authenticated;
 use crate::entities::{flow_instance, flow_report, flow_task, flow_template, job, tenant, user};
 use crate::error::{AppError, AppResult, Text};
 use crate::http::extract::Path;
@@ -38,13 +37,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(get_report))
 }
 
-fn allowed(p: &Principal) -> AppResult<()> {
-    if p.has(Perm::ReportRead) || p.has(Perm::FlowAdmin) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden())
-    }
-}
+use super::stats::allowed;
 
 /// An overdue task in the report.
 #[derive(Debug, Serialize, Deserialize, ToSchema, FromQueryResult, Clone)]
@@ -180,10 +173,11 @@ pub async fn build<C: ConnectionTrait>(
     })
 }
 
-/// Stores the report for its week (a later one of the same week replaces it).
-async fn store<C: ConnectionTrait>(
+/// Stores the report for its week (a later one of the same week replaces it) and audits it.
+async fn save<C: ConnectionTrait>(
     db: &C,
     tenant: Uuid,
+    actor: &Actor,
     r: &OverdueReport,
 ) -> Result<(), sea_orm::DbErr> {
     flow_report::Entity::insert(flow_report::ActiveModel {
@@ -205,7 +199,17 @@ async fn store<C: ConnectionTrait>(
     )
     .exec_without_returning(db)
     .await?;
-    Ok(())
+    audit::record(
+        db,
+        actor,
+        Change::new(
+            "flow_report.weekly_overdue",
+            "flow_report",
+            None,
+            format!("生成 {} 超期周报：{} 项超期", r.period, r.overdue),
+        ),
+    )
+    .await
 }
 
 /// The next Monday 08:00 in `tz` after `after`.
@@ -267,18 +271,7 @@ pub async fn run(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         .map_err(|e| JobFailure::retry(e.code))?;
     let r = build(&app.db, j.tenant_id, tz).await?;
     let txn = app.db.begin().await?;
-    store(&txn, j.tenant_id, &r).await?;
-    audit::record(
-        &txn,
-        &Actor::system(j.tenant_id),
-        Change::new(
-            "flow_report.weekly_overdue",
-            "flow_report",
-            None,
-            format!("生成 {} 超期周报：{} 项超期", r.period, r.overdue),
-        ),
-    )
-    .await?;
+    save(&txn, j.tenant_id, &Actor::system(j.tenant_id), &r).await?;
     jobs::enqueue(
         &txn,
         schedule(j.tenant_id, next_monday_8(Utc::now().max(j.run_at), tz)),
@@ -358,18 +351,7 @@ async fn make_report(
     let tz = app.time_zone(p.tenant_id).await?;
     let r = build(&app.db, p.tenant_id, tz).await?;
     let txn = app.db.begin().await?;
-    store(&txn, p.tenant_id, &r).await?;
-    audit::record(
-        &txn,
-        &(&p).into(),
-        Change::new(
-            "flow_report.weekly_overdue",
-            "flow_report",
-            None,
-            format!("生成 {} 超期周报：{} 项超期", r.period, r.overdue),
-        ),
-    )
-    .await?;
+    save(&txn, p.tenant_id, &(&p).into(), &r).await?;
     txn.commit().await?;
     Ok(axum::Json(r))
 }

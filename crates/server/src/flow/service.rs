@@ -521,13 +521,18 @@ impl Writer<'_> {
     fn statements(&self, effects: &engine::Effects, first_seq: i32) -> Vec<Statement> {
         let backend = self.txn.get_database_backend();
         let mut out = Vec::new();
-        // Only definitions with time limits have due-time jobs to cancel.
-        let timed = self
-            .def
-            .graph()
-            .nodes
-            .iter()
-            .any(|n| n.kind.user_node().is_some_and(|u| u.time_limit.is_some()));
+        // Only definitions with time limits have due-time jobs to cancel (asked once, and only
+        // when a task closes).
+        let timed = std::cell::OnceCell::new();
+        let timed = || {
+            *timed.get_or_init(|| {
+                self.def
+                    .graph()
+                    .nodes
+                    .iter()
+                    .any(|n| n.kind.user_node().is_some_and(|u| u.time_limit.is_some()))
+            })
+        };
         let mut changes: BTreeMap<u32, TaskChange> = BTreeMap::new();
         let mut cc = Vec::new();
         for e in &effects.effects {
@@ -556,7 +561,7 @@ impl Writer<'_> {
                     c.closed = None;
                 }
                 engine::Effect::TaskClosed { task, reason } => {
-                    if timed {
+                    if timed() {
                         out.push(super::timers::cancel_overdue(
                             backend,
                             self.tenant,

@@ -28,7 +28,8 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(backlog))
 }
 
-fn allowed(p: &Principal) -> AppResult<()> {
+/// Statistics and reports are for holders of `report.read` and flow administrators.
+pub(crate) fn allowed(p: &Principal) -> AppResult<()> {
     if p.has(Perm::ReportRead) || p.has(Perm::FlowAdmin) {
         Ok(())
     } else {
@@ -194,16 +195,7 @@ async fn efficiency(
             .await?
             .into_iter()
             .collect(),
-        "person" => user::Entity::find()
-            .select_only()
-            .column(user::Column::Id)
-            .column(user::Column::DisplayName)
-            .filter(user::Column::Id.is_in(ids))
-            .into_tuple::<(Uuid, String)>()
-            .all(&app.db)
-            .await?
-            .into_iter()
-            .collect(),
+        "person" => super::instances::names(&app, ids).await?,
         _ => department::Entity::find()
             .select_only()
             .column(department::Column::Id)

@@ -18,6 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::instances::names;
 use super::service::Caller;
 use crate::app::App;
 use crate::audit::{self, Change};
@@ -180,7 +181,7 @@ async fn supervised_tasks(
         .into_model()
         .all(&app.db)
         .await?;
-    let names = names(&app, items.iter().map(|t| t.assignee_id).collect()).await?;
+    let names = names(&app, items.iter().map(|t| t.assignee_id)).await?;
     for t in &mut items {
         t.assignee_name = names.get(&t.assignee_id).cloned();
         t.waiting_minutes = (now - t.opened_at).num_minutes().max(0);
@@ -195,21 +196,6 @@ async fn supervised_tasks(
         },
         counts,
     }))
-}
-
-async fn names(app: &App, ids: Vec<Uuid>) -> AppResult<HashMap<Uuid, String>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(Uuid, String)> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::DisplayName)
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    Ok(rows.into_iter().collect())
 }
 
 /// A violation to record.
@@ -451,7 +437,7 @@ async fn list_violations(
         .limit(page_size)
         .all(&app.db)
         .await?;
-    let names = names(&app, rows.iter().map(|r| r.person_id).collect()).await?;
+    let names = names(&app, rows.iter().map(|r| r.person_id)).await?;
     Ok(axum::Json(Page {
         items: rows
             .into_iter()
@@ -522,7 +508,7 @@ async fn violation_report(
         .filter(violation_condition(&app, &c, &f).await?)
         .all(&app.db)
         .await?;
-    let people = names(&app, rows.iter().map(|r| r.person_id).collect()).await?;
+    let people = names(&app, rows.iter().map(|r| r.person_id)).await?;
     let depts: HashMap<Uuid, String> = department::Entity::find()
         .select_only()
         .column(department::Column::Id)

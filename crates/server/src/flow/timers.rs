@@ -69,22 +69,14 @@ pub async fn fire(app: &App, j: &job::Model) -> Result<(), JobFailure> {
     let p: Payload = serde_json::from_value(j.payload.clone())
         .map_err(|e| JobFailure::permanent(format!("bad payload: {e}")))?;
     let timer = engine::TimerId(p.timer);
-    match service::act(
+    act_as_system(
         app,
-        &system(j.tenant_id),
-        Target::Instance(p.instance_id),
-        |_, _| Ok(engine::Action::FireTimer { timer }),
+        j,
+        p.instance_id,
+        engine::Action::FireTimer { timer },
+        &["TimerNotFound"],
     )
     .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) if nothing_to_do(&e, &["TimerNotFound"]) => Ok(()),
-        Err(e) => Err(JobFailure::retry(format!(
-            "{}: {}",
-            e.code,
-            e.text.get(crate::i18n::Lang::En)
-        ))),
-    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -154,16 +146,36 @@ pub async fn overdue(app: &App, j: &job::Model) -> Result<(), JobFailure> {
     let p: OverduePayload = serde_json::from_value(j.payload.clone())
         .map_err(|e| JobFailure::permanent(format!("bad payload: {e}")))?;
     let task = engine::TaskId(p.task);
+    act_as_system(
+        app,
+        j,
+        p.instance_id,
+        engine::Action::Overdue { task },
+        &["NotOverdue", "AlreadyOverdue", "TaskNotOpen"],
+    )
+    .await
+}
+
+/// Applies `action` to the instance as the system. The instance or task being gone, or the
+/// engine refusing for one of `nothing_left` (the job's purpose was met some other way), is
+/// done; any other failure is retried.
+async fn act_as_system(
+    app: &App,
+    j: &job::Model,
+    instance: Uuid,
+    action: engine::Action,
+    nothing_left: &[&str],
+) -> Result<(), JobFailure> {
     match service::act(
         app,
         &system(j.tenant_id),
-        Target::Instance(p.instance_id),
-        |_, _| Ok(engine::Action::Overdue { task }),
+        Target::Instance(instance),
+        |_, _| Ok(action.clone()),
     )
     .await
     {
         Ok(_) => Ok(()),
-        Err(e) if nothing_to_do(&e, &["NotOverdue", "AlreadyOverdue", "TaskNotOpen"]) => Ok(()),
+        Err(e) if nothing_to_do(&e, nothing_left) => Ok(()),
         Err(e) => Err(JobFailure::retry(format!(
             "{}: {}",
             e.code,

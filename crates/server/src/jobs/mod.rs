@@ -124,7 +124,8 @@ pub fn enqueue_statement(backend: DbBackend, j: &NewJob) -> Statement {
         .build(backend)
 }
 
-/// Enqueues a job; wakes this node's runner when it is due already.
+/// Enqueues a job (a no-op when its `dedupe_key` is taken). Callers holding the `App` wake this
+/// node's runner with `App::wake_jobs` when the job is due now.
 pub async fn enqueue<C: ConnectionTrait>(db: &C, j: NewJob) -> Result<(), DbErr> {
     db.execute_raw(enqueue_statement(db.get_database_backend(), &j))
         .await?;
@@ -133,24 +134,30 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, j: NewJob) -> Result<(), DbErr>
 
 /// Cancels the pending job with this key (e.g. a timer whose task closed first).
 pub fn cancel_statement(backend: DbBackend, tenant_id: Uuid, dedupe_key: &str) -> Statement {
-    job::Entity::update_many()
-        .col_expr(job::Column::State, Expr::value("cancelled"))
-        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-        .col_expr(job::Column::FinishedAt, Expr::value(Some(Utc::now())))
-        .filter(job::Column::TenantId.eq(tenant_id))
-        .filter(job::Column::DedupeKey.eq(dedupe_key))
-        .filter(job::Column::State.eq("pending"))
-        .build(backend)
+    cancel_where(backend, tenant_id, job::Column::DedupeKey.eq(dedupe_key))
 }
 
 /// Cancels every pending job whose key starts with `prefix` (e.g. all due-time jobs of a task).
 pub fn cancel_prefix_statement(backend: DbBackend, tenant_id: Uuid, prefix: &str) -> Statement {
+    cancel_where(
+        backend,
+        tenant_id,
+        job::Column::DedupeKey.starts_with(prefix),
+    )
+}
+
+fn cancel_where(
+    backend: DbBackend,
+    tenant_id: Uuid,
+    key: sea_orm::sea_query::SimpleExpr,
+) -> Statement {
+    let now = Utc::now();
     job::Entity::update_many()
         .col_expr(job::Column::State, Expr::value("cancelled"))
-        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-        .col_expr(job::Column::FinishedAt, Expr::value(Some(Utc::now())))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .col_expr(job::Column::FinishedAt, Expr::value(Some(now)))
         .filter(job::Column::TenantId.eq(tenant_id))
-        .filter(job::Column::DedupeKey.starts_with(prefix))
+        .filter(key)
         .filter(job::Column::State.eq("pending"))
         .build(backend)
 }

@@ -19,14 +19,6 @@ async fn put(app: &TestApp, s: &Session, path: &str, body: Value) -> Res {
     app.call(s, axum::http::Method::PUT, path, Some(body)).await
 }
 
-async fn tenant_id(app: &TestApp, s: &Session) -> uuid::Uuid {
-    app.get(s, "/api/v1/me").await.expect(200)["tenant"]["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 async fn members_read_the_bundled_schedule(app: &TestApp) {
     let admin = app.admin().await;
     let (_, member) = app.user_with_roles(&admin, "member1", &[]).await;
@@ -77,7 +69,7 @@ async fn members_read_the_bundled_schedule(app: &TestApp) {
 
 async fn administrators_set_and_remove_days_and_flows_follow(app: &TestApp) {
     let admin = app.admin().await;
-    let tenant = tenant_id(app, &admin).await;
+    let tenant = tenant_of(app, &admin).await;
     let oct1 = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
     assert!(
         !app.app
@@ -253,7 +245,7 @@ async fn working_hours_are_checked_and_kept(app: &TestApp) {
         y["working_hours"],
         json!([{"start": "08:30", "end": "12:00"}, {"start": "13:00", "end": "17:30"}])
     );
-    let tenant = tenant_id(app, &admin).await;
+    let tenant = tenant_of(app, &admin).await;
     let len = app
         .app
         .directory(tenant)

@@ -516,3 +516,33 @@ pub async fn second_tenant_admin(app: &TestApp) -> Session {
     .expect(204);
     b
 }
+
+/// The id of the tenant `s` belongs to.
+#[allow(dead_code)]
+pub async fn tenant_of(app: &TestApp, s: &Session) -> uuid::Uuid {
+    app.get(s, "/api/v1/me").await.expect(200)["tenant"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Sets the due time of every task of an instance (time passing, for tests).
+#[allow(dead_code)]
+pub async fn set_task_due(app: &TestApp, instance: &str, at: chrono::DateTime<chrono::Utc>) {
+    let backend = app.db().get_database_backend();
+    let id: uuid::Uuid = instance.parse().unwrap();
+    app.db()
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    "UPDATE flow_tasks SET due_at = $1 WHERE instance_id = $2"
+                }
+                _ => "UPDATE flow_tasks SET due_at = ? WHERE instance_id = ?",
+            },
+            [at.into(), id.into()],
+        ))
+        .await
+        .unwrap();
+}

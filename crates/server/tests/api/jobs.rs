@@ -8,7 +8,7 @@ use xietong_server::entities::job;
 use xietong_server::jobs::{self, JobFailure, NewJob};
 
 use crate::both_databases;
-use crate::common::{TestApp, flow_setup, second_tenant_admin};
+use crate::common::{TestApp, flow_setup, second_tenant_admin, tenant_of};
 
 /// A one-step flow whose approval step has an interrupting boundary timer of one hour.
 fn timed_definition() -> Value {
@@ -126,9 +126,7 @@ pub async fn a_timer_cleared_before_it_fires_is_cancelled(app: &TestApp) {
 }
 
 async fn tenant_id(app: &TestApp) -> uuid::Uuid {
-    let admin = app.admin().await;
-    let me = app.get(&admin, "/api/v1/me").await.expect(200);
-    me["tenant"]["id"].as_str().unwrap().parse().unwrap()
+    tenant_of(app, &app.admin().await).await
 }
 
 pub async fn failures_back_off_then_fail_and_an_administrator_retries(app: &TestApp) {

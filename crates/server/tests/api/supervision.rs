@@ -1,7 +1,6 @@
 //! The supervisor console (超期督办) and violation records (考核记录).
 
 use chrono::{Duration, Utc};
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
 use crate::both_databases;
@@ -46,22 +45,7 @@ async fn the_console_shows_the_open_tasks_of_supervised_templates(app: &TestApp)
         .expect(200);
     assert_eq!(none["total"], 0);
     // One task is past its due time.
-    let past = Utc::now() - Duration::hours(3);
-    let backend = app.db().get_database_backend();
-    let id: uuid::Uuid = ids[0].parse().unwrap();
-    app.db()
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            match backend {
-                sea_orm::DbBackend::Postgres => {
-                    "UPDATE flow_tasks SET due_at = $1 WHERE instance_id = $2"
-                }
-                _ => "UPDATE flow_tasks SET due_at = ? WHERE instance_id = ?",
-            },
-            [past.into(), id.into()],
-        ))
-        .await
-        .unwrap();
+    set_task_due(app, &ids[0], Utc::now() - Duration::hours(3)).await;
     let overdue = app
         .get(&f.outsider, "/api/v1/flow/supervision?filter=overdue")
         .await
@@ -160,22 +144,7 @@ async fn the_weekly_overdue_report_is_made_on_mondays_and_on_demand(app: &TestAp
         .expect(200);
     assert_eq!(r["overdue"], 0);
     // One task is overdue.
-    let past = Utc::now() - Duration::hours(3);
-    let backend = app.db().get_database_backend();
-    let id: uuid::Uuid = ids[1].parse().unwrap();
-    app.db()
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            match backend {
-                sea_orm::DbBackend::Postgres => {
-                    "UPDATE flow_tasks SET due_at = $1 WHERE instance_id = $2"
-                }
-                _ => "UPDATE flow_tasks SET due_at = ? WHERE instance_id = ?",
-            },
-            [past.into(), id.into()],
-        ))
-        .await
-        .unwrap();
+    set_task_due(app, &ids[1], Utc::now() - Duration::hours(3)).await;
     let r = app
         .post(&f.admin, "/api/v1/flow/reports/overdue", json!({}))
         .await
