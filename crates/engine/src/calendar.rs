@@ -51,6 +51,31 @@ impl TimeLimit {
         }
     }
 
+    /// The latest instant, no earlier than `not_before`, from which this much time still fits
+    /// before `due`: when to remind someone "this long before the due time" (with working units,
+    /// a working instant, never a weekend evening ahead of it). `None` when it no longer fits.
+    pub fn latest_start(
+        &self,
+        due: Timestamp,
+        not_before: Timestamp,
+        calendar: &dyn WorkCalendar,
+    ) -> Option<Timestamp> {
+        if not_before > due || self.due(not_before, calendar) > due {
+            return None;
+        }
+        // `due` is monotonic in its start: search the last start that still fits
+        let (mut lo, mut hi) = (not_before.0, due.0);
+        while lo < hi {
+            let mid = lo + (hi - lo + 1) / 2;
+            if self.due(Timestamp(mid), calendar) <= due {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        Some(Timestamp(lo))
+    }
+
     /// Parses an ISO 8601 duration as BPMN timers write it (`P2D`, `PT48H`, `P1DT30M`).
     pub fn from_iso8601(text: &str) -> Option<TimeLimit> {
         let rest = text.trim().strip_prefix('P')?;
@@ -213,6 +238,36 @@ mod tests {
         assert_eq!(
             utc.add_working_hours(at(2024, 5, 11, 12), 1),
             at(2024, 5, 13, 10)
+        );
+    }
+
+    #[test]
+    fn reminders_fall_on_the_latest_start_that_still_fits() {
+        let utc = WeekendsOnly { utc_offset_secs: 0 };
+        let hours = |amount| TimeLimit {
+            amount,
+            unit: TimeUnit::WorkingHours,
+        };
+        // due Monday 11:00, two working hours before = Monday 09:00, not the weekend
+        let due = at(2024, 5, 13, 11);
+        assert_eq!(
+            hours(2).latest_start(due, at(2024, 5, 10, 9), &utc),
+            Some(at(2024, 5, 13, 9))
+        );
+        // three working hours reach back into Friday afternoon (16:00: one hour that day)
+        assert_eq!(
+            hours(3).latest_start(due, at(2024, 5, 10, 9), &utc),
+            Some(at(2024, 5, 10, 16))
+        );
+        // the task opened too late for a reminder to make sense
+        assert_eq!(hours(3).latest_start(due, at(2024, 5, 13, 10), &utc), None);
+        let calendar_hours = TimeLimit {
+            amount: 4,
+            unit: TimeUnit::Hours,
+        };
+        assert_eq!(
+            calendar_hours.latest_start(due, at(2024, 5, 10, 9), &utc),
+            Some(at(2024, 5, 13, 7))
         );
     }
 

@@ -223,6 +223,15 @@ pub enum Action {
         /// Task.
         task: TaskId,
     },
+    /// The whole flow's due time passed (sent by the server's job runner): recorded once, and
+    /// the initiator, the supervisor and the current handlers are told.
+    FlowOverdue,
+    /// Hands a task of someone away to their stand-in (委托; sent by the server when a
+    /// delegation that moves open tasks starts).
+    HandToStandIn {
+        /// Task.
+        task: TaskId,
+    },
     /// A timer is due (sent by the server's job runner).
     FireTimer {
         /// Timer.

@@ -95,6 +95,9 @@ pub enum Problem {
         "timer must be attached to an approve/handle node; a non-interrupting timer takes no edge"
     )]
     BadTimer,
+    /// A reminder without a time limit, or a time limit of zero.
+    #[error("a reminder needs a time limit, and limits and reminders must be longer than zero")]
+    BadTimeLimit,
 }
 
 fn located(at: &str, problem: Problem) -> ValidationError {
@@ -261,6 +264,19 @@ impl FlowDefinition {
                 }
                 _ => {}
             }
+            if let Some(u) = node.kind.user_node() {
+                let zero =
+                    |l: &Option<crate::calendar::TimeLimit>| l.is_some_and(|l| l.amount == 0);
+                if zero(&u.time_limit)
+                    || zero(&u.remind_before)
+                    || (u.remind_before.is_some() && u.time_limit.is_none())
+                {
+                    errors.push(located(&node.key, Problem::BadTimeLimit));
+                }
+            }
+        }
+        if self.graph.time_limit.is_some_and(|l| l.amount == 0) {
+            errors.push(located(&self.graph.key, Problem::BadTimeLimit));
         }
         let top = starts.get(&None).map_or(0, Vec::len);
         if top != 1 {

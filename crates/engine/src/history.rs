@@ -88,6 +88,11 @@ pub enum HistoryAction {
     Extended,
     /// 换人 by the supervisor
     HandlerReplaced,
+    /// The task went to the stand-in of its assignee, who is away (委托, 代 X 办理): `users`
+    /// holds the stand-in, `acting_for` the assignee.
+    StoodIn,
+    /// The whole flow passed its due time (办结时限).
+    FlowOverdue,
     /// A boundary timer fired.
     TimerFired,
     /// A task passed its due time (超期); the node's overdue policy was applied.
@@ -147,6 +152,11 @@ pub enum Effect {
         /// From which node.
         node: NodeId,
     },
+    /// The whole flow is due at this time (办结时限); the server sends `Action::FlowOverdue` then.
+    FlowDue {
+        /// When.
+        due: Timestamp,
+    },
     /// Schedule a timer; the server sends `Action::FireTimer` when it is due.
     TimerSet {
         /// Timer.
@@ -205,6 +215,12 @@ pub enum NotifyReason {
     CarbonCopy,
     /// A task passed its due time (to its assignee, or the supervisor by policy).
     Overdue,
+    /// Their task was handed to someone else by the supervisor (换人), or they received it.
+    Replaced,
+    /// A task of someone away reached them as the stand-in (委托), or theirs went to one.
+    StoodIn,
+    /// The whole flow passed its due time (to the initiator, the supervisor and the handlers).
+    FlowOverdue,
 }
 
 /// Everything one command produced.

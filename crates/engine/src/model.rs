@@ -20,6 +20,9 @@ pub struct FlowGraph {
     /// Where a resubmission after a send-back to the initiator goes.
     #[serde(default)]
     pub resubmit: Resubmit,
+    /// Time limit for the whole flow (办结时限), from its start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<TimeLimit>,
     /// Nodes; a `NodeId` is an index here.
     pub nodes: Vec<Node>,
     /// Edges; among a node's outgoing edges, earlier ones have priority.
@@ -355,6 +358,10 @@ pub struct UserNode {
     /// What happens when a task passes its due time.
     #[serde(default, skip_serializing_if = "is_default")]
     pub on_overdue: OverduePolicy,
+    /// The handler is reminded this long before the due time (needs a time limit); at the due
+    /// time the overdue policy applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remind_before: Option<TimeLimit>,
 }
 
 impl NodeKind {

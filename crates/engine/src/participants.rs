@@ -88,6 +88,13 @@ pub trait OrgDirectory {
     /// Members of a department, with its sub-departments when asked.
     fn members_of_department(&self, dept: &DeptId, include_sub: bool) -> Vec<UserId>;
 
+    /// Who stands in for `user` while they are away (out-of-office delegation, 委托): the server
+    /// answers for this instance's template at the command's time, with chains already followed
+    /// to their end. `None` when they are in.
+    fn stand_in(&self, _user: &UserId) -> Option<UserId> {
+        None
+    }
+
     /// The supervisor chain of `user`, nearest first, at most `levels` long.
     fn supervisor_chain(&self, user: &UserId, levels: u8) -> Vec<UserId> {
         let mut chain: Vec<UserId> = Vec::new();

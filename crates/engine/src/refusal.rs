@@ -116,6 +116,9 @@ pub enum Refusal {
     /// The task's overdue handling already ran for its current due time.
     #[error("the task was already handled as overdue")]
     AlreadyOverdue,
+    /// The task's assignee has no stand-in now, or the task is already held for someone.
+    #[error("nobody stands in for this task's assignee")]
+    NoStandIn,
 }
 
 impl Refusal {
@@ -144,6 +147,7 @@ impl Refusal {
             Refusal::NoUsers => "no_users",
             Refusal::DelegatedTask => "delegated_task",
             Refusal::NotDelegated => "not_delegated",
+            Refusal::NoStandIn => "no_stand_in",
             Refusal::PromiseInPast => "promise_in_past",
             Refusal::ExtensionTooLong => "extension_too_long",
             Refusal::AlreadyExtended => "already_extended",

@@ -82,6 +82,12 @@ pub struct InstanceState {
     /// Who urged last and when (催办 is limited to once an hour per person).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub urged: Vec<(UserId, Timestamp)>,
+    /// When the whole flow is due (办结时限), if its template sets a limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Timestamp>,
+    /// The whole-flow due time passed and was handled.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub overdue: bool,
     /// Next id for tasks, tokens, frames, timers and cc items: never reused.
     pub next_id: u32,
 }
@@ -168,6 +174,10 @@ pub struct Task {
     /// Set when delegated (委派): the owner it returns to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delegated_by: Option<UserId>,
+    /// Whose task this is when a stand-in holds it (out-of-office delegation, 委托): the
+    /// assignee acts "代 X 办理" and the history names X.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<UserId>,
     /// Kept pending (暂存待办) with a reason and a promised date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Pending>,

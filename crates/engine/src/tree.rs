@@ -22,6 +22,9 @@ pub struct FlowTree {
     /// Where resubmission goes.
     #[serde(default)]
     pub resubmit: Resubmit,
+    /// Time limit for the whole flow (办结时限).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<crate::calendar::TimeLimit>,
     /// The steps after the initiator submits, in order.
     #[serde(default)]
     pub nodes: Vec<TreeNode>,
@@ -244,6 +247,7 @@ pub fn to_graph(tree: &FlowTree) -> FlowGraph {
             name: tree.name.clone(),
             fields: tree.fields.clone(),
             resubmit: tree.resubmit,
+            time_limit: tree.time_limit,
             nodes: Vec::new(),
             edges: Vec::new(),
         },
@@ -273,6 +277,7 @@ pub fn render(def: &FlowDefinition) -> Result<FlowTree, NotATree> {
         name: g.name.clone(),
         fields: g.fields.clone(),
         resubmit: g.resubmit,
+        time_limit: g.time_limit,
         nodes,
     })
 }

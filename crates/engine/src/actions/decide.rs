@@ -175,7 +175,20 @@ impl Ctx<'_, '_> {
         {
             return;
         }
-        if let Some(next) = st.tasks.iter_mut().filter(in_lane).min_by_key(|t| t.seq) {
+        let next = st
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.token == token && t.lane == lane)
+            .min_by_key(|(_, t)| t.seq)
+            .map(|(i, _)| i);
+        if let Some(i) = next {
+            // someone who went away while queued hands it to their stand-in now
+            let mut task = self.run.st.tasks[i].clone();
+            if self.run.stand_in(&mut task) {
+                self.run.st.tasks[i] = task;
+            }
+            let next = &mut self.run.st.tasks[i];
             next.state = TaskState::Open;
             // The time limit counts from when the task opens, not from when the node did.
             if let Some(limit) = def

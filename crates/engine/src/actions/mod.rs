@@ -41,6 +41,8 @@ pub fn start(
         returned_from: None,
         acted: false,
         urged: Vec::new(),
+        due: None,
+        overdue: false,
         next_id: 0,
     };
     let mut fx = Effects::default();
@@ -56,6 +58,11 @@ pub fn start(
     ev.from = Some(def.start);
     let at = run.fx.history.len();
     run.fx.history.push(ev);
+    if let Some(limit) = def.graph().time_limit {
+        let due = limit.due(facts.now, facts.calendar);
+        run.st.due = Some(due);
+        run.fx.effects.push(Effect::FlowDue { due });
+    }
     let reached = run.enter((def.start, None, 0))?;
     fx.history[at].to = reached;
     Ok((st, fx))
@@ -95,6 +102,14 @@ pub fn apply_in_place(
     if ctx.run.st.is_finished() && !matches!(command.action, Action::MarkRead { .. }) {
         return Err(Refusal::InstanceNotRunning);
     }
+    // Tasks held by stand-ins (委托): what their holder does is recorded "代 X 办理".
+    let held: Vec<(TaskId, UserId)> = ctx
+        .run
+        .st
+        .tasks
+        .iter()
+        .filter_map(|t| t.principal.clone().map(|p| (t.id, p)))
+        .collect();
     match &command.action {
         Action::Agree {
             task,
@@ -136,8 +151,20 @@ pub fn apply_in_place(
         Action::ReplaceHandler { task, to, reason } => ctx.replace_handler(*task, to, reason),
         Action::FireTimer { timer } => ctx.fire_timer(*timer),
         Action::Overdue { task } => ctx.overdue(*task),
+        Action::FlowOverdue => ctx.flow_overdue(),
+        Action::HandToStandIn { task } => ctx.hand_to_stand_in(*task),
         Action::SubFlowFinished { token, approved } => ctx.sub_flow_finished(*token, *approved),
     }?;
+    if !held.is_empty() {
+        for ev in &mut fx.history {
+            if ev.acting_for.is_none()
+                && ev.actor.as_ref() == Some(&command.actor)
+                && let Some((_, p)) = held.iter().find(|(t, _)| Some(*t) == ev.task)
+            {
+                ev.acting_for = Some(p.clone());
+            }
+        }
+    }
     Ok(fx)
 }
 

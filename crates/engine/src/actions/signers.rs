@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use crate::command::SignerPosition;
-use crate::history::{CloseReason, Effect, HistoryAction};
+use crate::history::{CloseReason, Effect, HistoryAction, NotifyReason};
 use crate::ids::{TaskId, UserId};
 use crate::model::TaskAction;
 use crate::refusal::Refusal;
@@ -35,12 +35,84 @@ impl Ctx<'_, '_> {
             task: old.id,
             reason: CloseReason::Reassigned,
         });
+        // A delegated (委派) task stays the principal's; a handed-over one becomes the new holder's.
+        let principal = if delegated_by.is_some() {
+            old.principal.clone()
+        } else {
+            None
+        };
         Ok(self.run.add_task(Task {
             assignee: to.clone(),
             delegated_by,
+            principal,
             state: TaskState::Open,
             ..old
         }))
+    }
+
+    /// Moves task `i` to `to`, keeping a queued task queued (it only changes hands).
+    fn move_task(&mut self, i: usize, to: &UserId) -> Result<TaskId, Refusal> {
+        let (task, state) = (self.run.st.tasks[i].id, self.run.st.tasks[i].state);
+        let new = self.reassign(i, to, None)?;
+        if state == TaskState::Queued {
+            if let Some(t) = self.run.st.tasks.iter_mut().find(|t| t.id == new) {
+                t.state = TaskState::Queued;
+            }
+            self.run
+                .fx
+                .effects
+                .retain(|e| !matches!(e, Effect::TaskOpened { task, .. } if *task == new));
+            self.run
+                .fx
+                .effects
+                .retain(|e| !matches!(e, Effect::TaskClosed { task: t, .. } if *t == task));
+        }
+        Ok(new)
+    }
+
+    /// Hands an open or queued task of someone now away to their stand-in (委托, sent by the
+    /// server when a delegation starts with "move open tasks").
+    pub(super) fn hand_to_stand_in(&mut self, task: TaskId) -> Result<(), Refusal> {
+        let i = self
+            .run
+            .st
+            .tasks
+            .iter()
+            .position(|t| t.id == task)
+            .ok_or(Refusal::TaskNotFound)?;
+        let t = &self.run.st.tasks[i];
+        if t.node == self.run.def.start {
+            return Err(Refusal::ResubmitTask);
+        }
+        if t.principal.is_some() || t.delegated_by.is_some() {
+            return Err(Refusal::NoStandIn);
+        }
+        let (node, principal) = (t.node, t.assignee.clone());
+        let to = self
+            .run
+            .facts
+            .org
+            .stand_in(&principal)
+            .filter(|to| *to != principal)
+            .ok_or(Refusal::NoStandIn)?;
+        let new = self.move_task(i, &to)?;
+        if let Some(t) = self.run.st.tasks.iter_mut().find(|t| t.id == new) {
+            t.principal = Some(principal.clone());
+        }
+        let mut ev = self.run.event(HistoryAction::StoodIn);
+        ev.task = Some(task);
+        ev.from = Some(node);
+        ev.users = vec![to.clone()];
+        ev.acting_for = Some(principal.clone());
+        self.run.fx.history.push(ev);
+        for user in [principal, to] {
+            self.run.fx.effects.push(Effect::Notify {
+                user,
+                reason: NotifyReason::StoodIn,
+                task: Some(new),
+            });
+        }
+        Ok(())
     }
 
     fn record(
@@ -143,21 +215,23 @@ impl Ctx<'_, '_> {
         if self.run.st.tasks[i].node == self.run.def.start {
             return Err(Refusal::ResubmitTask);
         }
-        let (node, state) = (self.run.st.tasks[i].node, self.run.st.tasks[i].state);
-        let new = self.reassign(i, to, None)?;
-        if state == TaskState::Queued {
-            // a queued task stays queued: it only changes hands
-            if let Some(t) = self.run.st.tasks.iter_mut().find(|t| t.id == new) {
-                t.state = TaskState::Queued;
-            }
-            self.run
-                .fx
-                .effects
-                .retain(|e| !matches!(e, Effect::TaskOpened { task, .. } if *task == new));
-            self.run
-                .fx
-                .effects
-                .retain(|e| !matches!(e, Effect::TaskClosed { task: t, .. } if *t == task));
+        let node = self.run.st.tasks[i].node;
+        let before = self.run.st.tasks[i].assignee.clone();
+        let new = self.move_task(i, to)?;
+        let now_holds = self
+            .run
+            .st
+            .tasks
+            .iter()
+            .find(|t| t.id == new)
+            .map(|t| t.assignee.clone());
+        // both are told (and the stand-in, when the new handler is away)
+        for user in std::iter::once(before).chain(now_holds) {
+            self.run.fx.effects.push(Effect::Notify {
+                user,
+                reason: NotifyReason::Replaced,
+                task: Some(new),
+            });
         }
         self.record(
             HistoryAction::HandlerReplaced,

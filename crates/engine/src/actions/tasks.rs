@@ -279,6 +279,7 @@ impl Ctx<'_, '_> {
                 self.run.add_task(crate::state::Task {
                     assignee: boss.clone(),
                     delegated_by: None,
+                    principal: None,
                     pending: None,
                     extended: false,
                     overdue: false,
@@ -295,5 +296,37 @@ impl Ctx<'_, '_> {
                 Ok(())
             }
         }
+    }
+
+    /// The whole flow passed its due time (办结时限): recorded once; the initiator, the
+    /// template's supervisor and whoever holds an open task are told.
+    pub(super) fn flow_overdue(&mut self) -> Result<(), Refusal> {
+        let now = self.run.facts.now;
+        let due = self.run.st.due.ok_or(Refusal::NotOverdue)?;
+        if due > now {
+            return Err(Refusal::NotOverdue);
+        }
+        if self.run.st.overdue {
+            return Err(Refusal::AlreadyOverdue);
+        }
+        self.run.st.overdue = true;
+        let mut told: Vec<UserId> = vec![self.run.st.initiator.clone()];
+        told.extend(self.run.facts.supervisor.cloned());
+        for t in &self.run.st.tasks {
+            if t.state == TaskState::Open && !told.contains(&t.assignee) {
+                told.push(t.assignee.clone());
+            }
+        }
+        let mut ev = self.run.event(HistoryAction::FlowOverdue);
+        ev.users = told.clone();
+        self.run.fx.history.push(ev);
+        for user in told {
+            self.run.fx.effects.push(Effect::Notify {
+                user,
+                reason: NotifyReason::FlowOverdue,
+                task: None,
+            });
+        }
+        Ok(())
     }
 }

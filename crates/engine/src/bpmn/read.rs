@@ -96,6 +96,15 @@ pub fn import(xml: &str) -> Result<FlowGraph, BpmnError> {
     if process.attribute((XIETONG_NS, "resubmit")) == Some("to_sender") {
         reader.graph.resubmit = Resubmit::ToSender;
     }
+    if let Some(limit) = process.attribute((XIETONG_NS, "timeLimit")) {
+        reader.graph.time_limit =
+            Some(
+                serde_json::from_str(limit).map_err(|e| BpmnError::BadValue {
+                    id: reader.graph.key.clone(),
+                    message: format!("xietong:timeLimit: {e}"),
+                })?,
+            );
+    }
     reader.scope(process, None)?;
     reader.link()?;
     reader.read_layout(&root);

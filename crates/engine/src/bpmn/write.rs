@@ -76,6 +76,12 @@ pub fn export(graph: &FlowGraph) -> String {
     if graph.resubmit == Resubmit::ToSender {
         attrs.push(("xietong:resubmit", "to_sender"));
     }
+    let limit = graph
+        .time_limit
+        .map(|l| serde_json::to_string(&l).unwrap_or_default());
+    if let Some(limit) = &limit {
+        attrs.push(("xietong:timeLimit", limit));
+    }
     out.open("bpmn:process", &attrs);
     write_scope(&mut out, graph, None);
     out.close("bpmn:process");

@@ -120,6 +120,7 @@ impl Run<'_, '_> {
                 // a queued task's limit starts when it opens
                 due: if state == TaskState::Open { due } else { None },
                 delegated_by: None,
+                principal: None,
                 pending: None,
                 extended: false,
                 overdue: false,
@@ -141,9 +142,11 @@ impl Run<'_, '_> {
         Ok(true)
     }
 
-    /// Adds a task with a fresh id; an open one lands in the assignee's inbox.
+    /// Adds a task with a fresh id; an open one lands in the assignee's inbox, or in their
+    /// stand-in's while they are away.
     pub fn add_task(&mut self, mut task: Task) -> TaskId {
         task.id = TaskId(self.st.fresh_id());
+        self.stand_in(&mut task);
         if task.state == TaskState::Open {
             self.fx.effects.push(Effect::TaskOpened {
                 task: task.id,
@@ -155,6 +158,31 @@ impl Run<'_, '_> {
         let id = task.id;
         self.st.tasks.push(task);
         id
+    }
+
+    /// Gives a task of someone away to their stand-in (委托), recording it; tasks of the start
+    /// node (resubmission) and tasks already held for someone stay as they are.
+    pub fn stand_in(&mut self, task: &mut Task) -> bool {
+        if task.principal.is_some() || task.node == self.def.start {
+            return false;
+        }
+        let Some(to) = self
+            .facts
+            .org
+            .stand_in(&task.assignee)
+            .filter(|to| *to != task.assignee)
+        else {
+            return false;
+        };
+        let principal = std::mem::replace(&mut task.assignee, to);
+        let mut ev = self.event(HistoryAction::StoodIn);
+        ev.task = Some(task.id);
+        ev.from = Some(task.node);
+        ev.users = vec![task.assignee.clone()];
+        ev.acting_for = Some(principal.clone());
+        self.fx.history.push(ev);
+        task.principal = Some(principal);
+        true
     }
 
     /// Sends carbon copies (抄送) from a node.
@@ -286,6 +314,7 @@ impl Run<'_, '_> {
             seq: 0,
             due: None,
             delegated_by: None,
+            principal: None,
             pending: None,
             extended: false,
             overdue: false,

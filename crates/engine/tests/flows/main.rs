@@ -9,5 +9,6 @@ mod overdue;
 mod participants;
 mod properties;
 mod send_back;
+mod stand_in;
 mod support;
 mod task_matters;

@@ -14,6 +14,8 @@ pub struct Org {
     pub head: HashMap<String, String>,
     pub leader: HashMap<String, String>,
     pub roles: HashMap<String, Vec<String>>,
+    /// Who stands in for whom (out-of-office delegation), chains already followed.
+    pub stand_ins: HashMap<String, String>,
 }
 
 impl Org {
@@ -70,6 +72,11 @@ impl OrgDirectory for Org {
     }
     fn members_of_post(&self, _: &str) -> Vec<UserId> {
         Vec::new()
+    }
+    fn stand_in(&self, user: &UserId) -> Option<UserId> {
+        self.stand_ins
+            .get(user.as_str())
+            .map(|s| UserId::from(s.as_str()))
     }
     fn members_of_department(&self, dept: &DeptId, _: bool) -> Vec<UserId> {
         let mut v: Vec<UserId> = self
