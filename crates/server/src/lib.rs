@@ -15,6 +15,7 @@ pub mod http;
 pub mod i18n;
 pub mod ids;
 pub mod jobs;
+pub mod notifications;
 pub mod org;
 pub mod reports;
 pub mod tenant;

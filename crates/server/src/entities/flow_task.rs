@@ -16,6 +16,8 @@ pub struct Model {
     pub assignee_id: Uuid,
     /// Set while the task is delegated (委派): the owner it returns to.
     pub delegated_by: Option<Uuid>,
+    /// Set while a stand-in holds the task for someone away (委托): whose task it is.
+    pub principal_id: Option<Uuid>,
     pub state: String,
     pub close_reason: Option<String>,
     pub opened_at: DateTimeUtc,

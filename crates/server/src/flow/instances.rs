@@ -101,6 +101,10 @@ pub struct InstanceView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// When the whole flow is due (办结时限), if its template sets a limit.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The whole-flow due time passed while it ran.
+    pub overdue: bool,
 }
 
 /// One of the viewer's open tasks on the instance.
@@ -125,6 +129,8 @@ pub struct TaskView {
     pub node_name: String,
     pub assignee_id: Uuid,
     pub delegated_by: Option<Uuid>,
+    /// Whose task the assignee holds while they are away (委托, 代 X 办理).
+    pub principal_id: Option<Uuid>,
     /// `open` or `closed`.
     pub state: String,
     /// `completed`, `cancelled`, `reassigned` or `deferred`.
@@ -143,6 +149,7 @@ impl From<flow_task::Model> for TaskView {
             node_name: t.node_name,
             assignee_id: t.assignee_id,
             delegated_by: t.delegated_by,
+            principal_id: t.principal_id,
             state: t.state,
             close_reason: t.close_reason,
             opened_at: t.opened_at,
@@ -241,7 +248,12 @@ pub async fn viewer(app: &App, c: &Caller, i: &flow_instance::Model) -> AppResul
         .expr_as(Expr::cust("CAST(NULL AS INTEGER)"), Alias::new("unread"))
         .from(flow_task::Entity)
         .and_where(flow_task::Column::InstanceId.eq(i.id))
-        .and_where(flow_task::Column::AssigneeId.eq(c.user_id))
+        // tasks a stand-in held for them count as theirs (委托)
+        .cond_where(
+            sea_orm::Condition::any()
+                .add(flow_task::Column::AssigneeId.eq(c.user_id))
+                .add(flow_task::Column::PrincipalId.eq(c.user_id)),
+        )
         .to_owned();
     let copied = Query::select()
         .column(flow_cc::Column::NodeKey)
@@ -458,6 +470,8 @@ pub async fn instance_view(
         created_at: i.created_at,
         updated_at: i.updated_at,
         finished_at: i.finished_at,
+        due_at: i.due_at,
+        overdue: state.overdue,
     })
 }
 

@@ -89,6 +89,9 @@ pub struct FlowItem {
     pub due_at: Option<DateTime<Utc>>,
     /// 待办: the task is delegated to me by this person.
     pub delegated_by: Option<Uuid>,
+    /// 待办/已办: I hold the task for this person, who is away (委托, 代 X 办理).
+    pub principal_id: Option<Uuid>,
+    pub principal_name: Option<String>,
     /// 抄送: read yet.
     pub read: Option<bool>,
     /// The template's summary fields this viewer may see.
@@ -113,6 +116,7 @@ struct Row {
     created_at: DateTime<Utc>,
     due_at: Option<DateTime<Utc>>,
     delegated_by: Option<Uuid>,
+    principal_id: Option<Uuid>,
     read_at: Option<DateTime<Utc>>,
     summary: serde_json::Value,
 }
@@ -251,7 +255,7 @@ async fn finish(
 ) -> AppResult<Page<FlowItem>> {
     let people: Vec<Uuid> = rows
         .iter()
-        .map(|r| r.initiator_id)
+        .flat_map(|r| std::iter::once(r.initiator_id).chain(r.principal_id))
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
@@ -294,6 +298,8 @@ async fn finish(
             created_at: r.created_at,
             due_at: r.due_at,
             delegated_by: r.delegated_by,
+            principal_name: r.principal_id.and_then(|p| names.get(&p).cloned()),
+            principal_id: r.principal_id,
             read: r.cc_no.map(|_| r.read_at.is_some()),
             summary: viewer.filter(&v.form, &r.summary),
         });
@@ -378,6 +384,7 @@ fn task_rows(q: Select<flow_task::Entity>) -> Select<flow_task::Entity> {
         )
         .column_as(T::DueAt, "due_at")
         .column_as(T::DelegatedBy, "delegated_by")
+        .column_as(T::PrincipalId, "principal_id")
         .column_as(Expr::cust("NULL"), "read_at");
     instance_columns(q)
 }
@@ -445,6 +452,7 @@ async fn started_list(
         .column_as(I::CreatedAt, "at")
         .column_as(Expr::cust("NULL"), "due_at")
         .column_as(Expr::cust("NULL"), "delegated_by")
+        .column_as(Expr::cust("NULL"), "principal_id")
         .column_as(Expr::cust("NULL"), "read_at");
     let rows = instance_columns(q)
         .offset((page - 1) * page_size)
@@ -505,6 +513,7 @@ async fn copies(
         .column_as(K::SentAt, "at")
         .column_as(Expr::cust("NULL"), "due_at")
         .column_as(Expr::cust("NULL"), "delegated_by")
+        .column_as(Expr::cust("NULL"), "principal_id")
         .column_as(K::ReadAt, "read_at");
     let rows = instance_columns(q)
         .offset((page - 1) * page_size)

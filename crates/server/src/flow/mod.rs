@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod definition;
+pub mod delegation;
 pub mod instances;
 pub mod lists;
 pub mod reports;
@@ -23,4 +24,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(supervision::routes())
         .merge(stats::routes())
         .merge(reports::routes())
+        .merge(delegation::routes())
 }

@@ -1,7 +1,8 @@
 //! The weekly overdue report (R5): every Monday at 08:00 in the tenant's time zone a job lists
 //! the tasks past their due time, per template, person and department, and stores it; the next
-//! Monday's job is enqueued by the one that runs. Administrators and supervisors read it here
-//! (delivery by mail and robots comes with the notification service) and can make one now.
+//! Monday's job is enqueued by the one that runs. Administrators and supervisors are sent an
+//! in-app notification and read it here (mail and robots come with the notification channels);
+//! administrators can make one now.
 
 use std::collections::BTreeMap;
 
@@ -263,6 +264,58 @@ pub async fn ensure_scheduled(app: &App) -> Result<(), sea_orm::DbErr> {
     Ok(())
 }
 
+/// Who is sent the weekly report: active administrators (report.read or flow.admin) and the
+/// templates' supervisors.
+async fn readers(app: &App, tenant: Uuid) -> AppResult<Vec<Uuid>> {
+    use crate::auth::access::{Perm, Role, permissions};
+    let dir = app.directory(tenant).await?;
+    let mut out: Vec<Uuid> = dir
+        .org
+        .users
+        .iter()
+        .filter(|(_, u)| u.active)
+        .filter(|(_, u)| {
+            let roles: Vec<Role> = u.roles.iter().filter_map(|r| Role::parse(r)).collect();
+            let perms = permissions(&roles);
+            perms.contains(&Perm::ReportRead) || perms.contains(&Perm::FlowAdmin)
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    let supervisors: Vec<Option<Uuid>> = flow_template::Entity::find()
+        .select_only()
+        .column(flow_template::Column::SupervisorId)
+        .filter(flow_template::Column::TenantId.eq(tenant))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    for s in supervisors.into_iter().flatten() {
+        if dir.org.users.get(&s).is_some_and(|u| u.active) {
+            out.push(s);
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Supervisors of a template read the report too.
+async fn may_read(app: &App, p: &crate::auth::extract::Principal) -> AppResult<()> {
+    if allowed(p).is_ok() {
+        return Ok(());
+    }
+    let supervises = flow_template::Entity::find()
+        .filter(flow_template::Column::TenantId.eq(p.tenant_id))
+        .filter(flow_template::Column::SupervisorId.eq(p.user_id))
+        .one(&app.db)
+        .await?
+        .is_some();
+    if supervises {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
 /// Runs the weekly job: stores this week's report and schedules next week's.
 pub async fn run(app: &App, j: &job::Model) -> Result<(), JobFailure> {
     let tz = app
@@ -270,8 +323,28 @@ pub async fn run(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         .await
         .map_err(|e| JobFailure::retry(e.code))?;
     let r = build(&app.db, j.tenant_id, tz).await?;
+    let readers = readers(app, j.tenant_id)
+        .await
+        .map_err(|e| JobFailure::retry(e.code))?;
     let txn = app.db.begin().await?;
     save(&txn, j.tenant_id, &Actor::system(j.tenant_id), &r).await?;
+    let data = serde_json::json!({ "period": r.period, "overdue": r.overdue });
+    crate::notifications::send(
+        &txn,
+        readers
+            .into_iter()
+            .map(|user| crate::notifications::Notice {
+                tenant: j.tenant_id,
+                user,
+                kind: "report_ready",
+                instance: None,
+                task_no: None,
+                data: data.clone(),
+            })
+            .collect(),
+    )
+    .await
+    .map_err(|e| JobFailure::retry(e.code))?;
     jobs::enqueue(
         &txn,
         schedule(j.tenant_id, next_monday_8(Utc::now().max(j.run_at), tz)),
@@ -296,7 +369,7 @@ async fn list_reports(
     State(app): State<App>,
     Authenticated(p): Authenticated,
 ) -> AppResult<axum::Json<Vec<ReportSummary>>> {
-    allowed(&p)?;
+    may_read(&app, &p).await?;
     let rows = flow_report::Entity::find()
         .filter(flow_report::Column::TenantId.eq(p.tenant_id))
         .filter(flow_report::Column::Kind.eq(REPORT))
@@ -324,7 +397,7 @@ async fn get_report(
     Authenticated(p): Authenticated,
     Path(period): Path<String>,
 ) -> AppResult<axum::Json<serde_json::Value>> {
-    allowed(&p)?;
+    may_read(&app, &p).await?;
     let r = flow_report::Entity::find()
         .filter(flow_report::Column::TenantId.eq(p.tenant_id))
         .filter(flow_report::Column::Kind.eq(REPORT))

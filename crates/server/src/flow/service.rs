@@ -85,8 +85,23 @@ pub struct Directory {
     pub admin: Uuid,
     pub calendar: WorkingCalendar,
     pub time_zone: chrono_tz::Tz,
+    /// Delegations (委托) that have not ended.
+    pub delegations: Vec<super::delegation::ActiveDelegation>,
     loaded: Instant,
     generation: u64,
+}
+
+impl Directory {
+    /// The organisation as the engine sees it for an instance of `template` at `at`, with the
+    /// stand-ins of people away.
+    pub fn org_for(&self, template: Uuid, at: DateTime<Utc>) -> super::delegation::FlowOrg<'_> {
+        super::delegation::FlowOrg {
+            org: &self.org,
+            delegations: &self.delegations,
+            template,
+            at,
+        }
+    }
 }
 
 /// How long a cached directory or template is trusted without a local change: other server
@@ -157,11 +172,13 @@ impl App {
             .ok_or_else(|| AppError::internal("tenant has no administrator"))?;
         let time_zone = self.time_zone(tenant).await?;
         let calendar = crate::calendar::load(&self.db, tenant, time_zone).await?;
+        let delegations = super::delegation::load(&self.db, tenant, Utc::now()).await?;
         let d = Arc::new(Directory {
             org,
             admin,
             calendar,
             time_zone,
+            delegations,
             loaded: Instant::now(),
             generation,
         });
@@ -514,9 +531,29 @@ struct Writer<'a> {
     def: &'a engine::FlowDefinition,
     state: &'a engine::InstanceState,
     now: DateTime<Utc>,
+    calendar: &'a dyn engine::WorkCalendar,
 }
 
 impl Writer<'_> {
+    /// The reminder job of a task due at `due`, when its node asks for one and it still fits.
+    fn reminder(
+        &self,
+        task: engine::TaskId,
+        node: engine::NodeId,
+        due: engine::Timestamp,
+    ) -> Option<Statement> {
+        let before = self.def.node(node).kind.user_node()?.remind_before?;
+        let at = before.latest_start(due, ts(self.now), self.calendar)?;
+        Some(super::timers::schedule_reminder(
+            self.txn.get_database_backend(),
+            self.tenant,
+            self.instance,
+            task,
+            from_ts(at),
+            from_ts(due),
+        ))
+    }
+
     /// The statements that write the effects and history, to run in the open transaction.
     fn statements(&self, effects: &engine::Effects, first_seq: i32) -> Vec<Statement> {
         let backend = self.txn.get_database_backend();
@@ -535,6 +572,7 @@ impl Writer<'_> {
         };
         let mut changes: BTreeMap<u32, TaskChange> = BTreeMap::new();
         let mut cc = Vec::new();
+        let mut notices = Vec::new();
         for e in &effects.effects {
             match e {
                 engine::Effect::TaskOpened {
@@ -551,6 +589,7 @@ impl Writer<'_> {
                             *task,
                             from_ts(*due),
                         ));
+                        out.extend(self.reminder(*task, *node, *due));
                     }
                     let c = changes.entry(task.0).or_insert(TaskChange {
                         opened: None,
@@ -584,6 +623,9 @@ impl Writer<'_> {
                         *task,
                         from_ts(*due),
                     ));
+                    if let Some(t) = self.state.tasks.iter().find(|t| t.id == *task) {
+                        out.extend(self.reminder(*task, t.node, *due));
+                    }
                     changes
                         .entry(task.0)
                         .or_insert(TaskChange {
@@ -620,8 +662,36 @@ impl Writer<'_> {
                     self.instance,
                     *timer,
                 )),
-                // Notifications are carried out by the notification service; the engine state
-                // and history already record them.
+                engine::Effect::Notify { user, reason, task } => {
+                    if let Some(user) = parse_uid(user) {
+                        let node = task
+                            .and_then(|t| self.state.tasks.iter().find(|k| k.id == t))
+                            .map(|k| self.def.node(k.node).name.clone());
+                        notices.push(crate::notifications::Notice {
+                            tenant: self.tenant,
+                            user,
+                            kind: notify_kind(*reason),
+                            instance: Some(self.instance),
+                            task_no: task.map(|t| t.0 as i32),
+                            data: match node {
+                                Some(n) => serde_json::json!({ "node_name": n }),
+                                None => serde_json::json!({}),
+                            },
+                        });
+                    }
+                }
+                engine::Effect::FlowDue { due } => out.push(super::timers::schedule_flow_overdue(
+                    backend,
+                    self.tenant,
+                    self.instance,
+                    from_ts(*due),
+                )),
+                engine::Effect::Finished { .. } if self.def.graph().time_limit.is_some() => out
+                    .push(super::timers::cancel_flow_overdue(
+                        backend,
+                        self.tenant,
+                        self.instance,
+                    )),
                 _ => {}
             }
         }
@@ -654,6 +724,9 @@ impl Writer<'_> {
                         delegated_by: Set(st
                             .and_then(|t| t.delegated_by.as_ref())
                             .and_then(parse_uid)),
+                        principal_id: Set(st
+                            .and_then(|t| t.principal.as_ref())
+                            .and_then(parse_uid)),
                         state: Set(if closed.is_some() { "closed" } else { "open" }.into()),
                         close_reason: Set(closed.map(|r| close_reason_text(r).to_string())),
                         opened_at: Set(self.now),
@@ -680,6 +753,7 @@ impl Writer<'_> {
                                 T::NodeName,
                                 T::AssigneeId,
                                 T::DelegatedBy,
+                                T::PrincipalId,
                                 T::State,
                                 T::CloseReason,
                                 T::OpenedAt,
@@ -714,6 +788,7 @@ impl Writer<'_> {
         if !cc.is_empty() {
             out.push(flow_cc::Entity::insert_many(cc).build(backend));
         }
+        out.extend(crate::notifications::statement(backend, notices, self.now));
         if !effects.history.is_empty() {
             let rows = effects
                 .history
@@ -828,7 +903,7 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
     let (state, effects) = {
         let facts = engine::Facts {
             now: ts(now),
-            org: &dir.org,
+            org: &dir.org_for(v.template_id, now),
             calendar: &dir.calendar,
             admin: &admin,
             supervisor: supervisor.as_ref(),
@@ -881,6 +956,7 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
         created_at: Set(now),
         updated_at: Set(now),
         finished_at: Set(if status == "running" { None } else { Some(now) }),
+        due_at: Set(state.due.map(from_ts)),
     };
     let backend = txn.get_database_backend();
     // One batch: the instance, its tasks and history, the audit row.
@@ -895,6 +971,7 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
             def: &v.def,
             state: &state,
             now,
+            calendar: &dir.calendar,
         }
         .statements(&effects, 0),
     );
@@ -993,7 +1070,7 @@ pub fn simulate(
 ) -> Vec<RouteStep> {
     let facts = engine::Facts {
         now: ts(now),
-        org: &dir.org,
+        org: &dir.org_for(v.template_id, now),
         calendar: &dir.calendar,
         admin,
         supervisor,
@@ -1076,7 +1153,7 @@ pub async fn preview_start(app: &App, c: &Caller, input: StartInput) -> AppResul
     let (state, _) = {
         let facts = engine::Facts {
             now: ts(now),
-            org: &dir.org,
+            org: &dir.org_for(v.template_id, now),
             calendar: &dir.calendar,
             admin: &admin,
             supervisor: supervisor.as_ref(),
@@ -1195,7 +1272,7 @@ async fn act_once(
     let effects = {
         let facts = engine::Facts {
             now: ts(now),
-            org: &dir.org,
+            org: &dir.org_for(i.template_id, now),
             calendar: &dir.calendar,
             admin: &admin,
             supervisor: supervisor.as_ref(),
@@ -1274,6 +1351,7 @@ async fn act_once(
         def: &v.def,
         state: &state,
         now,
+        calendar: &dir.calendar,
     }
     .statements(&effects, i.history_seq);
     if let Some(no) = cc_read {
@@ -1317,4 +1395,20 @@ async fn act_once(
     claim_idempotency_key(&txn, c, i.id).await?;
     txn.commit().await?;
     Ok(Acted { instance: updated })
+}
+
+/// The notification kind of an engine notification.
+fn notify_kind(r: engine::NotifyReason) -> &'static str {
+    use engine::NotifyReason as R;
+    match r {
+        R::Urged => "urged",
+        R::Reminder => "reminder",
+        R::SentBack => "sent_back",
+        R::Finished => "finished",
+        R::CarbonCopy => "carbon_copy",
+        R::Overdue => "overdue",
+        R::Replaced => "replaced",
+        R::StoodIn => "stood_in",
+        R::FlowOverdue => "flow_overdue",
+    }
 }

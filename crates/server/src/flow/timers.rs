@@ -21,6 +21,12 @@ pub const KIND: &str = "flow.timer";
 /// The job kind of task due times.
 pub const KIND_OVERDUE: &str = "flow.overdue";
 
+/// The job kind of reminders before a task's due time.
+pub const KIND_REMINDER: &str = "flow.reminder";
+
+/// The job kind of whole-flow due times (办结时限).
+pub const KIND_FLOW_OVERDUE: &str = "flow.flow_overdue";
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Payload {
     instance_id: Uuid,
@@ -115,6 +121,123 @@ pub fn schedule_overdue(
     )
 }
 
+#[derive(Debug, Serialize, Deserialize)]
+struct ReminderPayload {
+    instance_id: Uuid,
+    task: u32,
+    /// The due time it reminds of: a task whose due time moved since has a newer reminder.
+    due: DateTime<Utc>,
+}
+
+/// The job that reminds the holder of `task` at `at` that it is due at `due`. Its key shares the
+/// task's due-time prefix, so closing the task cancels both with one statement.
+pub fn schedule_reminder(
+    backend: DbBackend,
+    tenant: Uuid,
+    instance: Uuid,
+    task: engine::TaskId,
+    at: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Statement {
+    let payload = serde_json::to_value(ReminderPayload {
+        instance_id: instance,
+        task: task.0,
+        due,
+    })
+    .expect("payload serialises");
+    jobs::enqueue_statement(
+        backend,
+        &NewJob::new(tenant, KIND_REMINDER, payload)
+            .at(at)
+            .dedupe(format!(
+                "{}remind:{}",
+                overdue_prefix(instance, task),
+                due.timestamp()
+            )),
+    )
+}
+
+/// Runs a reminder: the task's holder is told it is due soon, if it is still open, due at the
+/// same time, and not handled as overdue.
+pub async fn remind(app: &App, j: &job::Model) -> Result<(), JobFailure> {
+    use crate::entities::flow_task;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let p: ReminderPayload = serde_json::from_value(j.payload.clone())
+        .map_err(|e| JobFailure::permanent(format!("bad payload: {e}")))?;
+    let task = flow_task::Entity::find()
+        .filter(flow_task::Column::TenantId.eq(j.tenant_id))
+        .filter(flow_task::Column::InstanceId.eq(p.instance_id))
+        .filter(flow_task::Column::TaskNo.eq(p.task as i32))
+        .one(&app.db)
+        .await
+        .map_err(|e| JobFailure::retry(e.to_string()))?;
+    let Some(task) = task else {
+        return Ok(());
+    };
+    if task.state != "open" || task.due_at.map(|d| d.timestamp()) != Some(p.due.timestamp()) {
+        return Ok(());
+    }
+    crate::notifications::send(
+        &app.db,
+        vec![crate::notifications::Notice {
+            tenant: j.tenant_id,
+            user: task.assignee_id,
+            kind: "reminder",
+            instance: Some(p.instance_id),
+            task_no: Some(task.task_no),
+            data: serde_json::json!({ "node_name": task.node_name, "due_at": p.due }),
+        }],
+    )
+    .await
+    .map_err(|e| JobFailure::retry(e.code.to_string()))
+}
+
+fn flow_overdue_key(instance: Uuid) -> String {
+    format!("{KIND_FLOW_OVERDUE}:{instance}")
+}
+
+/// The job that handles the whole flow going past its due time.
+pub fn schedule_flow_overdue(
+    backend: DbBackend,
+    tenant: Uuid,
+    instance: Uuid,
+    due: DateTime<Utc>,
+) -> Statement {
+    jobs::enqueue_statement(
+        backend,
+        &NewJob::new(
+            tenant,
+            KIND_FLOW_OVERDUE,
+            serde_json::json!({ "instance_id": instance }),
+        )
+        .at(due)
+        .dedupe(flow_overdue_key(instance)),
+    )
+}
+
+/// Cancels the whole-flow due-time job of an instance that finished.
+pub fn cancel_flow_overdue(backend: DbBackend, tenant: Uuid, instance: Uuid) -> Statement {
+    jobs::cancel_statement(backend, tenant, &flow_overdue_key(instance))
+}
+
+/// Runs a whole-flow due-time job through the engine (once; a finished instance needs nothing).
+pub async fn flow_overdue(app: &App, j: &job::Model) -> Result<(), JobFailure> {
+    let instance = j
+        .payload
+        .get("instance_id")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse::<Uuid>().ok())
+        .ok_or_else(|| JobFailure::permanent("bad payload: instance_id"))?;
+    act_as_system(
+        app,
+        j,
+        instance,
+        engine::Action::FlowOverdue,
+        &["NotOverdue", "AlreadyOverdue"],
+    )
+    .await
+}
+
 /// Cancels the pending due-time jobs of a task that closed.
 pub fn cancel_overdue(
     backend: DbBackend,
@@ -126,7 +249,7 @@ pub fn cancel_overdue(
 }
 
 /// The system as a caller of the flow service.
-fn system(tenant: Uuid) -> Caller {
+pub(crate) fn system(tenant: Uuid) -> Caller {
     Caller {
         tenant_id: tenant,
         user_id: Uuid::nil(),

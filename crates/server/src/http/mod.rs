@@ -53,6 +53,7 @@ pub fn api() -> OpenApiRouter<App> {
         .merge(crate::flow::routes())
         .merge(crate::jobs::routes())
         .merge(crate::calendar::routes())
+        .merge(crate::notifications::routes())
 }
 
 /// The OpenAPI document as JSON.

@@ -283,6 +283,9 @@ async fn dispatch(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         KIND_NOOP => Ok(()),
         crate::flow::timers::KIND => crate::flow::timers::fire(app, j).await,
         crate::flow::timers::KIND_OVERDUE => crate::flow::timers::overdue(app, j).await,
+        crate::flow::timers::KIND_REMINDER => crate::flow::timers::remind(app, j).await,
+        crate::flow::timers::KIND_FLOW_OVERDUE => crate::flow::timers::flow_overdue(app, j).await,
+        crate::flow::delegation::KIND_START => crate::flow::delegation::start_job(app, j).await,
         crate::flow::reports::KIND => crate::flow::reports::run(app, j).await,
         other => Err(JobFailure::permanent(format!("unknown job kind: {other}"))),
     }

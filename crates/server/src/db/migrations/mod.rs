@@ -9,6 +9,7 @@ mod m20261129_000004_jobs;
 mod m20261129_000005_calendar;
 mod m20261129_000006_violations;
 mod m20261129_000007_reports;
+mod m20261129_000008_delegations;
 
 /// All migrations this binary knows, oldest first.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_calendar::Migration),
             Box::new(m20261129_000006_violations::Migration),
             Box::new(m20261129_000007_reports::Migration),
+            Box::new(m20261129_000008_delegations::Migration),
         ]
     }
 }

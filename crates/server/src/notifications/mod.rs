@@ -1,0 +1,269 @@
+//! In-app notifications: what someone was told (urged, reminded, overdue, sent back, handed a
+//! task as a stand-in, a report ready …) until they mark it read. Rows are written in the
+//! transaction of the action that caused them; outbound channels (mail, robots, push) build on
+//! this table.
+
+use axum::extract::{Path, State};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set, Statement, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::audit::{self, Change};
+use crate::auth::extract::Authenticated;
+use crate::entities::{flow_instance, notification};
+use crate::error::{AppError, AppResult, Text};
+use crate::http::extract::Query;
+use crate::http::page::{Page, PageQuery};
+use crate::ids::new_id;
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(unread_count))
+        .routes(routes!(mark_read))
+        .routes(routes!(mark_all_read))
+}
+
+/// A notification to write.
+pub struct Notice {
+    pub tenant: Uuid,
+    pub user: Uuid,
+    pub kind: &'static str,
+    pub instance: Option<Uuid>,
+    pub task_no: Option<i32>,
+    pub data: serde_json::Value,
+}
+
+impl Notice {
+    fn row(self, now: DateTime<Utc>) -> notification::ActiveModel {
+        notification::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: Set(self.tenant),
+            user_id: Set(self.user),
+            kind: Set(self.kind.to_string()),
+            instance_id: Set(self.instance),
+            task_no: Set(self.task_no),
+            data: Set(self.data),
+            created_at: Set(now),
+            read_at: Set(None),
+        }
+    }
+}
+
+/// One insert of all `notices`, for a caller that batches it with its change.
+pub fn statement(
+    backend: DbBackend,
+    notices: Vec<Notice>,
+    now: DateTime<Utc>,
+) -> Option<Statement> {
+    if notices.is_empty() {
+        return None;
+    }
+    Some(notification::Entity::insert_many(notices.into_iter().map(|n| n.row(now))).build(backend))
+}
+
+/// Writes `notices` now.
+pub async fn send<C: ConnectionTrait>(db: &C, notices: Vec<Notice>) -> AppResult<()> {
+    if let Some(st) = statement(db.get_database_backend(), notices, Utc::now()) {
+        db.execute_raw(st).await?;
+    }
+    Ok(())
+}
+
+/// List filter.
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct NoticeFilter {
+    /// Only unread ones.
+    pub unread: Option<bool>,
+}
+
+/// A notification as its reader sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeView {
+    pub id: Uuid,
+    /// `urged`, `reminder`, `overdue`, `flow_overdue`, `sent_back`, `finished`, `carbon_copy`,
+    /// `replaced`, `stood_in`, `delegation_started`, `delegation_ended`, `report_ready`.
+    pub kind: String,
+    pub instance_id: Option<Uuid>,
+    /// The instance's title and serial number, when it concerns one.
+    pub title: Option<String>,
+    pub serial_no: Option<String>,
+    pub task_no: Option<i32>,
+    pub data: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// My notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "me", params(NoticeFilter, PageQuery),
+    responses((status = 200, body = Page<NoticeView>), (status = 400, body = crate::error::ErrorBody)))]
+async fn list(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Query(f): Query<NoticeFilter>,
+    Query(pq): Query<PageQuery>,
+) -> AppResult<axum::Json<Page<NoticeView>>> {
+    let (page, page_size) = pq.resolve()?;
+    let mut q = notification::Entity::find()
+        .filter(notification::Column::TenantId.eq(p.tenant_id))
+        .filter(notification::Column::UserId.eq(p.user_id));
+    if f.unread == Some(true) {
+        q = q.filter(notification::Column::ReadAt.is_null());
+    }
+    let q = q
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id);
+    let total = q.clone().count(&app.db).await?;
+    let rows = q
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .all(&app.db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.instance_id).collect();
+    let instances: std::collections::HashMap<Uuid, (String, Option<String>)> = if ids.is_empty() {
+        Default::default()
+    } else {
+        flow_instance::Entity::find()
+            .select_only()
+            .column(flow_instance::Column::Id)
+            .column(flow_instance::Column::Title)
+            .column(flow_instance::Column::SerialNo)
+            .filter(flow_instance::Column::TenantId.eq(p.tenant_id))
+            .filter(flow_instance::Column::Id.is_in(ids))
+            .into_tuple::<(Uuid, String, Option<String>)>()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|(id, t, s)| (id, (t, s)))
+            .collect()
+    };
+    Ok(axum::Json(Page {
+        items: rows
+            .into_iter()
+            .map(|r| {
+                let inst = r.instance_id.and_then(|i| instances.get(&i));
+                NoticeView {
+                    id: r.id,
+                    kind: r.kind,
+                    instance_id: r.instance_id,
+                    title: inst.map(|(t, _)| t.clone()),
+                    serial_no: inst.and_then(|(_, s)| s.clone()),
+                    task_no: r.task_no,
+                    data: r.data,
+                    created_at: r.created_at,
+                    read_at: r.read_at,
+                }
+            })
+            .collect(),
+        total,
+        page,
+        page_size,
+    }))
+}
+
+/// How many unread.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnreadCount {
+    pub unread: u64,
+}
+
+/// The number of my unread notifications (the bell's badge).
+#[utoipa::path(get, path = "/api/v1/notifications/unread-count", tag = "me",
+    responses((status = 200, body = UnreadCount)))]
+async fn unread_count(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+) -> AppResult<axum::Json<UnreadCount>> {
+    let unread = notification::Entity::find()
+        .filter(notification::Column::TenantId.eq(p.tenant_id))
+        .filter(notification::Column::UserId.eq(p.user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(&app.db)
+        .await?;
+    Ok(axum::Json(UnreadCount { unread }))
+}
+
+/// Marks one of my notifications read (again is fine).
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "me",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = UnreadCount), (status = 404, body = crate::error::ErrorBody)))]
+async fn mark_read(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<UnreadCount>> {
+    let txn = app.db.begin().await?;
+    let n = notification::Entity::find_by_id(id)
+        .filter(notification::Column::TenantId.eq(p.tenant_id))
+        .filter(notification::Column::UserId.eq(p.user_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found(
+                "notification.not_found",
+                Text::fixed("通知不存在", "No such notification"),
+            )
+        })?;
+    if n.read_at.is_none() {
+        notification::Entity::update_many()
+            .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+            .filter(notification::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            &(&p).into(),
+            Change::new(
+                "notification.read",
+                "notification",
+                Some(id),
+                "已读通知".to_string(),
+            ),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    unread_count(State(app), Authenticated(p)).await
+}
+
+/// Marks all my notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "me",
+    responses((status = 200, body = UnreadCount)))]
+async fn mark_all_read(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+) -> AppResult<axum::Json<UnreadCount>> {
+    let txn = app.db.begin().await?;
+    let res = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::TenantId.eq(p.tenant_id))
+        .filter(notification::Column::UserId.eq(p.user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(&txn)
+        .await?;
+    if res.rows_affected > 0 {
+        audit::record(
+            &txn,
+            &(&p).into(),
+            Change::new(
+                "notification.read_all",
+                "notification",
+                None,
+                format!("全部已读（{} 条）", res.rows_affected),
+            ),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(axum::Json(UnreadCount { unread: 0 }))
+}
