@@ -919,6 +919,13 @@ pub enum InstanceAction {
         #[serde(default)]
         message: String,
     },
+    /// 换人 by the template's supervisor or a flow administrator: an open (or queued) task moves
+    /// to another person, with a reason; both are told and the history shows it.
+    ReplaceHandler {
+        task_id: Uuid,
+        to: Uuid,
+        reason: String,
+    },
 }
 
 /// Withdraw, cancel or urge an instance.
@@ -935,10 +942,31 @@ async fn act_on_instance(
 ) -> AppResult<axum::Json<serde_json::Value>> {
     idempotent(&app, &p, &headers, async |c| {
         let (i, _) = visible(&app, c, id).await?;
+        if let InstanceAction::ReplaceHandler { reason, to, .. } = &req {
+            if reason.trim().is_empty() {
+                return Err(AppError::invalid_field(
+                    "reason",
+                    "flow.reason_required",
+                    Text::fixed("请填写换人原因", "Give a reason for the replacement"),
+                ));
+            }
+            let known = crate::entities::user::Entity::find_by_id(*to)
+                .one(&app.db)
+                .await?
+                .is_some_and(|u| u.tenant_id == c.tenant_id && u.status == "active");
+            if !known {
+                return Err(AppError::invalid_field(
+                    "to",
+                    "flow.unknown_user",
+                    Text::fixed("接手人不存在或已停用", "No such active user to take over"),
+                ));
+            }
+        }
         let task_no = match &req {
             InstanceAction::Urge {
                 task_id: Some(t), ..
-            } => Some(
+            }
+            | InstanceAction::ReplaceHandler { task_id: t, .. } => Some(
                 flow_task::Entity::find_by_id(*t)
                     .one(&app.db)
                     .await?
@@ -960,6 +988,13 @@ async fn act_on_instance(
                     task: task_no.map(|n| engine::TaskId(n as u32)),
                     message: message.clone(),
                 },
+                InstanceAction::ReplaceHandler { to, reason, .. } => {
+                    engine::Action::ReplaceHandler {
+                        task: engine::TaskId(task_no.unwrap_or_default() as u32),
+                        to: engine::UserId::from(to.to_string().as_str()),
+                        reason: reason.trim().to_string(),
+                    }
+                }
             })
         })
         .await?;

@@ -1253,7 +1253,16 @@ async fn act_once(
         serde_json::from_value(i.state.clone()).map_err(AppError::internal)?;
     let now = Utc::now();
     let admin = uid(dir.admin);
-    let supervisor = t.as_ref().and_then(|t| t.supervisor_id).map(uid);
+    // Tenant flow administrators may do what a template's supervisor may (urge, replace).
+    let supervisor = if c.flow_admin
+        && matches!(
+            action,
+            engine::Action::Urge { .. } | engine::Action::ReplaceHandler { .. }
+        ) {
+        Some(uid(c.user_id))
+    } else {
+        t.as_ref().and_then(|t| t.supervisor_id).map(uid)
+    };
     let cc_read = match &action {
         engine::Action::MarkRead { cc } => Some(cc.0 as i32),
         _ => None,

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod conventions;
+mod delegation;
 mod flow_check;
 mod flow_instances;
 mod flow_templates;
