@@ -299,6 +299,65 @@ export interface paths {
         patch: operations["update_company"];
         trace?: never;
     };
+    "/api/v1/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delegations where I delegate or stand in; HR (user.write) may list the tenant's. */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Sets a stand-in. Refused: a period that is empty, over, or longer than a year; a stand-in who
+         *     is the delegator, unknown or inactive; unknown templates; an overlap with another delegation
+         *     of the same person; a loop (the stand-in, or someone down their chain, already delegates back).
+         */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/delegations/on-behalf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything stand-ins held and did for me (代我办理), newest first. */
+        get: operations["on_behalf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/delegations/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancels a delegation (the delegator, whoever created it, or HR). Tasks already with the
+         *     stand-in stay there; new ones go to the delegator again.
+         */
+        post: operations["cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -1016,6 +1075,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first. */
+        get: operations["list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks all my notifications read. */
+        post: operations["mark_all_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The number of my unread notifications (the bell's badge). */
+        get: operations["unread_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks one of my notifications read (again is fine). */
+        post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org/export": {
         parameters: {
             query?: never;
@@ -1445,6 +1572,34 @@ export interface components {
             /** @enum {string} */
             kind: "bpmn";
         };
+        /** @description A delegation as the API shows it. */
+        DelegationView: {
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: uuid */
+            delegate_id: string;
+            delegate_name?: string | null;
+            /** Format: uuid */
+            delegator_id: string;
+            delegator_name?: string | null;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            id: string;
+            move_open_tasks: boolean;
+            reason: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description `scheduled`, `active`, `ended` or `cancelled`. */
+            state: string;
+            /** @description `null`: all templates. */
+            template_ids?: string[] | null;
+            template_names?: string[] | null;
+        };
         /** @description One department's sign-ins per day. */
         DepartmentLogins: {
             /** Format: uuid */
@@ -1574,6 +1729,12 @@ export interface components {
             /** @description The task's or copy's node. */
             node_key?: string | null;
             node_name?: string | null;
+            /**
+             * Format: uuid
+             * @description 待办/已办: I hold the task for this person, who is away (委托, 代 X 办理).
+             */
+            principal_id?: string | null;
+            principal_name?: string | null;
             /** @description 抄送: read yet. */
             read?: boolean | null;
             serial_no?: string | null;
@@ -1675,6 +1836,14 @@ export interface components {
             message?: string;
             /** Format: uuid */
             task_id?: string | null;
+        } | {
+            /** @enum {string} */
+            action: "replace_handler";
+            reason: string;
+            /** Format: uuid */
+            task_id: string;
+            /** Format: uuid */
+            to: string;
         };
         /** @description An instance as one viewer may see it. */
         InstanceView: {
@@ -1682,6 +1851,11 @@ export interface components {
             created_at: string;
             /** @description Keys of the nodes open now. */
             current_nodes: string[];
+            /**
+             * Format: date-time
+             * @description When the whole flow is due (办结时限), if its template sets a limit.
+             */
+            due_at?: string | null;
             /** @description The form's fields this viewer may see. */
             fields: components["schemas"]["FormField"][];
             /** Format: date-time */
@@ -1707,6 +1881,8 @@ export interface components {
             my_tasks: components["schemas"]["MyTask"][];
             /** @description The viewer's unread carbon copies of this instance. */
             my_unread_cc: number[];
+            /** @description The whole-flow due time passed while it ran. */
+            overdue: boolean;
             /** @description Keys of the nodes already passed. */
             passed_nodes: string[];
             serial_no?: string | null;
@@ -1860,6 +2036,28 @@ export interface components {
             /** Format: int64 */
             overdue: number;
         };
+        /** @description A new delegation. */
+        NewDelegation: {
+            /**
+             * Format: uuid
+             * @description Who stands in.
+             */
+            delegate_id: string;
+            /**
+             * Format: uuid
+             * @description Whose tasks; default: mine. Someone else's needs the user.write permission (HR).
+             */
+            delegator_id?: string | null;
+            /** Format: date-time */
+            ends_at: string;
+            /** @description Move the delegator's open tasks to the stand-in when it starts. */
+            move_open_tasks?: boolean;
+            reason?: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description Only these templates; absent: all. */
+            template_ids?: string[] | null;
+        };
         /** @description A violation to record. */
         NewViolation: {
             /** Format: uuid */
@@ -1874,6 +2072,55 @@ export interface components {
              * @description Who it concerns.
              */
             person_id: string;
+        };
+        /** @description A notification as its reader sees it. */
+        NoticeView: {
+            /** Format: date-time */
+            created_at: string;
+            data: unknown;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instance_id?: string | null;
+            /**
+             * @description `urged`, `reminder`, `overdue`, `flow_overdue`, `sent_back`, `finished`, `carbon_copy`,
+             *     `replaced`, `stood_in`, `delegation_started`, `delegation_ended`, `report_ready`.
+             */
+            kind: string;
+            /** Format: date-time */
+            read_at?: string | null;
+            serial_no?: string | null;
+            /** Format: int32 */
+            task_no?: number | null;
+            /** @description The instance's title and serial number, when it concerns one. */
+            title?: string | null;
+        };
+        /** @description A task a stand-in held for someone. */
+        OnBehalfTask: {
+            /** @description How it closed: `completed`, `cancelled`, `reassigned`. */
+            close_reason?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /**
+             * Format: uuid
+             * @description The stand-in.
+             */
+            holder_id: string;
+            holder_name?: string | null;
+            /** Format: uuid */
+            instance_id: string;
+            node_name: string;
+            /** Format: date-time */
+            opened_at: string;
+            opinion?: string | null;
+            serial_no?: string | null;
+            /** @description The stance the stand-in took, when they decided. */
+            stance?: string | null;
+            /** @description `open` or `closed`. */
+            state: string;
+            /** Format: uuid */
+            task_id: string;
+            title: string;
         };
         /** @description The weekly overdue report. */
         OverdueReport: {
@@ -1933,6 +2180,42 @@ export interface components {
             total: number;
         };
         /** @description One page of results. */
+        Page_DelegationView: {
+            items: {
+                /** Format: date-time */
+                cancelled_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** Format: uuid */
+                delegate_id: string;
+                delegate_name?: string | null;
+                /** Format: uuid */
+                delegator_id: string;
+                delegator_name?: string | null;
+                /** Format: date-time */
+                ends_at: string;
+                /** Format: uuid */
+                id: string;
+                move_open_tasks: boolean;
+                reason: string;
+                /** Format: date-time */
+                starts_at: string;
+                /** @description `scheduled`, `active`, `ended` or `cancelled`. */
+                state: string;
+                /** @description `null`: all templates. */
+                template_ids?: string[] | null;
+                template_names?: string[] | null;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of results. */
         Page_FlowItem: {
             items: {
                 /**
@@ -1962,6 +2245,12 @@ export interface components {
                 /** @description The task's or copy's node. */
                 node_key?: string | null;
                 node_name?: string | null;
+                /**
+                 * Format: uuid
+                 * @description 待办/已办: I hold the task for this person, who is away (委托, 代 X 办理).
+                 */
+                principal_id?: string | null;
+                principal_name?: string | null;
                 /** @description 抄送: read yet. */
                 read?: boolean | null;
                 serial_no?: string | null;
@@ -2032,6 +2321,71 @@ export interface components {
                 /** Format: uuid */
                 user_id?: string | null;
                 username: string;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of results. */
+        Page_NoticeView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                data: unknown;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                instance_id?: string | null;
+                /**
+                 * @description `urged`, `reminder`, `overdue`, `flow_overdue`, `sent_back`, `finished`, `carbon_copy`,
+                 *     `replaced`, `stood_in`, `delegation_started`, `delegation_ended`, `report_ready`.
+                 */
+                kind: string;
+                /** Format: date-time */
+                read_at?: string | null;
+                serial_no?: string | null;
+                /** Format: int32 */
+                task_no?: number | null;
+                /** @description The instance's title and serial number, when it concerns one. */
+                title?: string | null;
+            }[];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One page of results. */
+        Page_OnBehalfTask: {
+            items: {
+                /** @description How it closed: `completed`, `cancelled`, `reassigned`. */
+                close_reason?: string | null;
+                /** Format: date-time */
+                closed_at?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The stand-in.
+                 */
+                holder_id: string;
+                holder_name?: string | null;
+                /** Format: uuid */
+                instance_id: string;
+                node_name: string;
+                /** Format: date-time */
+                opened_at: string;
+                opinion?: string | null;
+                serial_no?: string | null;
+                /** @description The stance the stand-in took, when they decided. */
+                stance?: string | null;
+                /** @description `open` or `closed`. */
+                state: string;
+                /** Format: uuid */
+                task_id: string;
+                title: string;
             }[];
             /** Format: int64 */
             page: number;
@@ -2375,6 +2729,11 @@ export interface components {
             node_name: string;
             /** Format: date-time */
             opened_at: string;
+            /**
+             * Format: uuid
+             * @description Whose task the assignee holds while they are away (委托, 代 X 办理).
+             */
+            principal_id?: string | null;
             /** @description `open` or `closed`. */
             state: string;
         };
@@ -2536,6 +2895,11 @@ export interface components {
             /** @description An SVG image of the QR code. */
             qr_svg: string;
             secret: string;
+        };
+        /** @description How many unread. */
+        UnreadCount: {
+            /** Format: int64 */
+            unread: number;
         };
         /** @description Company changes. */
         UpdateCompany: {
@@ -3327,6 +3691,178 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description `mine` (default: where I delegate or stand in) or `all` (HR: the tenant's). */
+                scope?: string;
+                /** @description With `all`: only delegations of or to this user. */
+                user_id?: string;
+                /** @description Include ended and cancelled ones (default: only scheduled and active). */
+                history?: boolean;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DelegationView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDelegation"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    on_behalf: {
+        parameters: {
+            query?: {
+                /** @description Default: me. Someone else's needs user.write (HR). */
+                user_id?: string;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OnBehalfTask"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4932,6 +5468,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TotpSetup"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description Only unread ones. */
+                unread?: boolean;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Rows per page (default 20, at most 200). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NoticeView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_all_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    unread_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -13,6 +13,7 @@ mod flow_instances;
 mod flow_templates;
 mod isolation;
 mod jobs;
+mod notices;
 mod org;
 mod stats;
 mod supervision;

@@ -1,0 +1,318 @@
+//! People are told: reminders before a due time, the whole flow's limit (办结时限), urges and
+//! replacements land in the in-app notifications, which only their reader sees and marks read.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+use serde_json::{Value, json};
+use xietong_server::entities::{flow_instance, job};
+use xietong_server::jobs;
+
+use crate::both_databases;
+use crate::common::*;
+
+async fn jobs_of(app: &TestApp, kind: &str) -> Vec<job::Model> {
+    job::Entity::find()
+        .filter(job::Column::Kind.eq(kind))
+        .all(app.db())
+        .await
+        .unwrap()
+}
+
+/// Pending jobs of `kind` become due now.
+async fn make_due(app: &TestApp, kind: &str) {
+    job::Entity::update_many()
+        .col_expr(
+            job::Column::RunAt,
+            (Utc::now() - Duration::minutes(1)).into(),
+        )
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::State.eq("pending"))
+        .exec(app.db())
+        .await
+        .unwrap();
+}
+
+async fn start(app: &TestApp, f: &FlowSetup) -> Value {
+    app.post(
+        &f.staff,
+        "/api/v1/flow/instances",
+        json!({"template_id": f.template, "form": {"amount": 100}}),
+    )
+    .await
+    .expect(200)
+}
+
+async fn kinds(app: &TestApp, s: &Session) -> Vec<String> {
+    app.get(s, "/api/v1/notifications?page_size=100")
+        .await
+        .expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn a_reminder_comes_before_the_due_time_and_is_read_by_its_reader_only(app: &TestApp) {
+    let f = flow_setup(app, |b| {
+        let head = &mut b["definition"]["tree"]["nodes"][0];
+        head["time_limit"] = json!({"amount": 3, "unit": "days"});
+        head["remind_before"] = json!({"amount": 1, "unit": "days"});
+    })
+    .await;
+    let inst = start(app, &f).await;
+    let due: DateTime<Utc> = inst["tasks"][0]["due_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let reminders = jobs_of(app, "flow.reminder").await;
+    assert_eq!(reminders.len(), 1);
+    assert_eq!(
+        reminders[0].run_at.timestamp(),
+        (due - Duration::days(1)).timestamp(),
+        "one day before the due time"
+    );
+    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 0);
+    make_due(app, "flow.reminder").await;
+    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
+    let list = app.get(&f.boss, "/api/v1/notifications").await.expect(200);
+    assert_eq!(list["total"], 1);
+    let n = &list["items"][0];
+    assert_eq!(n["kind"], "reminder");
+    assert_eq!(n["instance_id"], inst["id"]);
+    assert_eq!(n["title"], inst["title"]);
+    assert_eq!(n["data"]["node_name"], "部门负责人");
+    assert_eq!(
+        app.get(&f.boss, "/api/v1/notifications/unread-count")
+            .await
+            .expect(200)["unread"],
+        1
+    );
+    // nobody else sees or marks it
+    let nid = n["id"].as_str().unwrap();
+    assert_eq!(
+        app.get(&f.staff, "/api/v1/notifications").await.expect(200)["total"],
+        0
+    );
+    app.post(
+        &f.staff,
+        &format!("/api/v1/notifications/{nid}/read"),
+        json!({}),
+    )
+    .await
+    .expect_code(404, "notification.not_found");
+    let other = second_tenant_admin(app).await;
+    app.post(
+        &other,
+        &format!("/api/v1/notifications/{nid}/read"),
+        json!({}),
+    )
+    .await
+    .expect_code(404, "notification.not_found");
+    let after = app
+        .post(
+            &f.boss,
+            &format!("/api/v1/notifications/{nid}/read"),
+            json!({}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(after["unread"], 0);
+    assert_eq!(app.audit_count("notification.read").await, 1);
+    assert_eq!(
+        app.get(&f.boss, "/api/v1/notifications?unread=true")
+            .await
+            .expect(200)["total"],
+        0
+    );
+    // a task handled in time has no reminder left
+    let inst = start(app, &f).await;
+    let task = inst["tasks"][0]["id"].as_str().unwrap();
+    app.post(
+        &f.boss,
+        &format!("/api/v1/flow/tasks/{task}/actions"),
+        json!({"action": "agree", "opinion": "同意"}),
+    )
+    .await
+    .expect(200);
+    let states: Vec<String> = jobs_of(app, "flow.reminder")
+        .await
+        .into_iter()
+        .map(|j| j.state)
+        .collect();
+    assert!(states.contains(&"cancelled".to_string()), "{states:?}");
+    assert!(!states.contains(&"pending".to_string()), "{states:?}");
+}
+
+async fn a_flow_past_its_whole_limit_tells_initiator_supervisor_and_handlers(app: &TestApp) {
+    let f = flow_setup(app, |b| {
+        b["definition"]["tree"]["time_limit"] = json!({"amount": 5, "unit": "working_days"});
+    })
+    .await;
+    let inst = start(app, &f).await;
+    let id = inst["id"].as_str().unwrap();
+    let due: DateTime<Utc> = inst["due_at"].as_str().unwrap().parse().unwrap();
+    assert!(due > Utc::now() + Duration::days(4));
+    assert_eq!(inst["overdue"], false);
+    let js = jobs_of(app, "flow.flow_overdue").await;
+    assert_eq!(js.len(), 1);
+    assert_eq!(js[0].run_at.timestamp(), due.timestamp());
+    // time passes: the stored due time and the job move into the past
+    let uid: uuid::Uuid = id.parse().unwrap();
+    let row = flow_instance::Entity::find_by_id(uid)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut state = row.state.clone();
+    state["due"] = json!((Utc::now() - Duration::hours(1)).timestamp());
+    let backend = app.db().get_database_backend();
+    app.db()
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    "UPDATE flow_instances SET state = $1 WHERE id = $2"
+                }
+                _ => "UPDATE flow_instances SET state = ? WHERE id = ?",
+            },
+            [state.into(), uid.into()],
+        ))
+        .await
+        .unwrap();
+    make_due(app, "flow.flow_overdue").await;
+    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
+    let view = app
+        .get(&f.staff, &format!("/api/v1/flow/instances/{id}"))
+        .await
+        .expect(200);
+    assert_eq!(view["overdue"], true);
+    assert!(
+        view["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["action"] == "flow_overdue")
+    );
+    for s in [&f.staff, &f.admin, &f.boss] {
+        assert!(kinds(app, s).await.contains(&"flow_overdue".to_string()));
+    }
+    assert!(
+        !kinds(app, &f.fin)
+            .await
+            .contains(&"flow_overdue".to_string())
+    );
+    // an instance that finishes in time cancels its job
+    let inst = start(app, &f).await;
+    for who in [&f.boss, &f.fin] {
+        let view = app
+            .get(
+                who,
+                &format!("/api/v1/flow/instances/{}", inst["id"].as_str().unwrap()),
+            )
+            .await
+            .expect(200);
+        let task = view["my_tasks"][0]["task_id"].as_str().unwrap().to_string();
+        app.post(
+            who,
+            &format!("/api/v1/flow/tasks/{task}/actions"),
+            json!({"action": "agree", "opinion": "同意"}),
+        )
+        .await
+        .expect(200);
+    }
+    let mut states: Vec<String> = jobs_of(app, "flow.flow_overdue")
+        .await
+        .into_iter()
+        .map(|j| j.state)
+        .collect();
+    states.sort();
+    assert_eq!(states, vec!["cancelled", "done"]);
+}
+
+async fn urge_and_replace_tell_the_people_concerned(app: &TestApp) {
+    let f = flow_setup(app, |_| {}).await;
+    let inst = start(app, &f).await;
+    let id = inst["id"].as_str().unwrap();
+    let task = inst["tasks"][0]["id"].as_str().unwrap();
+    let path = format!("/api/v1/flow/instances/{id}/actions");
+    app.post(
+        &f.staff,
+        &path,
+        json!({"action": "urge", "message": "请尽快"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(kinds(app, &f.boss).await, vec!["urged"]);
+    // replacing needs a reason, an active person, and the supervisor (admin here)
+    app.post(
+        &f.admin,
+        &path,
+        json!({"action": "replace_handler", "task_id": task, "to": f.outsider_id, "reason": " "}),
+    )
+    .await
+    .expect_code(422, "validation_failed");
+    app.post(
+        &f.admin,
+        &path,
+        json!({"action": "replace_handler", "task_id": task, "to": uuid::Uuid::new_v4(), "reason": "休假"}),
+    )
+    .await
+    .expect_code(422, "validation_failed");
+    let before = app.count("flow_history").await;
+    let res = app
+        .post(
+            &f.staff,
+            &path,
+            json!({"action": "replace_handler", "task_id": task, "to": f.outsider_id, "reason": "休假"}),
+        )
+        .await;
+    assert!(res.status.is_client_error(), "{}", res.text());
+    assert_eq!(res.json()["code"], "flow.refused");
+    assert_eq!(res.json()["details"]["reason"], "NotSupervisor");
+    assert_eq!(app.count("flow_history").await, before);
+    let view = app
+        .post(
+            &f.admin,
+            &path,
+            json!({"action": "replace_handler", "task_id": task, "to": f.outsider_id, "reason": "休假"}),
+        )
+        .await
+        .expect(200);
+    let replaced = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["action"] == "handler_replaced")
+        .expect("history shows it");
+    assert_eq!(replaced["opinion"], "休假");
+    assert!(kinds(app, &f.boss).await.contains(&"replaced".to_string()));
+    assert!(
+        kinds(app, &f.outsider)
+            .await
+            .contains(&"replaced".to_string())
+    );
+    assert_eq!(
+        app.get(&f.outsider, "/api/v1/flow/todo").await.expect(200)["total"],
+        1
+    );
+    // mark all read
+    let all = app
+        .post(&f.boss, "/api/v1/notifications/read-all", json!({}))
+        .await
+        .expect(200);
+    assert_eq!(all["unread"], 0);
+    assert_eq!(
+        app.get(&f.boss, "/api/v1/notifications/unread-count")
+            .await
+            .expect(200)["unread"],
+        0
+    );
+}
+
+both_databases!(
+    a_reminder_comes_before_the_due_time_and_is_read_by_its_reader_only,
+    a_flow_past_its_whole_limit_tells_initiator_supervisor_and_handlers,
+    urge_and_replace_tell_the_people_concerned,
+);
