@@ -500,6 +500,7 @@ impl Generator<'_> {
             created_at: Set(created),
             updated_at: Set(last),
             finished_at: Set(i.finished_at.map(|_| t2)),
+            due_at: Set(None),
         });
         for task in &proto.tasks {
             let at_head = task.assignee_id == proto.head;
@@ -515,6 +516,7 @@ impl Generator<'_> {
                 node_name: Set(task.node_name.clone()),
                 assignee_id: Set(person(task.assignee_id)),
                 delegated_by: Set(None),
+                principal_id: Set(None),
                 state: Set(task.state.clone()),
                 close_reason: Set(task.close_reason.clone()),
                 opened_at: Set(opened),
