@@ -24,6 +24,10 @@ const LoginReport = lazy(() => import('./pages/Reports/Logins'));
 const TenantSettings = lazy(() => import('./pages/Tenant'));
 const Jobs = lazy(() => import('./pages/Admin/Jobs'));
 const WorkCalendar = lazy(() => import('./pages/Admin/Calendar'));
+const Supervision = lazy(() => import('./pages/Flow/Supervision'));
+const Violations = lazy(() => import('./pages/Flow/Violations'));
+const FlowStats = lazy(() => import('./pages/Flow/Stats'));
+const OverdueReports = lazy(() => import('./pages/Flow/Reports'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const RequireAccess = lazy(() => import('./layouts/RequireAccess'));
 
@@ -95,6 +99,15 @@ export function AppRoutes() {
           <Route path="/org/import" element={guarded('canImportOrg', <OrgImport />)} />
           <Route path="/audit" element={guarded('canReadAudit', <Audit />)} />
           <Route path="/reports/logins" element={guarded('canReadReports', <LoginReport />)} />
+          <Route path="/flow" element={<Navigate to="/flow/supervision" replace />} />
+          <Route path="/flow/supervision" element={guarded('canSupervise', <Supervision />)} />
+          <Route path="/flow/violations" element={guarded('canSupervise', <Violations />)} />
+          <Route path="/flow/stats" element={guarded('canReadFlowStats', <FlowStats />)} />
+          <Route path="/flow/reports" element={guarded('canReadFlowStats', <OverdueReports />)} />
+          <Route
+            path="/flow/reports/:period"
+            element={guarded('canReadFlowStats', <OverdueReports />)}
+          />
           <Route path="/tenant" element={guarded('canManageTenant', <TenantSettings />)} />
           <Route path="/admin/calendar" element={guarded('canManageTenant', <WorkCalendar />)} />
           <Route path="/admin/jobs" element={guarded('canManageTenant', <Jobs />)} />

@@ -107,4 +107,18 @@ describe('access', () => {
         .canManageTenant,
     ).toBe(false);
   });
+
+  it('every signed-in user may open the supervision console; the server scopes it', () => {
+    expect(access(me([])).canSupervise).toBe(true);
+    expect(access(null).canSupervise).toBe(false);
+  });
+
+  it('flow statistics need report.read or flow.admin', () => {
+    expect(access(me(['report.read'])).canReadFlowStats).toBe(true);
+    expect(access(me(['flow.admin'])).canReadFlowStats).toBe(true);
+    expect(access(me(['org.read', 'user.read'])).canReadFlowStats).toBe(false);
+    expect(access(me([], { is_department_head: true })).canReadFlowStats).toBe(false);
+    expect(access(me(['report.read'])).canAdministerFlows).toBe(false);
+    expect(access(me(['flow.admin'])).canAdministerFlows).toBe(true);
+  });
 });

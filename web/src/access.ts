@@ -28,6 +28,16 @@ export interface Access {
    * every member may read the directory, which is no reason to show them an admin menu.
    */
   canSeeOrgAdmin: boolean;
+  /**
+   * The supervisor console and violation records: the server shows each person the templates
+   * they supervise (all of them to flow administrators). Whether someone supervises a template
+   * is not part of `me`, so every signed-in user gets the pages; others find them empty.
+   */
+  canSupervise: boolean;
+  /** Efficiency statistics and the weekly overdue reports: report.read or flow.admin. */
+  canReadFlowStats: boolean;
+  /** Tenant flow administrator: every template, as if supervising each. */
+  canAdministerFlows: boolean;
 }
 
 /** Pure: permission flags from the current user's permission list. */
@@ -52,6 +62,9 @@ export function access(me: Me | null | undefined): Access {
     canManageTenant: perms.has('tenant.settings'),
     canSeeOrgAdmin:
       canWriteOrg || canWriteUsers || (canReadUsers && perms.has('user.reset_password')),
+    canSupervise: Boolean(me),
+    canReadFlowStats: perms.has('report.read') || perms.has('flow.admin'),
+    canAdministerFlows: perms.has('flow.admin'),
   };
 }
 

@@ -2402,6 +2402,11 @@ export interface components {
                 assignee_name?: string | null;
                 /** Format: date-time */
                 due_at?: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the whole flow is due (办结时限), if its template sets a limit.
+                 */
+                flow_due_at?: string | null;
                 /** Format: uuid */
                 initiator_id: string;
                 /** Format: uuid */
@@ -2411,6 +2416,11 @@ export interface components {
                 /** Format: date-time */
                 opened_at: string;
                 overdue: boolean;
+                /**
+                 * Format: uuid
+                 * @description Whose task the handler holds while they are away (委托).
+                 */
+                principal_id?: string | null;
                 serial_no?: string | null;
                 /** Format: uuid */
                 task_id: string;

@@ -28,7 +28,7 @@ import { useIsMobile } from '../hooks/useIsMobile';
 import { useI18n } from '../i18n';
 import { isLocale, storedLocale } from '../i18n/locale';
 import { LanguageSwitch } from './LanguageSwitch';
-import { menuItems, selectedKey } from './menu';
+import { menuItems, openGroup, selectedKey } from './menu';
 
 function Centered({ children }: { children: React.ReactNode }) {
   return (
@@ -88,14 +88,13 @@ function Frame({ me }: { me: Me }) {
   const flags = useMemo(() => access(me), [me]);
   const items = useMemo(() => menuItems(flags, t), [flags, t]);
   const selected = selectedKey(location.pathname);
-  const openGroup = selected.startsWith('/org') ? ['/org'] : [];
 
   const menu = (
     <Menu
       mode="inline"
       items={items}
       selectedKeys={[selected]}
-      defaultOpenKeys={openGroup}
+      defaultOpenKeys={openGroup(selected)}
       onClick={({ key }) => {
         navigate(key);
         setDrawerOpen(false);

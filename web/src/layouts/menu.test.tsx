@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { access } from '../access';
 import type { Me } from '../auth/session';
 import { translate } from '../i18n/locale';
-import { menuItems, selectedKey } from './menu';
+import { menuItems, openGroup, selectedKey } from './menu';
 
 const t = (k: Parameters<typeof translate>[0]) => translate(k, undefined, 'zh-CN');
 
@@ -27,10 +27,13 @@ const base: Omit<Me, 'permissions'> = {
   tenant: { id: 't', name: 'T', time_zone: 'Asia/Shanghai' },
 };
 
+const supervision = ['/flow', '/flow/supervision', '/flow/violations'];
+
 describe('menuItems', () => {
-  it('shows a member only the workbench and settings', () => {
+  it('shows a member the workbench, the supervision console and settings', () => {
     expect(keys(menuItems(access({ ...base, permissions: [] }), t))).toEqual([
       '/workbench',
+      ...supervision,
       '/settings',
     ]);
   });
@@ -47,6 +50,9 @@ describe('menuItems', () => {
     ];
     expect(keys(menuItems(access({ ...base, permissions: all }), t))).toEqual([
       '/workbench',
+      ...supervision,
+      '/flow/stats',
+      '/flow/reports',
       '/org',
       '/org/companies',
       '/org/departments',
@@ -66,6 +72,7 @@ describe('menuItems', () => {
   it('shows a tenant administrator the tenant settings, the working calendar and the background jobs', () => {
     expect(keys(menuItems(access({ ...base, permissions: ['tenant.settings'] }), t))).toEqual([
       '/workbench',
+      ...supervision,
       '/tenant',
       '/admin/calendar',
       '/admin/jobs',
@@ -76,11 +83,28 @@ describe('menuItems', () => {
   it('shows a department head the login report and nothing else of administration', () => {
     expect(
       keys(menuItems(access({ ...base, is_department_head: true, permissions: [] }), t)),
-    ).toEqual(['/workbench', '/reports/logins', '/settings']);
+    ).toEqual(['/workbench', ...supervision, '/reports/logins', '/settings']);
+  });
+
+  it('shows a flow administrator the statistics and the weekly reports', () => {
+    expect(keys(menuItems(access({ ...base, permissions: ['flow.admin'] }), t))).toEqual([
+      '/workbench',
+      ...supervision,
+      '/flow/stats',
+      '/flow/reports',
+      '/settings',
+    ]);
   });
 
   it('highlights the settings entry on any settings tab', () => {
     expect(selectedKey('/settings/tokens')).toBe('/settings');
     expect(selectedKey('/workbench/todo')).toBe('/workbench');
+  });
+
+  it('keeps a weekly report under the reports entry and opens its group', () => {
+    expect(selectedKey('/flow/reports/2026-W48')).toBe('/flow/reports');
+    expect(openGroup('/flow/reports')).toEqual(['/flow']);
+    expect(openGroup('/org/users')).toEqual(['/org']);
+    expect(openGroup('/workbench')).toEqual([]);
   });
 });

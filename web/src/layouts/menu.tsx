@@ -4,6 +4,7 @@ import {
   BarChartOutlined,
   CalendarOutlined,
   ControlOutlined,
+  EyeOutlined,
   HomeOutlined,
   ScheduleOutlined,
   SettingOutlined,
@@ -28,7 +29,24 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
   }
   if (flags.canImportOrg) org.push({ key: '/org/import', label: t('menu.import') });
 
+  const flow: Item[] = [];
+  if (flags.canSupervise) {
+    flow.push({ key: '/flow/supervision', label: t('menu.supervisionConsole') });
+    flow.push({ key: '/flow/violations', label: t('menu.violations') });
+  }
+  if (flags.canReadFlowStats) {
+    flow.push({ key: '/flow/stats', label: t('menu.flowStats') });
+    flow.push({ key: '/flow/reports', label: t('menu.overdueReports') });
+  }
+
   const items: Item[] = [{ key: '/workbench', icon: <HomeOutlined />, label: t('menu.workbench') }];
+  if (flow.length > 0)
+    items.push({
+      key: '/flow',
+      icon: <EyeOutlined />,
+      label: t('menu.supervision'),
+      children: flow,
+    });
   if (flags.canSeeOrgAdmin && org.length > 0)
     items.push({ key: '/org', icon: <ApartmentOutlined />, label: t('menu.org'), children: org });
   if (flags.canReadAudit)
@@ -52,5 +70,13 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
 export function selectedKey(pathname: string): string {
   if (pathname.startsWith('/settings')) return '/settings';
   if (pathname.startsWith('/workbench')) return '/workbench';
+  // A report's own page (/flow/reports/2026-W48) belongs to the reports entry.
+  if (pathname.startsWith('/flow/reports/')) return '/flow/reports';
   return pathname;
+}
+
+/** The menu group to open for a selected key. */
+export function openGroup(selected: string): string[] {
+  for (const group of ['/org', '/flow']) if (selected.startsWith(`${group}/`)) return [group];
+  return [];
 }

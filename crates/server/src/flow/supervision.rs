@@ -78,6 +78,10 @@ pub struct SupervisedTask {
     pub assignee_name: Option<String>,
     pub opened_at: DateTime<Utc>,
     pub due_at: Option<DateTime<Utc>>,
+    /// When the whole flow is due (办结时限), if its template sets a limit.
+    pub flow_due_at: Option<DateTime<Utc>>,
+    /// Whose task the handler holds while they are away (委托).
+    pub principal_id: Option<Uuid>,
     #[sea_orm(skip)]
     pub waiting_minutes: i64,
     #[sea_orm(skip)]
@@ -173,6 +177,8 @@ async fn supervised_tasks(
         .column(flow_task::Column::AssigneeId)
         .column(flow_task::Column::OpenedAt)
         .column(flow_task::Column::DueAt)
+        .column_as(flow_instance::Column::DueAt, "flow_due_at")
+        .column(flow_task::Column::PrincipalId)
         .join(JoinType::InnerJoin, flow_task::Relation::Instance.def())
         .order_by_asc(flow_task::Column::OpenedAt)
         .order_by_asc(flow_task::Column::Id)
