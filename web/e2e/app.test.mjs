@@ -424,3 +424,186 @@ test('new user: first sign-in forces a change, English switch, phone workbench',
     await page.waitForTimeout(400); // let the drawer finish sliding in
     await page.screenshot({ path: join(ensureArtifacts(), 'menu-drawer-375x812.png') });
   }));
+
+const HANDLER = { username: 'e2e.handler', name: '周办理' };
+
+/** The API with the page's session (the CSRF token from its cookie); throws on failure. */
+function pageApi(page) {
+  return (method, path, body) =>
+    page.evaluate(
+      async ({ method, path, body }) => {
+        const csrf = decodeURIComponent(
+          document.cookie.match(/(?:^|; )xt_csrf=([^;]*)/)?.[1] ?? '',
+        );
+        const res = await fetch(path, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+        return res.status === 204 ? null : res.json();
+      },
+      { method, path, body },
+    );
+}
+
+/** The page fits the width: wide tables scroll inside themselves, not the whole page. */
+async function fitsWidth(page, width) {
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollWidth <= width, `page is ${scrollWidth}px wide at ${width}px`);
+}
+
+test('supervisor: console, urge, violation record, statistics and weekly overdue report', () =>
+  scenario('supervision', async (page) => {
+    // The tenant now requires two-factor sign-in: the admin enrols before anything else.
+    await signIn(page, 'admin', ADMIN_NEW_PASSWORD);
+    await page.waitForURL(/\/(workbench|settings\/security)$/);
+    const admin = pageApi(page);
+    if (page.url().endsWith('/settings/security')) {
+      const { secret } = await admin('POST', '/api/v1/me/totp/setup');
+      await admin('POST', '/api/v1/me/totp/enable', { code: totpCode(secret) });
+    }
+
+    // A contract flow the admin supervises; its one step is 周办理's, with a one-minute limit.
+    const me = await admin('GET', '/api/v1/me');
+    const [dept] = await admin('GET', '/api/v1/departments');
+    const { user: handler } = await admin('POST', '/api/v1/users', {
+      username: HANDLER.username,
+      display_name: HANDLER.name,
+      department_id: dept.id,
+      roles: [],
+    });
+    const template = await admin('POST', '/api/v1/flow/templates', {
+      name: '合同审批',
+      supervisor_id: me.id,
+      form: { fields: [{ key: 'what', label: '合同', kind: 'text', required: true }] },
+      settings: { serial_pattern: 'HT-{yyyy}-{seq:3}', title_template: '{initiator}的{template}' },
+      definition: {
+        kind: 'tree',
+        tree: {
+          key: 'contract',
+          nodes: [
+            {
+              type: 'approver',
+              id: 'review',
+              name: '合同审核',
+              participants: [{ type: 'users', users: [handler.id] }],
+              time_limit: { amount: 1, unit: 'minutes' },
+            },
+          ],
+        },
+      },
+    });
+    await admin('POST', `/api/v1/flow/templates/${template.id}/publish`, {});
+    const started = await admin('POST', '/api/v1/flow/instances', {
+      template_id: template.id,
+      form: { what: '采购合同' },
+    });
+    const overdueAt = Date.now() + 60_000;
+
+    // The console lists the task with its handler, due within the minute.
+    await page.goto(`${server.baseUrl}/workbench`);
+    await page.getByRole('menuitem', { name: /督办$/ }).click();
+    await page.getByRole('menuitem', { name: '督办台' }).click();
+    await page.waitForURL('**/flow/supervision');
+    const row = page.getByRole('row').filter({ hasText: started.title });
+    await row.getByText(started.serial_no, { exact: true }).waitFor();
+    await row.getByText('合同审批', { exact: true }).waitFor();
+    await row.getByText('合同审核', { exact: true }).waitFor();
+    await row.getByText(HANDLER.name, { exact: true }).waitFor();
+    if (Date.now() < overdueAt - 5_000)
+      await row.getByTestId('due-badge').getByText('即将到期').waitFor();
+
+    // Urge: done once; again within the hour, the server's refusal shows.
+    const urge = async () => {
+      await row.getByRole('button', { name: '催办', exact: true }).click();
+      await page
+        .locator('.ant-popconfirm:not(.ant-popover-hidden)')
+        .getByRole('button', { name: '催办', exact: true })
+        .click();
+    };
+    await urge();
+    await page.getByText(`已催办 ${HANDLER.name}`).waitFor();
+    await urge();
+    await page.getByText('一小时内已催办过，请稍后再催').waitFor();
+
+    // 效率统计: the figures per flow and per person as bars; the contract flow has one task
+    // pending, held by 周办理.
+    await page.getByRole('menuitem', { name: '效率统计' }).click();
+    await page.waitForURL('**/flow/stats');
+    await page.getByTestId('bar-chart').waitFor();
+    await page.locator('.ant-segmented').getByText('当前在办', { exact: true }).click();
+    await page.getByRole('img', { name: '合同审批: 1' }).waitFor();
+    await page.getByRole('tab', { name: '按人员' }).click();
+    await page.getByRole('img', { name: `${HANDLER.name}: 1` }).waitFor();
+    await page.setViewportSize({ width: 375, height: 812 });
+    await fitsWidth(page, 375);
+    await page.screenshot({ path: join(ensureArtifacts(), 'stats-375x812.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // A minute on, the task is overdue (the server's clock decides).
+    for (;;) {
+      const overdue = await admin('GET', '/api/v1/flow/supervision?filter=overdue');
+      if (overdue.items.some((t) => t.instance_id === started.id)) break;
+      assert.ok(Date.now() < overdueAt + 60_000, 'the task became overdue');
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    await page.getByRole('menuitem', { name: '督办台' }).click();
+    await page.waitForURL('**/flow/supervision');
+    await page.getByTestId('supervision-tab-overdue').click();
+    await row.getByTestId('due-badge').getByText('已超期').waitFor();
+
+    // A violation on the handler, for being overdue (the kind the form suggests).
+    await row.getByRole('button', { name: '记录考核', exact: true }).click();
+    const dialog = page.getByRole('dialog').filter({ hasText: '记录考核' });
+    assert.equal(await dialog.getByRole('radio', { name: '超期', exact: true }).isChecked(), true);
+    await dialog.getByLabel('情况说明').fill('超过办理时限仍未审核');
+    await dialog.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByText('考核记录已保存').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // On a phone the console fits: the table scrolls inside itself.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await row.waitFor();
+    await fitsWidth(page, 375);
+    await page.screenshot({ path: join(ensureArtifacts(), 'supervision-375x812.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // 考核记录 lists it, and the month's report counts it, also as an Excel file.
+    await page.getByRole('menuitem', { name: '考核记录' }).click();
+    await page.waitForURL('**/flow/violations');
+    const record = page.getByRole('row').filter({ hasText: '超过办理时限仍未审核' });
+    await record.getByText(HANDLER.name, { exact: true }).waitFor();
+    await record.getByText('合同审批', { exact: true }).waitFor();
+    await record.getByTestId('violation-kind').getByText('超期').waitFor();
+    await page.getByRole('tab', { name: '月度统计' }).click();
+    await page.getByRole('row').filter({ hasText: HANDLER.name }).waitFor();
+    const href = await page.getByRole('link', { name: /导出 Excel/ }).getAttribute('href');
+    assert.match(href ?? '', /format=xlsx$/);
+    const xlsx = await page.request.get(`${server.baseUrl}${href}`);
+    assert.equal(xlsx.status(), 200);
+    assert.equal((await xlsx.body()).subarray(0, 2).toString(), 'PK');
+
+    // 超期周报: made now, it counts the overdue task per flow and person and lists it.
+    await page.getByRole('menuitem', { name: '超期周报' }).click();
+    await page.waitForURL('**/flow/reports');
+    await page.getByRole('button', { name: /立即生成/ }).click();
+    await page.getByText(/已生成.*的超期周报/).waitFor();
+    await page.waitForURL(/\/flow\/reports\/\d{4}-W\d{2}$/);
+    const report = page.getByTestId('overdue-report');
+    await report.getByTestId('report-overdue').waitFor();
+    assert.ok(Number(await report.getByTestId('report-overdue').textContent()) >= 1);
+    await report
+      .getByTestId('report-chart-template')
+      .getByRole('img', { name: '合同审批: 1' })
+      .waitFor();
+    await report
+      .getByTestId('report-chart-person')
+      .getByRole('img', { name: `${HANDLER.name}: 1` })
+      .waitFor();
+    await report
+      .getByRole('row')
+      .filter({ hasText: started.title })
+      .getByText(HANDLER.name, { exact: true })
+      .waitFor();
+  }));
