@@ -28,6 +28,8 @@ const Supervision = lazy(() => import('./pages/Flow/Supervision'));
 const Violations = lazy(() => import('./pages/Flow/Violations'));
 const FlowStats = lazy(() => import('./pages/Flow/Stats'));
 const OverdueReports = lazy(() => import('./pages/Flow/Reports'));
+const Notifications = lazy(() => import('./pages/Notifications'));
+const Delegations = lazy(() => import('./pages/Delegations'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const RequireAccess = lazy(() => import('./layouts/RequireAccess'));
 
@@ -90,6 +92,8 @@ export function AppRoutes() {
           <Route path="/workbench/*" element={<Workbench />} />
           <Route path="/settings" element={<Navigate to="/settings/profile" replace />} />
           <Route path="/settings/:tab" element={<Settings />} />
+          <Route path="/notifications" element={<Notifications />} />
+          <Route path="/delegations" element={<Delegations />} />
           <Route path="/org" element={<Navigate to="/org/departments" replace />} />
           <Route path="/org/companies" element={guarded('canReadOrg', <Companies />)} />
           <Route path="/org/departments" element={guarded('canReadOrg', <Departments />)} />

@@ -23,6 +23,7 @@ import {
   useMe,
   useTotpEnrolmentRequired,
 } from '../auth/session';
+import { NotificationBell } from '../components/NotificationBell';
 import { QueryError } from '../components/QueryError';
 import { useIsMobile } from '../hooks/useIsMobile';
 import { useI18n } from '../i18n';
@@ -165,6 +166,7 @@ function Frame({ me }: { me: Me }) {
               {me.tenant.name}
             </Typography.Text>
             <LanguageSwitch signedIn />
+            <NotificationBell />
             <Dropdown
               trigger={['click']}
               menu={{

@@ -30,9 +30,10 @@ const base: Omit<Me, 'permissions'> = {
 const supervision = ['/flow', '/flow/supervision', '/flow/violations'];
 
 describe('menuItems', () => {
-  it('shows a member the workbench, the supervision console and settings', () => {
+  it('shows a member the workbench, delegations, the supervision console and settings', () => {
     expect(keys(menuItems(access({ ...base, permissions: [] }), t))).toEqual([
       '/workbench',
+      '/delegations',
       ...supervision,
       '/settings',
     ]);
@@ -50,6 +51,7 @@ describe('menuItems', () => {
     ];
     expect(keys(menuItems(access({ ...base, permissions: all }), t))).toEqual([
       '/workbench',
+      '/delegations',
       ...supervision,
       '/flow/stats',
       '/flow/reports',
@@ -72,6 +74,7 @@ describe('menuItems', () => {
   it('shows a tenant administrator the tenant settings, the working calendar and the background jobs', () => {
     expect(keys(menuItems(access({ ...base, permissions: ['tenant.settings'] }), t))).toEqual([
       '/workbench',
+      '/delegations',
       ...supervision,
       '/tenant',
       '/admin/calendar',
@@ -83,12 +86,13 @@ describe('menuItems', () => {
   it('shows a department head the login report and nothing else of administration', () => {
     expect(
       keys(menuItems(access({ ...base, is_department_head: true, permissions: [] }), t)),
-    ).toEqual(['/workbench', ...supervision, '/reports/logins', '/settings']);
+    ).toEqual(['/workbench', '/delegations', ...supervision, '/reports/logins', '/settings']);
   });
 
   it('shows a flow administrator the statistics and the weekly reports', () => {
     expect(keys(menuItems(access({ ...base, permissions: ['flow.admin'] }), t))).toEqual([
       '/workbench',
+      '/delegations',
       ...supervision,
       '/flow/stats',
       '/flow/reports',

@@ -8,6 +8,7 @@ import {
   HomeOutlined,
   ScheduleOutlined,
   SettingOutlined,
+  SwapOutlined,
 } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import type { Access } from '../access';
@@ -40,6 +41,7 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
   }
 
   const items: Item[] = [{ key: '/workbench', icon: <HomeOutlined />, label: t('menu.workbench') }];
+  items.push({ key: '/delegations', icon: <SwapOutlined />, label: t('menu.delegations') });
   if (flow.length > 0)
     items.push({
       key: '/flow',
