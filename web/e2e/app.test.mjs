@@ -20,6 +20,8 @@ const TIMEOUT = 15_000;
 let server;
 let browser;
 let userPassword;
+/** The admin's two-factor secret, once a scenario has enrolled them. */
+let adminTotpSecret;
 const metrics = {};
 
 before(async () => {
@@ -462,6 +464,7 @@ test('supervisor: console, urge, violation record, statistics and weekly overdue
     if (page.url().endsWith('/settings/security')) {
       const { secret } = await admin('POST', '/api/v1/me/totp/setup');
       await admin('POST', '/api/v1/me/totp/enable', { code: totpCode(secret) });
+      adminTotpSecret = secret;
     }
 
     // A contract flow the admin supervises; its one step is 周办理's, with a one-minute limit.
@@ -517,10 +520,7 @@ test('supervisor: console, urge, violation record, statistics and weekly overdue
     // Urge: done once; again within the hour, the server's refusal shows.
     const urge = async () => {
       await row.getByRole('button', { name: '催办', exact: true }).click();
-      await page
-        .locator('.ant-popconfirm:not(.ant-popover-hidden)')
-        .getByRole('button', { name: '催办', exact: true })
-        .click();
+      await page.getByRole('tooltip').getByRole('button', { name: '催办', exact: true }).click();
     };
     await urge();
     await page.getByText(`已催办 ${HANDLER.name}`).waitFor();
@@ -606,4 +606,133 @@ test('supervisor: console, urge, violation record, statistics and weekly overdue
       .filter({ hasText: started.title })
       .getByText(HANDLER.name, { exact: true })
       .waitFor();
+
+    // 换人: the supervisor hands the task to someone else; the console shows the new handler.
+    await page.getByRole('menuitem', { name: '督办台' }).click();
+    await page.waitForURL('**/flow/supervision');
+    await row.getByRole('button', { name: '换人', exact: true }).click();
+    const replace = page.getByRole('dialog').filter({ hasText: '更换办理人' });
+    await replace.getByRole('combobox').click();
+    await page.locator('.ant-select-item-option[title^="系统管理员"]').click();
+    await replace.getByLabel('原因').fill('周办理出差');
+    await replace.getByRole('button', { name: '换人', exact: true }).click();
+    await page.getByText('已更换办理人，双方都会收到通知').waitFor();
+    await row.getByText('系统管理员', { exact: true }).waitFor();
+    assert.equal(await row.getByText(HANDLER.name, { exact: true }).count(), 0);
+  }));
+
+const STAND_INS = [
+  { username: 'e2e.standin', name: '吴代办' },
+  { username: 'e2e.standin2', name: '郑代办' },
+];
+
+/** Signs the admin in, with the two-factor code once they have enrolled. */
+async function signInAdmin(page) {
+  await signIn(page, 'admin', ADMIN_NEW_PASSWORD);
+  const code = page.getByLabel('验证码或恢复码', { exact: true });
+  await Promise.race([page.waitForURL(/\/(workbench|settings\/security)$/), code.waitFor()]);
+  if (await code.isVisible()) {
+    assert.ok(adminTotpSecret, 'the supervisor scenario enrolled the admin');
+    await code.fill(totpCode(adminTotpSecret));
+    await page.getByRole('button', { name: '验证并登录', exact: true }).click();
+    await page.waitForURL(/\/workbench$/);
+  }
+  const admin = pageApi(page);
+  if (page.url().endsWith('/settings/security')) {
+    const { secret } = await admin('POST', '/api/v1/me/totp/setup');
+    await admin('POST', '/api/v1/me/totp/enable', { code: totpCode(secret) });
+    adminTotpSecret = secret;
+  }
+  return admin;
+}
+
+/** Fills the 设置委托 dialog: a stand-in from today until tomorrow evening (browser time). */
+async function fillDelegation(page, dialog, standIn) {
+  await dialog.getByLabel('代办人', { exact: true }).fill(standIn.name);
+  await page
+    .locator('.ant-select-item-option')
+    .filter({ hasText: `${standIn.name} (${standIn.username})` })
+    .click();
+  const day = (offset) => {
+    const d = new Date(Date.now() + offset * 86_400_000);
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  };
+  const [start, end] = [dialog.getByPlaceholder('开始日期'), dialog.getByPlaceholder('结束日期')];
+  await start.click();
+  await start.fill(`${day(0)} 00:00`);
+  await start.press('Enter');
+  await end.click();
+  await end.fill(`${day(1)} 18:00`);
+  await end.press('Enter');
+}
+
+test('delegation: a stand-in is set, listed active, an overlap refused, cancelled; the bell counts and clears', () =>
+  scenario('delegation', async (page) => {
+    const admin = await signInAdmin(page);
+    const [dept] = await admin('GET', '/api/v1/departments');
+    for (const u of STAND_INS)
+      await admin('POST', '/api/v1/users', {
+        username: u.username,
+        display_name: u.name,
+        department_id: dept.id,
+        roles: [],
+      });
+    await admin('POST', '/api/v1/notifications/read-all');
+
+    // 委托代办 is in everyone's menu; the admin sets 吴代办 as stand-in from today.
+    await page.getByRole('menuitem', { name: '委托代办' }).click();
+    await page.waitForURL('**/delegations');
+    await page.getByRole('button', { name: /设置委托/ }).click();
+    const dialog = page.getByRole('dialog').filter({ hasText: '设置委托' });
+    await fillDelegation(page, dialog, STAND_INS[0]);
+    await dialog.getByText('同时转交我现有的待办').click();
+    await dialog.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByText('委托已设置').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row').filter({ hasText: STAND_INS[0].name });
+    await row.getByTestId('delegation-state').getByText('生效中').waitFor();
+    await row.getByText('我委托', { exact: true }).waitFor();
+
+    // A second one over the same days is refused: the server's message shows in the dialog.
+    await page.getByRole('button', { name: /设置委托/ }).click();
+    await fillDelegation(page, dialog, STAND_INS[1]);
+    await dialog.getByRole('button', { name: '保存', exact: true }).click();
+    await dialog
+      .getByTestId('delegation-conflict')
+      .filter({ hasText: `此期间已委托给 ${STAND_INS[0].name}` })
+      .waitFor();
+    await dialog.getByRole('button', { name: '取消', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // On a phone the page fits: the table scrolls inside itself.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await row.waitFor();
+    await fitsWidth(page, 375);
+    await page.screenshot({ path: join(ensureArtifacts(), 'delegations-375x812.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Cancelled after a confirm, it leaves the list of current ones.
+    await row.getByRole('button', { name: '取消委托', exact: true }).click();
+    await page
+      .locator('.ant-popconfirm:not(.ant-popover-hidden)')
+      .getByRole('button', { name: '取消委托', exact: true })
+      .click();
+    await page.getByText('委托已取消').waitFor();
+    await row.waitFor({ state: 'detached' });
+
+    // The start of the delegation told the admin; the bell's poll (30 s) picks it up.
+    const bell = page.getByRole('button', { name: '通知', exact: true });
+    const badge = bell.locator('.ant-scroll-number');
+    await badge.waitFor({ timeout: 45_000 });
+    assert.ok(Number(await badge.getAttribute('title')) >= 1);
+    await bell.click();
+    await page
+      .getByTestId('notice-popover')
+      .getByText(/你的委托已生效/)
+      .first()
+      .waitFor();
+    await page.getByRole('button', { name: '全部已读', exact: true }).click();
+    await badge.waitFor({ state: 'detached' });
+    assert.equal((await admin('GET', '/api/v1/notifications/unread-count')).unread, 0);
   }));

@@ -235,6 +235,53 @@ describe('supervisor console', () => {
     expect(await within(dialog).findByText('请写明情况（1–500 字）')).toBeTruthy();
   });
 
+  it('hands a task to someone else with a reason, and reloads the list', async () => {
+    let lists = 0;
+    const calls = mockApi({
+      'GET /api/v1/flow/supervision': () => {
+        lists += 1;
+        return json(200, page);
+      },
+      'GET /api/v1/flow/templates': () => json(200, templates),
+      'GET /api/v1/users': () =>
+        json(200, {
+          items: [
+            { id: 'u-boss', username: 'li', display_name: '李经理' },
+            { id: 'u-new', username: 'sun', display_name: '孙主管' },
+          ],
+          total: 2,
+          page: 1,
+          page_size: 20,
+        }),
+      'POST /api/v1/flow/instances/i1/actions': () => json(200, { id: 'i1' }),
+    });
+    render();
+    await screen.findByText('张三的费用报销-100');
+    fireEvent.click(within(rowOf('张三的费用报销-100')).getByRole('button', { name: '换人' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('李经理')).toBeTruthy();
+    fireEvent.mouseDown(within(dialog).getByRole('combobox'));
+    // The current handler is not offered.
+    const option = await waitFor(() => {
+      const o = document.querySelector('.ant-select-item-option[title="孙主管 (sun)"]');
+      if (!o) throw new Error('option not shown yet');
+      return o;
+    });
+    expect(document.querySelector('.ant-select-item-option[title="李经理 (li)"]')).toBeNull();
+    fireEvent.click(option);
+    fireEvent.change(within(dialog).getByLabelText('原因'), { target: { value: ' 出差 ' } });
+    const before = lists;
+    fireEvent.click(within(dialog).getByRole('button', { name: '换人' }));
+    await screen.findByText('已更换办理人，双方都会收到通知');
+    expect(calls.find((c) => c.key === 'POST /api/v1/flow/instances/i1/actions')?.body).toEqual({
+      action: 'replace_handler',
+      task_id: 'k1',
+      to: 'u-new',
+      reason: '出差',
+    });
+    await waitFor(() => expect(lists).toBeGreaterThan(before));
+  });
+
   it('tells someone who supervises nothing what the page is for', async () => {
     mockApi({
       'GET /api/v1/flow/supervision': () =>

@@ -24,6 +24,7 @@ import { useFormatTime } from '../../../hooks/useTenantTime';
 import { useT } from '../../../i18n';
 import { dueStatus, formatDuration, nameOr } from '../flow';
 import { templateOptions, useTemplates } from '../templates';
+import { ReplaceDialog } from './ReplaceDialog';
 import {
   listSupervised,
   type SupervisedTask,
@@ -55,6 +56,7 @@ export default function SupervisionPage() {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
   const [violationFor, setViolationFor] = useState<SupervisedTask | null>(null);
+  const [replaceFor, setReplaceFor] = useState<SupervisedTask | null>(null);
   const { templates, names } = useTemplates();
 
   useEffect(() => {
@@ -254,6 +256,9 @@ export default function SupervisionPage() {
                       {t('supervision.urge')}
                     </Button>
                   </Popconfirm>
+                  <Button type="link" size="small" onClick={() => setReplaceFor(r)}>
+                    {t('supervision.replace')}
+                  </Button>
                   <Button type="link" size="small" onClick={() => setViolationFor(r)}>
                     {t('supervision.recordViolation')}
                   </Button>
@@ -263,6 +268,7 @@ export default function SupervisionPage() {
           ]}
         />
       )}
+      <ReplaceDialog task={replaceFor} onClose={() => setReplaceFor(null)} />
       <ViolationDialog task={violationFor} onClose={() => setViolationFor(null)} />
     </>
   );

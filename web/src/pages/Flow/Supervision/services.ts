@@ -35,6 +35,19 @@ export const urgeTask = async (task: SupervisedTask): Promise<void> => {
   );
 };
 
+/** 换人: the task moves to `to`, with a reason; both are told and the history shows it. */
+export const replaceHandler = async (
+  task: SupervisedTask,
+  body: { to: string; reason: string },
+): Promise<void> => {
+  await call(
+    api.POST('/api/v1/flow/instances/{id}/actions', {
+      params: { path: { id: task.instance_id } },
+      body: { action: 'replace_handler', task_id: task.task_id, ...body },
+    }),
+  );
+};
+
 export const recordViolation = (body: NewViolation): Promise<Violation> =>
   call(api.POST('/api/v1/flow/violations', { body }));
 
