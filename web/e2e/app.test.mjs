@@ -714,10 +714,7 @@ test('delegation: a stand-in is set, listed active, an overlap refused, cancelle
 
     // Cancelled after a confirm, it leaves the list of current ones.
     await row.getByRole('button', { name: '取消委托', exact: true }).click();
-    await page
-      .locator('.ant-popconfirm:not(.ant-popover-hidden)')
-      .getByRole('button', { name: '取消委托', exact: true })
-      .click();
+    await page.getByRole('tooltip').getByRole('button', { name: '取消委托', exact: true }).click();
     await page.getByText('委托已取消').waitFor();
     await row.waitFor({ state: 'detached' });
 
