@@ -307,14 +307,14 @@ export interface paths {
             cookie?: never;
         };
         /** Delegations where I delegate or stand in; HR (user.write) may list the tenant's. */
-        get: operations["list"];
+        get: operations["list_delegations"];
         put?: never;
         /**
          * Sets a stand-in. Refused: a period that is empty, over, or longer than a year; a stand-in who
          *     is the delegator, unknown or inactive; unknown templates; an overlap with another delegation
          *     of the same person; a loop (the stand-in, or someone down their chain, already delegates back).
          */
-        post: operations["create"];
+        post: operations["create_delegation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -329,7 +329,7 @@ export interface paths {
             cookie?: never;
         };
         /** Everything stand-ins held and did for me (代我办理), newest first. */
-        get: operations["on_behalf"];
+        get: operations["delegations_on_behalf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -351,7 +351,7 @@ export interface paths {
          * Cancels a delegation (the delegator, whoever created it, or HR). Tasks already with the
          *     stand-in stay there; new ones go to the delegator again.
          */
-        post: operations["cancel"];
+        post: operations["cancel_delegation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1083,7 +1083,7 @@ export interface paths {
             cookie?: never;
         };
         /** My notifications, newest first. */
-        get: operations["list"];
+        get: operations["list_notifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3710,7 +3710,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_delegations: {
         parameters: {
             query?: {
                 /** @description `mine` (default: where I delegate or stand in) or `all` (HR: the tenant's). */
@@ -3756,7 +3756,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_delegation: {
         parameters: {
             query?: never;
             header?: never;
@@ -3803,7 +3803,7 @@ export interface operations {
             };
         };
     };
-    on_behalf: {
+    delegations_on_behalf: {
         parameters: {
             query?: {
                 /** @description Default: me. Someone else's needs user.write (HR). */
@@ -3837,7 +3837,7 @@ export interface operations {
             };
         };
     };
-    cancel: {
+    cancel_delegation: {
         parameters: {
             query?: never;
             header?: never;
@@ -5482,7 +5482,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_notifications: {
         parameters: {
             query?: {
                 /** @description Only unread ones. */

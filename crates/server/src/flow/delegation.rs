@@ -39,6 +39,9 @@ use crate::org::directory::OrgSnapshot;
 /// The job kind that starts a delegation: tells both people and moves open tasks if asked.
 pub const KIND_START: &str = "delegation.start";
 
+/// The job kind that tells both people a delegation ended.
+pub const KIND_END: &str = "delegation.end";
+
 /// The longest delegation, in days.
 const MAX_DAYS: i64 = 366;
 
@@ -314,7 +317,7 @@ pub struct DelegationFilter {
 }
 
 /// Delegations where I delegate or stand in; HR (user.write) may list the tenant's.
-#[utoipa::path(get, path = "/api/v1/delegations", tag = "flow", params(DelegationFilter, PageQuery),
+#[utoipa::path(get, path = "/api/v1/delegations", tag = "flow", operation_id = "list_delegations", params(DelegationFilter, PageQuery),
     responses((status = 200, body = Page<DelegationView>), (status = 400, body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody)))]
 async fn list(
@@ -376,7 +379,7 @@ fn field(name: &str, code: &'static str, zh: &'static str, en: &'static str) -> 
 /// Sets a stand-in. Refused: a period that is empty, over, or longer than a year; a stand-in who
 /// is the delegator, unknown or inactive; unknown templates; an overlap with another delegation
 /// of the same person; a loop (the stand-in, or someone down their chain, already delegates back).
-#[utoipa::path(post, path = "/api/v1/delegations", tag = "flow", request_body = NewDelegation,
+#[utoipa::path(post, path = "/api/v1/delegations", tag = "flow", operation_id = "create_delegation", request_body = NewDelegation,
     responses((status = 201, body = DelegationView), (status = 403, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create(
@@ -587,6 +590,17 @@ async fn create(
         .dedupe(start_key(m.id)),
     )
     .await?;
+    jobs::enqueue(
+        &txn,
+        NewJob::new(
+            p.tenant_id,
+            KIND_END,
+            serde_json::json!({ "delegation_id": m.id }),
+        )
+        .at(body.ends_at)
+        .dedupe(end_key(m.id)),
+    )
+    .await?;
     txn.commit().await?;
     app.directory_changed();
     app.wake_jobs();
@@ -596,6 +610,10 @@ async fn create(
 
 fn start_key(id: Uuid) -> String {
     format!("{KIND_START}:{id}")
+}
+
+fn end_key(id: Uuid) -> String {
+    format!("{KIND_END}:{id}")
 }
 
 /// The chain from the new delegation's stand-in back to its delegator through delegations that
@@ -622,7 +640,7 @@ fn loop_through(others: &[ActiveDelegation], new: &ActiveDelegation) -> Option<V
 
 /// Cancels a delegation (the delegator, whoever created it, or HR). Tasks already with the
 /// stand-in stay there; new ones go to the delegator again.
-#[utoipa::path(post, path = "/api/v1/delegations/{id}/cancel", tag = "flow",
+#[utoipa::path(post, path = "/api/v1/delegations/{id}/cancel", tag = "flow", operation_id = "cancel_delegation",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DelegationView), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
@@ -670,12 +688,14 @@ async fn cancel(
         .filter(delegation::Column::Id.eq(id))
         .exec(&txn)
         .await?;
-    txn.execute_raw(jobs::cancel_statement(
-        txn.get_database_backend(),
-        p.tenant_id,
-        &start_key(id),
-    ))
-    .await?;
+    for key in [start_key(id), end_key(id)] {
+        txn.execute_raw(jobs::cancel_statement(
+            txn.get_database_backend(),
+            p.tenant_id,
+            &key,
+        ))
+        .await?;
+    }
     audit::record(
         &txn,
         &(&p).into(),
@@ -729,7 +749,7 @@ pub struct OnBehalfTask {
 }
 
 /// Everything stand-ins held and did for me (代我办理), newest first.
-#[utoipa::path(get, path = "/api/v1/delegations/on-behalf", tag = "flow", params(OnBehalfFilter, PageQuery),
+#[utoipa::path(get, path = "/api/v1/delegations/on-behalf", tag = "flow", operation_id = "delegations_on_behalf", params(OnBehalfFilter, PageQuery),
     responses((status = 200, body = Page<OnBehalfTask>), (status = 403, body = crate::error::ErrorBody)))]
 async fn on_behalf(
     State(app): State<App>,
@@ -839,7 +859,7 @@ pub async fn start_job(app: &App, j: &job::Model) -> Result<(), JobFailure> {
     if d.cancelled_at.is_some() || d.ends_at <= now {
         return Ok(());
     }
-    let mut moved = 0;
+    let mut moved: u32 = 0;
     if d.move_open {
         let mut q = flow_task::Entity::find()
             .filter(flow_task::Column::TenantId.eq(j.tenant_id))
@@ -881,10 +901,26 @@ pub async fn start_job(app: &App, j: &job::Model) -> Result<(), JobFailure> {
             }
         }
     }
+    tell(app, &d, "delegation_started", moved).await
+}
+
+/// Tells the delegator and the stand-in (by id and name) that the delegation started or ended.
+async fn tell(
+    app: &App,
+    d: &delegation::Model,
+    kind: &'static str,
+    moved: u32,
+) -> Result<(), JobFailure> {
+    let who = names(app, [d.delegator_id, d.delegate_id])
+        .await
+        .map_err(|e| JobFailure::retry(e.code.to_string()))?;
     let data = serde_json::json!({
         "delegation_id": d.id,
         "delegator_id": d.delegator_id,
+        "delegator_name": who.get(&d.delegator_id),
         "delegate_id": d.delegate_id,
+        "delegate_name": who.get(&d.delegate_id),
+        "starts_at": d.starts_at,
         "ends_at": d.ends_at,
         "moved_tasks": moved,
     });
@@ -893,9 +929,9 @@ pub async fn start_job(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         [d.delegator_id, d.delegate_id]
             .into_iter()
             .map(|user| Notice {
-                tenant: j.tenant_id,
+                tenant: d.tenant_id,
                 user,
-                kind: "delegation_started",
+                kind,
                 instance: None,
                 task_no: None,
                 data: data.clone(),
@@ -903,6 +939,25 @@ pub async fn start_job(app: &App, j: &job::Model) -> Result<(), JobFailure> {
             .collect(),
     )
     .await
-    .map_err(|e| JobFailure::retry(e.code.to_string()))?;
-    Ok(())
+    .map_err(|e| JobFailure::retry(e.code.to_string()))
+}
+
+/// Runs a delegation's end: both people are told (new tasks come to the delegator again by
+/// themselves; nothing moves back).
+pub async fn end_job(app: &App, j: &job::Model) -> Result<(), JobFailure> {
+    let id = j
+        .payload
+        .get("delegation_id")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse::<Uuid>().ok())
+        .ok_or_else(|| JobFailure::permanent("bad payload: delegation_id"))?;
+    let d = delegation::Entity::find_by_id(id)
+        .filter(delegation::Column::TenantId.eq(j.tenant_id))
+        .one(&app.db)
+        .await
+        .map_err(|e| JobFailure::retry(e.to_string()))?;
+    match d {
+        Some(d) if d.cancelled_at.is_none() => tell(app, &d, "delegation_ended", 0).await,
+        _ => Ok(()),
+    }
 }

@@ -286,6 +286,7 @@ async fn dispatch(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         crate::flow::timers::KIND_REMINDER => crate::flow::timers::remind(app, j).await,
         crate::flow::timers::KIND_FLOW_OVERDUE => crate::flow::timers::flow_overdue(app, j).await,
         crate::flow::delegation::KIND_START => crate::flow::delegation::start_job(app, j).await,
+        crate::flow::delegation::KIND_END => crate::flow::delegation::end_job(app, j).await,
         crate::flow::reports::KIND => crate::flow::reports::run(app, j).await,
         other => Err(JobFailure::permanent(format!("unknown job kind: {other}"))),
     }

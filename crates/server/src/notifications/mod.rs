@@ -105,7 +105,7 @@ pub struct NoticeView {
 }
 
 /// My notifications, newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "me", params(NoticeFilter, PageQuery),
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "me", operation_id = "list_notifications", params(NoticeFilter, PageQuery),
     responses((status = 200, body = Page<NoticeView>), (status = 400, body = crate::error::ErrorBody)))]
 async fn list(
     State(app): State<App>,

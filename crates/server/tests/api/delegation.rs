@@ -3,6 +3,7 @@
 //! done for them; HR sets one for someone; tenants never see each other's.
 
 use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use xietong_server::jobs;
 
@@ -134,6 +135,31 @@ async fn new_tasks_go_to_the_stand_in_marked_for_the_delegator(app: &TestApp) {
             .await
             .expect(200)["total"],
         0
+    );
+    // at its end both are told, by name
+    xietong_server::entities::job::Entity::update_many()
+        .col_expr(
+            xietong_server::entities::job::Column::RunAt,
+            (Utc::now() - Duration::minutes(1)).into(),
+        )
+        .filter(xietong_server::entities::job::Column::Kind.eq("delegation.end"))
+        .exec(app.db())
+        .await
+        .unwrap();
+    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
+    let ended = app.get(&f.boss, "/api/v1/notifications").await.expect(200);
+    let ended = ended["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "delegation_ended")
+        .expect("the delegator is told it ended")
+        .clone();
+    assert_eq!(ended["data"]["delegate_name"], "测试outsider");
+    assert!(
+        notices(app, &f.outsider)
+            .await
+            .contains(&"delegation_ended".into())
     );
     // the consistency check agrees with all of it
     let report = xietong_server::flow::check::check(app.db(), None)
