@@ -2421,11 +2421,13 @@ export interface components {
                  * @description Whose task the handler holds while they are away (委托).
                  */
                 principal_id?: string | null;
+                principal_name?: string | null;
                 serial_no?: string | null;
                 /** Format: uuid */
                 task_id: string;
                 /** Format: uuid */
                 template_id: string;
+                template_name?: string | null;
                 title: string;
                 /** Format: int64 */
                 waiting_minutes: number;

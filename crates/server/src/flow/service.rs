@@ -701,7 +701,10 @@ impl Writer<'_> {
         let mut due_updates = Vec::new();
         for (no, c) in &changes {
             let st = task_in_state(*no);
-            let due = st.and_then(|t| t.due).map(from_ts);
+            // a task kept pending (暂存待办) is due at its promised date
+            let due = st
+                .and_then(|t| t.pending.as_ref().map(|p| p.promised).or(t.due))
+                .map(from_ts);
             match (&c.opened, c.closed) {
                 (Some((node, assignee)), closed) => {
                     let n = self.def.node(*node);

@@ -83,6 +83,10 @@ pub struct SupervisedTask {
     /// Whose task the handler holds while they are away (委托).
     pub principal_id: Option<Uuid>,
     #[sea_orm(skip)]
+    pub principal_name: Option<String>,
+    #[sea_orm(skip)]
+    pub template_name: Option<String>,
+    #[sea_orm(skip)]
     pub waiting_minutes: i64,
     #[sea_orm(skip)]
     pub overdue: bool,
@@ -187,9 +191,33 @@ async fn supervised_tasks(
         .into_model()
         .all(&app.db)
         .await?;
-    let names = names(&app, items.iter().map(|t| t.assignee_id)).await?;
+    let names = names(
+        &app,
+        items
+            .iter()
+            .flat_map(|t| std::iter::once(t.assignee_id).chain(t.principal_id)),
+    )
+    .await?;
+    let template_ids: Vec<Uuid> = items.iter().map(|t| t.template_id).collect();
+    let template_names: HashMap<Uuid, String> = if template_ids.is_empty() {
+        HashMap::new()
+    } else {
+        flow_template::Entity::find()
+            .select_only()
+            .column(flow_template::Column::Id)
+            .column(flow_template::Column::Name)
+            .filter(flow_template::Column::TenantId.eq(c.tenant_id))
+            .filter(flow_template::Column::Id.is_in(template_ids))
+            .into_tuple::<(Uuid, String)>()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .collect()
+    };
     for t in &mut items {
         t.assignee_name = names.get(&t.assignee_id).cloned();
+        t.principal_name = t.principal_id.and_then(|p| names.get(&p).cloned());
+        t.template_name = template_names.get(&t.template_id).cloned();
         t.waiting_minutes = (now - t.opened_at).num_minutes().max(0);
         t.overdue = t.due_at.is_some_and(|d| d < now);
     }

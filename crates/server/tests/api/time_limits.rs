@@ -1,7 +1,7 @@
 //! Time limits (办理时限): a task's due time is a job; past it, the node's overdue policy runs
 //! through the flow service; closing the task cancels the job.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, Timelike, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use serde_json::{Value, json};
 use xietong_server::entities::{flow_instance, job};
@@ -204,7 +204,45 @@ async fn acting_in_time_cancels_the_due_job(app: &TestApp) {
     assert!(js.iter().all(|j| j.state == "cancelled"), "{js:?}");
 }
 
+async fn a_task_kept_pending_is_due_at_its_promised_date_everywhere(app: &TestApp) {
+    let f = timed_setup(app, "notify").await;
+    let inst = start(app, &f).await;
+    let task = inst["tasks"][0]["id"].as_str().unwrap();
+    let promised = (Utc::now() + Duration::days(9)).with_nanosecond(0).unwrap();
+    let view = app
+        .post(
+            &f.boss,
+            &format!("/api/v1/flow/tasks/{task}/actions"),
+            json!({"action": "keep_pending", "reason": "等供应商报价", "promised": promised}),
+        )
+        .await
+        .expect(200);
+    let open = view["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["state"] == "open")
+        .unwrap();
+    let due: chrono::DateTime<Utc> = open["due_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(due, promised, "the task row shows the promised date");
+    let todo = app.get(&f.boss, "/api/v1/flow/todo").await.expect(200);
+    let listed: chrono::DateTime<Utc> = todo["items"][0]["due_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(listed, promised, "and so does the 待办 list");
+    let pending: Vec<i64> = overdue_jobs(app)
+        .await
+        .into_iter()
+        .filter(|j| j.state == "pending")
+        .map(|j| j.run_at.timestamp())
+        .collect();
+    assert!(pending.contains(&promised.timestamp()), "{pending:?}");
+}
+
 both_databases!(
+    a_task_kept_pending_is_due_at_its_promised_date_everywhere,
     auto_agree_runs_when_the_due_time_passes,
     escalation_moves_the_task_to_the_supervisor,
     acting_in_time_cancels_the_due_job,
