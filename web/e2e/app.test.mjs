@@ -518,9 +518,24 @@ test('supervisor: console, urge, violation record, statistics and weekly overdue
       await row.getByTestId('due-badge').getByText('即将到期').waitFor();
 
     // Urge: done once; again within the hour, the server's refusal shows.
+    // The confirm may open late on a busy machine, or the first click land on a re-render:
+    // open it again until its button shows.
     const urge = async () => {
-      await row.getByRole('button', { name: '催办', exact: true }).click();
-      await page.getByRole('tooltip').getByRole('button', { name: '催办', exact: true }).click();
+      const confirm = page
+        .locator('.ant-popconfirm-buttons')
+        .filter({ visible: true })
+        .getByRole('button', { name: '催办', exact: true });
+      for (let attempt = 1; ; attempt++) {
+        await row.getByRole('button', { name: '催办', exact: true }).click();
+        try {
+          await confirm.waitFor({ timeout: 4_000 });
+          break;
+        } catch (e) {
+          if (attempt === 3) throw e;
+          await page.keyboard.press('Escape');
+        }
+      }
+      await confirm.click();
     };
     await urge();
     await page.getByText(`已催办 ${HANDLER.name}`).waitFor();

@@ -14,6 +14,7 @@ function me(permissions: Me['permissions'], extra: Partial<Me> = {}): Me {
     roles: ['member'],
     permissions,
     is_department_head: false,
+    supervises_templates: false,
     tenant: { id: 't1', name: '示例科技有限公司', time_zone: 'Asia/Shanghai' },
     ...extra,
   };
@@ -108,8 +109,10 @@ describe('access', () => {
     ).toBe(false);
   });
 
-  it('every signed-in user may open the supervision console; the server scopes it', () => {
-    expect(access(me([])).canSupervise).toBe(true);
+  it('the supervision console is for template supervisors and flow administrators', () => {
+    expect(access(me([])).canSupervise).toBe(false);
+    expect(access(me([], { supervises_templates: true })).canSupervise).toBe(true);
+    expect(access(me(['flow.admin'])).canSupervise).toBe(true);
     expect(access(null).canSupervise).toBe(false);
   });
 

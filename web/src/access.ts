@@ -29,9 +29,8 @@ export interface Access {
    */
   canSeeOrgAdmin: boolean;
   /**
-   * The supervisor console and violation records: the server shows each person the templates
-   * they supervise (all of them to flow administrators). Whether someone supervises a template
-   * is not part of `me`, so every signed-in user gets the pages; others find them empty.
+   * The supervisor console and violation records: for template supervisors (`me` says whether
+   * the user supervises any) and flow administrators (all templates); the server scopes them.
    */
   canSupervise: boolean;
   /** Efficiency statistics and the weekly overdue reports: report.read or flow.admin. */
@@ -62,7 +61,7 @@ export function access(me: Me | null | undefined): Access {
     canManageTenant: perms.has('tenant.settings'),
     canSeeOrgAdmin:
       canWriteOrg || canWriteUsers || (canReadUsers && perms.has('user.reset_password')),
-    canSupervise: Boolean(me),
+    canSupervise: perms.has('flow.admin') || Boolean(me?.supervises_templates),
     canReadFlowStats: perms.has('report.read') || perms.has('flow.admin'),
     canAdministerFlows: perms.has('flow.admin'),
   };

@@ -2009,6 +2009,8 @@ export interface components {
             permissions: components["schemas"]["Perm"][];
             phone?: string | null;
             roles: components["schemas"]["Role"][];
+            /** @description Names the user as the supervisor (督办者) of at least one flow template. */
+            supervises_templates: boolean;
             tenant: components["schemas"]["TenantView"];
             totp_enabled: boolean;
             username: string;
@@ -2490,12 +2492,14 @@ export interface components {
             items: {
                 /** Format: uuid */
                 department_id: string;
+                department_name?: string | null;
                 /** Format: uuid */
                 id: string;
                 /** Format: uuid */
                 instance_id: string;
                 kind: string;
                 node_key: string;
+                node_name?: string | null;
                 note: string;
                 /** Format: uuid */
                 person_id: string;
@@ -2504,8 +2508,16 @@ export interface components {
                 recorded_at: string;
                 /** Format: uuid */
                 recorded_by: string;
+                recorded_by_name?: string | null;
+                serial_no?: string | null;
                 /** Format: uuid */
                 template_id: string;
+                template_name?: string | null;
+                /**
+                 * @description The instance's title and serial number, the template's and step's names, the
+                 *     department's and the recorder's names, for display.
+                 */
+                title?: string | null;
             }[];
             /** Format: int64 */
             page: number;
@@ -3036,12 +3048,14 @@ export interface components {
         ViolationView: {
             /** Format: uuid */
             department_id: string;
+            department_name?: string | null;
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             instance_id: string;
             kind: string;
             node_key: string;
+            node_name?: string | null;
             note: string;
             /** Format: uuid */
             person_id: string;
@@ -3050,8 +3064,16 @@ export interface components {
             recorded_at: string;
             /** Format: uuid */
             recorded_by: string;
+            recorded_by_name?: string | null;
+            serial_no?: string | null;
             /** Format: uuid */
             template_id: string;
+            template_name?: string | null;
+            /**
+             * @description The instance's title and serial number, the template's and step's names, the
+             *     department's and the recorder's names, for display.
+             */
+            title?: string | null;
         };
     };
     responses: never;

@@ -18,6 +18,7 @@ const me: Me = {
   roles: ['sysadmin'],
   permissions: ['tenant.settings'],
   is_department_head: false,
+  supervises_templates: false,
   tenant: { id: 't1', name: '示例科技有限公司', time_zone: 'Asia/Shanghai' },
 };
 

@@ -24,19 +24,25 @@ const base: Omit<Me, 'permissions'> = {
   department_id: 'd1',
   roles: [],
   is_department_head: false,
+  supervises_templates: false,
   tenant: { id: 't', name: 'T', time_zone: 'Asia/Shanghai' },
 };
 
 const supervision = ['/flow', '/flow/supervision', '/flow/violations'];
 
 describe('menuItems', () => {
-  it('shows a member the workbench, delegations, the supervision console and settings', () => {
+  it('shows a member the workbench, delegations and settings', () => {
     expect(keys(menuItems(access({ ...base, permissions: [] }), t))).toEqual([
       '/workbench',
       '/delegations',
-      ...supervision,
       '/settings',
     ]);
+  });
+
+  it('shows a template supervisor the supervision console and violation records', () => {
+    expect(
+      keys(menuItems(access({ ...base, supervises_templates: true, permissions: [] }), t)),
+    ).toEqual(['/workbench', '/delegations', ...supervision, '/settings']);
   });
 
   it('shows an administrator every page', () => {
@@ -48,6 +54,7 @@ describe('menuItems', () => {
       'audit.read',
       'report.read',
       'tenant.settings',
+      'flow.admin',
     ];
     expect(keys(menuItems(access({ ...base, permissions: all }), t))).toEqual([
       '/workbench',
@@ -75,7 +82,6 @@ describe('menuItems', () => {
     expect(keys(menuItems(access({ ...base, permissions: ['tenant.settings'] }), t))).toEqual([
       '/workbench',
       '/delegations',
-      ...supervision,
       '/tenant',
       '/admin/calendar',
       '/admin/jobs',
@@ -86,7 +92,7 @@ describe('menuItems', () => {
   it('shows a department head the login report and nothing else of administration', () => {
     expect(
       keys(menuItems(access({ ...base, is_department_head: true, permissions: [] }), t)),
-    ).toEqual(['/workbench', '/delegations', ...supervision, '/reports/logins', '/settings']);
+    ).toEqual(['/workbench', '/delegations', '/reports/logins', '/settings']);
   });
 
   it('shows a flow administrator the statistics and the weekly reports', () => {

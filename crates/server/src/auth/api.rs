@@ -547,6 +547,8 @@ pub struct MeView {
     pub roles: Vec<Role>,
     pub permissions: Vec<Perm>,
     pub is_department_head: bool,
+    /// Names the user as the supervisor (督办者) of at least one flow template.
+    pub supervises_templates: bool,
     pub tenant: TenantView,
 }
 
@@ -564,6 +566,12 @@ async fn me_view(app: &App, u: &user::Model, roles: &[Role]) -> AppResult<MeView
     let dept = related.iter().find(|d| d.id == u.department_id).cloned();
     let is_head = related.iter().any(|d| d.head_user_id == Some(u.id));
     let t = app.tenant(u.tenant_id).await?;
+    let supervises_templates = crate::entities::flow_template::Entity::find()
+        .filter(crate::entities::flow_template::Column::TenantId.eq(u.tenant_id))
+        .filter(crate::entities::flow_template::Column::SupervisorId.eq(u.id))
+        .one(&app.db)
+        .await?
+        .is_some();
     Ok(MeView {
         id: u.id,
         username: u.username.clone(),
@@ -578,6 +586,7 @@ async fn me_view(app: &App, u: &user::Model, roles: &[Role]) -> AppResult<MeView
         roles: roles.to_vec(),
         permissions: super::access::permissions(roles),
         is_department_head: is_head,
+        supervises_templates,
         tenant: TenantView {
             id: t.model.id,
             name: t.model.name.clone(),

@@ -260,6 +260,14 @@ pub struct ViolationView {
     pub note: String,
     pub recorded_by: Uuid,
     pub recorded_at: DateTime<Utc>,
+    /// The instance's title and serial number, the template's and step's names, the
+    /// department's and the recorder's names, for display.
+    pub title: Option<String>,
+    pub serial_no: Option<String>,
+    pub template_name: Option<String>,
+    pub node_name: Option<String>,
+    pub department_name: Option<String>,
+    pub recorded_by_name: Option<String>,
 }
 
 const KINDS: [&str; 3] = ["overdue", "opinion", "other"];
@@ -373,23 +381,96 @@ async fn record_violation(
     )
     .await?;
     txn.commit().await?;
-    Ok(axum::Json(view(row, Some(person.display_name))))
+    Ok(axum::Json(
+        views(&app, c.tenant_id, vec![row]).await?.remove(0),
+    ))
 }
 
-fn view(m: flow_violation::Model, person_name: Option<String>) -> ViolationView {
-    ViolationView {
-        id: m.id,
-        instance_id: m.instance_id,
-        template_id: m.template_id,
-        node_key: m.node_key,
-        person_id: m.person_id,
-        person_name,
-        department_id: m.department_id,
-        kind: m.kind,
-        note: m.note,
-        recorded_by: m.recorded_by,
-        recorded_at: m.recorded_at,
+/// Violation rows with the names a reader needs, looked up in one query per kind of name.
+async fn views(
+    app: &App,
+    tenant: Uuid,
+    rows: Vec<flow_violation::Model>,
+) -> AppResult<Vec<ViolationView>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
+    let people = names(app, rows.iter().flat_map(|r| [r.person_id, r.recorded_by])).await?;
+    let instance_ids: Vec<Uuid> = rows.iter().map(|r| r.instance_id).collect();
+    let instances: HashMap<Uuid, (String, Option<String>, Uuid)> = flow_instance::Entity::find()
+        .select_only()
+        .column(flow_instance::Column::Id)
+        .column(flow_instance::Column::Title)
+        .column(flow_instance::Column::SerialNo)
+        .column(flow_instance::Column::VersionId)
+        .filter(flow_instance::Column::TenantId.eq(tenant))
+        .filter(flow_instance::Column::Id.is_in(instance_ids))
+        .into_tuple::<(Uuid, String, Option<String>, Uuid)>()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|(id, t, s, v)| (id, (t, s, v)))
+        .collect();
+    let template_names: HashMap<Uuid, String> = flow_template::Entity::find()
+        .select_only()
+        .column(flow_template::Column::Id)
+        .column(flow_template::Column::Name)
+        .filter(flow_template::Column::TenantId.eq(tenant))
+        .filter(
+            flow_template::Column::Id.is_in(rows.iter().map(|r| r.template_id).collect::<Vec<_>>()),
+        )
+        .into_tuple::<(Uuid, String)>()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .collect();
+    let departments: HashMap<Uuid, String> = department::Entity::find()
+        .select_only()
+        .column(department::Column::Id)
+        .column(department::Column::Name)
+        .filter(department::Column::TenantId.eq(tenant))
+        .filter(
+            department::Column::Id.is_in(rows.iter().map(|r| r.department_id).collect::<Vec<_>>()),
+        )
+        .into_tuple::<(Uuid, String)>()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for m in rows {
+        let inst = instances.get(&m.instance_id);
+        let node_name = match inst {
+            Some((_, _, version)) => app.compiled(*version).await.ok().and_then(|v| {
+                v.def
+                    .graph()
+                    .node_id(&m.node_key)
+                    .map(|n| v.def.node(n).name.clone())
+                    .filter(|n| !n.is_empty())
+            }),
+            None => None,
+        };
+        out.push(ViolationView {
+            id: m.id,
+            instance_id: m.instance_id,
+            template_id: m.template_id,
+            person_name: people.get(&m.person_id).cloned(),
+            person_id: m.person_id,
+            department_name: departments.get(&m.department_id).cloned(),
+            department_id: m.department_id,
+            kind: m.kind,
+            note: m.note,
+            recorded_by_name: people.get(&m.recorded_by).cloned(),
+            recorded_by: m.recorded_by,
+            recorded_at: m.recorded_at,
+            title: inst.map(|i| i.0.clone()),
+            serial_no: inst.and_then(|i| i.1.clone()),
+            template_name: template_names.get(&m.template_id).cloned(),
+            node_name: node_name.or_else(|| Some(m.node_key.clone())),
+            node_key: m.node_key,
+        });
+    }
+    Ok(out)
 }
 
 /// Violation filters.
@@ -471,15 +552,8 @@ async fn list_violations(
         .limit(page_size)
         .all(&app.db)
         .await?;
-    let names = names(&app, rows.iter().map(|r| r.person_id)).await?;
     Ok(axum::Json(Page {
-        items: rows
-            .into_iter()
-            .map(|r| {
-                let n = names.get(&r.person_id).cloned();
-                view(r, n)
-            })
-            .collect(),
+        items: views(&app, c.tenant_id, rows).await?,
         total,
         page,
         page_size,

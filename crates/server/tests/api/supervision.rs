@@ -82,7 +82,22 @@ async fn violations_are_kept_by_the_supervisor_and_reported(app: &TestApp) {
         .await
         .expect(200);
     assert_eq!(v["person_id"], f.boss_id.as_str());
+    // named for display: step, flow, instance, department, recorder
+    assert_eq!(v["node_name"], "部门负责人");
+    assert_eq!(v["template_name"], "费用报销");
+    assert!(v["title"].as_str().is_some_and(|t| !t.is_empty()), "{v}");
+    assert_eq!(v["department_name"], "销售部");
+    assert_eq!(v["recorded_by_name"], "测试outsider");
     assert_eq!(app.audit_count("flow_violation.record").await, 1);
+    // `me` tells the web app who supervises something
+    assert_eq!(
+        app.get(&f.outsider, "/api/v1/me").await.expect(200)["supervises_templates"],
+        true
+    );
+    assert_eq!(
+        app.get(&f.staff, "/api/v1/me").await.expect(200)["supervises_templates"],
+        false
+    );
 
     let list = app
         .get(&f.outsider, "/api/v1/flow/violations")

@@ -18,6 +18,7 @@ const me = (permissions: Me['permissions'] = []): Me => ({
   roles: [],
   permissions,
   is_department_head: false,
+  supervises_templates: false,
   tenant: { id: 't1', name: 'T', time_zone: 'Asia/Shanghai' },
 });
 

@@ -15,6 +15,7 @@ const me = {
   roles: ['member'],
   permissions: [],
   is_department_head: false,
+  supervises_templates: false,
   tenant: { id: 't', name: '示例科技有限公司', time_zone: 'Asia/Shanghai' },
 };
 

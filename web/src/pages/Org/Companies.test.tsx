@@ -36,6 +36,7 @@ describe('companies', () => {
       roles: ['sysadmin'],
       permissions: ['org.read', 'org.write'],
       is_department_head: false,
+      supervises_templates: false,
       tenant: { id: 't1', name: 'T', time_zone: 'Asia/Shanghai' },
     });
     expect(await screen.findByText('总部')).toBeTruthy();

@@ -17,6 +17,7 @@ const me: Me = {
   roles: ['member'],
   permissions: ['org.read', 'user.read'],
   is_department_head: false,
+  supervises_templates: false,
   tenant: { id: 't', name: '示例', time_zone: 'Asia/Shanghai' },
 };
 
