@@ -235,9 +235,7 @@ test('admin: forced change refuses a weak password, then organisation setup', ()
     const userDialog = page.getByRole('dialog', { name: '新建用户' });
     await userDialog.getByLabel('姓名', { exact: true }).fill(USER.name);
     await userDialog.getByLabel('用户名', { exact: true }).fill(USER.username);
-    await userDialog.getByLabel('部门', { exact: true }).click();
-    await userDialog.getByLabel('部门', { exact: true }).fill(DEPARTMENT);
-    await page.locator('.ant-select-tree-title', { hasText: DEPARTMENT }).first().click();
+    await pickTreeOption(page, userDialog.getByLabel('部门', { exact: true }), DEPARTMENT);
     await userDialog.getByRole('button', { name: '创建', exact: true }).click();
     const secret = page.getByTestId('initial-password');
     await secret.waitFor();
@@ -449,10 +447,19 @@ function pageApi(page) {
     );
 }
 
-/** The page fits the width: wide tables scroll inside themselves, not the whole page. */
+/**
+ * The page fits the width: wide tables scroll inside themselves, not the whole page. Right
+ * after a viewport change the layout may still be settling (resize observers), so it gets two
+ * seconds to fit.
+ */
 async function fitsWidth(page, width) {
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(scrollWidth <= width, `page is ${scrollWidth}px wide at ${width}px`);
+  const deadline = Date.now() + 2_000;
+  for (;;) {
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (scrollWidth <= width) return;
+    assert.ok(Date.now() < deadline, `page is ${scrollWidth}px wide at ${width}px`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 test('supervisor: console, urge, violation record, statistics and weekly overdue report', () =>
@@ -640,6 +647,30 @@ const STAND_INS = [
   { username: 'e2e.standin', name: '吴代办' },
   { username: 'e2e.standin2', name: '郑代办' },
 ];
+
+/**
+ * Picks `text` in a tree select: types it, clicks it in the open dropdown, and checks the choice
+ * took (a re-render of the dropdown while it filters can swallow the click: then again).
+ */
+async function pickTreeOption(page, input, text) {
+  const field = input.locator(
+    'xpath=ancestor::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]',
+  );
+  for (let attempt = 1; ; attempt++) {
+    await input.click();
+    await input.fill(text);
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-tree-title', { hasText: text })
+      .first()
+      .click();
+    try {
+      await field.filter({ hasText: text }).waitFor({ timeout: 3_000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+}
 
 /** Signs the admin in, with the two-factor code once they have enrolled. */
 async function signInAdmin(page) {

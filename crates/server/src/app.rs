@@ -31,6 +31,8 @@ pub struct AppState {
     /// Bumped whenever this node changes the organisation or a template: cached directories
     /// and templates older than it are read again.
     generation: AtomicU64,
+    /// Live delivery of notifications to open event streams.
+    pub live: Arc<crate::notifications::live::Hub>,
 }
 
 pub type TemplateCacheEntry = (
@@ -57,6 +59,7 @@ impl App {
             jobs_wake: Default::default(),
             flow_templates: RwLock::new(HashMap::new()),
             generation: AtomicU64::new(0),
+            live: Default::default(),
         }))
     }
 

@@ -246,6 +246,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             let (concurrency, poll) = (cfg.jobs_concurrency, cfg.jobs_poll_ms);
             let app = App::new(db.clone(), cfg);
+            app.live.ensure_started(&app.db).await;
             if let Err(e) = crate::flow::reports::ensure_scheduled(&app).await {
                 tracing::warn!(error = %e, "scheduling the weekly overdue reports failed");
             }

@@ -871,3 +871,120 @@ async fn two_servers_on_one_postgres_run_each_job_exactly_once() {
     drop((a, b));
     scratch.cleanup().await;
 }
+
+/// Agrees to every task in the user's 待办 list.
+async fn agree_all(c: &Client) -> usize {
+    let todo = c
+        .ok(Method::GET, "/api/v1/flow/todo?page_size=50", None)
+        .await;
+    let mut n = 0;
+    for item in todo["items"].as_array().cloned().unwrap_or_default() {
+        let task = item["task_id"].as_str().unwrap();
+        c.ok(
+            Method::POST,
+            &format!("/api/v1/flow/tasks/{task}/actions"),
+            Some(json!({"action": "agree", "opinion": "同意"})),
+        )
+        .await;
+        n += 1;
+    }
+    n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_on_one_server_reaches_a_stream_on_the_other() {
+    let scratch = Scratch::new(true).await;
+    let a = Server::start(&scratch, 1).await;
+    let b = Server::start(&scratch, 2).await;
+    let people = set_up(&a.base).await;
+    // The initiator listens on B (sessions live in the database: any node answers).
+    let mut res = reqwest::Client::new()
+        .get(format!("{}/api/v1/notifications/stream", b.base))
+        .header("cookie", &people.staff.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut seen = String::new();
+    while !seen.contains("event: ready") {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), res.chunk())
+            .await
+            .expect("the stream opens")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    // Everything happens on A.
+    let Ack::Started { instance, .. } = start(&people.staff, &people.template, 7).await.unwrap()
+    else {
+        unreachable!()
+    };
+    let mut agreed = 0;
+    for round in 0..2 {
+        for (_, c) in &people.approvers {
+            agreed += agree_all(c).await;
+        }
+        if agreed == 3 {
+            break;
+        }
+        assert!(round == 0, "three approvals");
+    }
+    let acted = Instant::now();
+    let db = Database::connect(scratch.url.clone().unwrap())
+        .await
+        .unwrap();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT seq, kind FROM notifications ORDER BY seq",
+        ))
+        .await
+        .unwrap();
+    let stored: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{}",
+                r.try_get::<i64>("", "seq").unwrap(),
+                r.try_get::<String>("", "kind").unwrap()
+            )
+        })
+        .collect();
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let delivered = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let chunk = tokio::time::timeout(left, res.chunk())
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "no notification on B within 10 s: {text}\nstored: {stored:?}\nA: {}\nB: {}",
+                    a.log_text(),
+                    b.log_text()
+                )
+            })
+            .unwrap()
+            .expect("stream open");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        if let Some(line) = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .map(|d| serde_json::from_str::<Value>(d.trim()).unwrap_or(Value::Null))
+            .find(|v| v["kind"] == "finished" && v["instance_id"] == instance.as_str())
+        {
+            break line;
+        }
+    };
+    assert_eq!(
+        delivered["title"].as_str().map(|t| !t.is_empty()),
+        Some(true)
+    );
+    eprintln!(
+        "finished on A, delivered on B {} ms after the last approval's answer",
+        acted.elapsed().as_millis()
+    );
+    drop(res);
+    drop(a);
+    drop(b);
+    scratch.cleanup().await;
+}

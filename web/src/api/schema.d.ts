@@ -1109,6 +1109,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications as server-sent events (`event: notification`, `id`: its `seq`, `data`: the
+         *     notification as JSON). Reconnecting with `Last-Event-ID` (or `?after=`) first sends what was
+         *     missed, in order; without either, only new ones.
+         */
+        get: operations["stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/unread-count": {
         parameters: {
             query?: never;
@@ -2091,6 +2112,11 @@ export interface components {
             kind: string;
             /** Format: date-time */
             read_at?: string | null;
+            /**
+             * Format: int64
+             * @description Position in the user's event log (the SSE event id).
+             */
+            seq: number;
             serial_no?: string | null;
             /** Format: int32 */
             task_no?: number | null;
@@ -2348,6 +2374,11 @@ export interface components {
                 kind: string;
                 /** Format: date-time */
                 read_at?: string | null;
+                /**
+                 * Format: int64
+                 * @description Position in the user's event log (the SSE event id).
+                 */
+                seq: number;
                 serial_no?: string | null;
                 /** Format: int32 */
                 task_no?: number | null;
@@ -5555,6 +5586,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    stream: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (the `Last-Event-ID` header wins when both are sent). */
+                after?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of NoticeView */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
                 };
             };
         };

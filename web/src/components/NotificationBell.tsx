@@ -7,10 +7,14 @@ import { useFormatTime } from '../hooks/useTenantTime';
 import { useT } from '../i18n';
 import { noticeLink } from '../pages/Notifications/describe';
 import { listNotices, type Notice, noticeKeys, unreadCount } from '../pages/Notifications/services';
+import { useLiveNotices } from '../pages/Notifications/useLiveNotices';
 import { useDescribeNotice, useMarkRead } from '../pages/Notifications/useNotices';
 
-/** The badge follows new notifications at this pace (and whenever the window regains focus). */
-export const POLL_MS = 30_000;
+/**
+ * New notifications arrive by server push (`useLiveNotices`); polling at this pace (and when
+ * the window regains focus) is only the fallback.
+ */
+export const POLL_MS = 60_000;
 const LATEST = 10;
 
 /** Unread ones first, then the newest read ones, `LATEST` in all. */
@@ -27,6 +31,7 @@ export function NotificationBell() {
   const describe = useDescribeNotice();
   const { one, all } = useMarkRead();
   const [open, setOpen] = useState(false);
+  useLiveNotices();
   const count = useQuery({
     queryKey: noticeKeys.unreadCount,
     queryFn: unreadCount,

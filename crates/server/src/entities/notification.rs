@@ -5,7 +5,10 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
 pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
+    /// Order of the event log (the SSE event id).
+    #[sea_orm(primary_key)]
+    pub seq: i64,
+    #[sea_orm(unique)]
     pub id: Uuid,
     pub tenant_id: Uuid,
     pub user_id: Uuid,

@@ -939,7 +939,9 @@ async fn tell(
             .collect(),
     )
     .await
-    .map_err(|e| JobFailure::retry(e.code.to_string()))
+    .map_err(|e| JobFailure::retry(e.code.to_string()))?;
+    app.live.wake();
+    Ok(())
 }
 
 /// Runs a delegation's end: both people are told (new tasks come to the delegator again by

@@ -351,6 +351,7 @@ pub async fn run(app: &App, j: &job::Model) -> Result<(), JobFailure> {
     )
     .await?;
     txn.commit().await?;
+    app.live.wake();
     Ok(())
 }
 

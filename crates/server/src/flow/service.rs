@@ -791,7 +791,7 @@ impl Writer<'_> {
         if !cc.is_empty() {
             out.push(flow_cc::Entity::insert_many(cc).build(backend));
         }
-        out.extend(crate::notifications::statement(backend, notices, self.now));
+        out.extend(crate::notifications::statements(backend, notices, self.now));
         if !effects.history.is_empty() {
             let rows = effects
                 .history
@@ -992,7 +992,18 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
     crate::db::execute_batch(&txn, batch).await?;
     claim_idempotency_key(&txn, c, id).await?;
     txn.commit().await?;
+    if told(&effects) {
+        app.live.wake();
+    }
     Ok(m)
+}
+
+/// Whether the effects told someone (and so wrote notifications to deliver live).
+fn told(effects: &engine::Effects) -> bool {
+    effects
+        .effects
+        .iter()
+        .any(|e| matches!(e, engine::Effect::Notify { .. }))
 }
 
 /// Records the caller's idempotency key for this instance in the action's transaction. A second
@@ -1406,6 +1417,9 @@ async fn act_once(
     crate::db::execute_batch(&txn, batch).await?;
     claim_idempotency_key(&txn, c, i.id).await?;
     txn.commit().await?;
+    if told(&effects) {
+        app.live.wake();
+    }
     Ok(Acted { instance: updated })
 }
 

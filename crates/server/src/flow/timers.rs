@@ -189,7 +189,9 @@ pub async fn remind(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         }],
     )
     .await
-    .map_err(|e| JobFailure::retry(e.code.to_string()))
+    .map_err(|e| JobFailure::retry(e.code.to_string()))?;
+    app.live.wake();
+    Ok(())
 }
 
 fn flow_overdue_key(instance: Uuid) -> String {

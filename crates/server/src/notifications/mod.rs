@@ -25,8 +25,11 @@ use crate::http::extract::Query;
 use crate::http::page::{Page, PageQuery};
 use crate::ids::new_id;
 
+pub mod live;
+
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
+        .routes(routes!(live::stream))
         .routes(routes!(list))
         .routes(routes!(unread_count))
         .routes(routes!(mark_read))
@@ -46,6 +49,7 @@ pub struct Notice {
 impl Notice {
     fn row(self, now: DateTime<Utc>) -> notification::ActiveModel {
         notification::ActiveModel {
+            seq: sea_orm::ActiveValue::NotSet,
             id: Set(new_id()),
             tenant_id: Set(self.tenant),
             user_id: Set(self.user),
@@ -60,20 +64,22 @@ impl Notice {
 }
 
 /// One insert of all `notices`, for a caller that batches it with its change.
-pub fn statement(
-    backend: DbBackend,
-    notices: Vec<Notice>,
-    now: DateTime<Utc>,
-) -> Option<Statement> {
+pub fn statements(backend: DbBackend, notices: Vec<Notice>, now: DateTime<Utc>) -> Vec<Statement> {
     if notices.is_empty() {
-        return None;
+        return Vec::new();
     }
-    Some(notification::Entity::insert_many(notices.into_iter().map(|n| n.row(now))).build(backend))
+    let mut out = vec![
+        notification::Entity::insert_many(notices.into_iter().map(|n| n.row(now))).build(backend),
+    ];
+    // every node's live poller wakes when this commits
+    out.extend(live::notify_statement(backend));
+    out
 }
 
-/// Writes `notices` now.
+/// Writes `notices` (in `db`'s transaction, if it is one: the caller then wakes the live
+/// poller after committing, or leaves it to its next look).
 pub async fn send<C: ConnectionTrait>(db: &C, notices: Vec<Notice>) -> AppResult<()> {
-    if let Some(st) = statement(db.get_database_backend(), notices, Utc::now()) {
+    for st in statements(db.get_database_backend(), notices, Utc::now()) {
         db.execute_raw(st).await?;
     }
     Ok(())
@@ -88,9 +94,11 @@ pub struct NoticeFilter {
 }
 
 /// A notification as its reader sees it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NoticeView {
     pub id: Uuid,
+    /// Position in the user's event log (the SSE event id).
+    pub seq: i64,
     /// `urged`, `reminder`, `overdue`, `flow_overdue`, `sent_back`, `finished`, `carbon_copy`,
     /// `replaced`, `stood_in`, `delegation_started`, `delegation_ended`, `report_ready`.
     pub kind: String,
@@ -120,15 +128,26 @@ async fn list(
     if f.unread == Some(true) {
         q = q.filter(notification::Column::ReadAt.is_null());
     }
-    let q = q
-        .order_by_desc(notification::Column::CreatedAt)
-        .order_by_desc(notification::Column::Id);
+    let q = q.order_by_desc(notification::Column::Seq);
     let total = q.clone().count(&app.db).await?;
     let rows = q
         .offset((page - 1) * page_size)
         .limit(page_size)
         .all(&app.db)
         .await?;
+    Ok(axum::Json(Page {
+        items: views(&app.db, rows).await?,
+        total,
+        page,
+        page_size,
+    }))
+}
+
+/// Rows as their readers see them, with the instances' titles (one query).
+pub(crate) async fn views<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<notification::Model>,
+) -> Result<Vec<NoticeView>, sea_orm::DbErr> {
     let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.instance_id).collect();
     let instances: std::collections::HashMap<Uuid, (String, Option<String>)> = if ids.is_empty() {
         Default::default()
@@ -138,37 +157,32 @@ async fn list(
             .column(flow_instance::Column::Id)
             .column(flow_instance::Column::Title)
             .column(flow_instance::Column::SerialNo)
-            .filter(flow_instance::Column::TenantId.eq(p.tenant_id))
             .filter(flow_instance::Column::Id.is_in(ids))
             .into_tuple::<(Uuid, String, Option<String>)>()
-            .all(&app.db)
+            .all(db)
             .await?
             .into_iter()
             .map(|(id, t, s)| (id, (t, s)))
             .collect()
     };
-    Ok(axum::Json(Page {
-        items: rows
-            .into_iter()
-            .map(|r| {
-                let inst = r.instance_id.and_then(|i| instances.get(&i));
-                NoticeView {
-                    id: r.id,
-                    kind: r.kind,
-                    instance_id: r.instance_id,
-                    title: inst.map(|(t, _)| t.clone()),
-                    serial_no: inst.and_then(|(_, s)| s.clone()),
-                    task_no: r.task_no,
-                    data: r.data,
-                    created_at: r.created_at,
-                    read_at: r.read_at,
-                }
-            })
-            .collect(),
-        total,
-        page,
-        page_size,
-    }))
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let inst = r.instance_id.and_then(|i| instances.get(&i));
+            NoticeView {
+                id: r.id,
+                seq: r.seq,
+                kind: r.kind,
+                instance_id: r.instance_id,
+                title: inst.map(|(t, _)| t.clone()),
+                serial_no: inst.and_then(|(_, s)| s.clone()),
+                task_no: r.task_no,
+                data: r.data,
+                created_at: r.created_at,
+                read_at: r.read_at,
+            }
+        })
+        .collect())
 }
 
 /// How many unread.
@@ -203,7 +217,8 @@ async fn mark_read(
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<UnreadCount>> {
     let txn = app.db.begin().await?;
-    let n = notification::Entity::find_by_id(id)
+    let n = notification::Entity::find()
+        .filter(notification::Column::Id.eq(id))
         .filter(notification::Column::TenantId.eq(p.tenant_id))
         .filter(notification::Column::UserId.eq(p.user_id))
         .one(&txn)

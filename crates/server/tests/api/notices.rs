@@ -312,7 +312,179 @@ async fn urge_and_replace_tell_the_people_concerned(app: &TestApp) {
 }
 
 both_databases!(
+    live_notifications_arrive_in_order_and_a_reconnect_misses_nothing,
     a_reminder_comes_before_the_due_time_and_is_read_by_its_reader_only,
     a_flow_past_its_whole_limit_tells_initiator_supervisor_and_handlers,
     urge_and_replace_tell_the_people_concerned,
 );
+
+/// One server-sent event.
+#[derive(Debug, Default, Clone)]
+struct Sse {
+    id: Option<i64>,
+    event: String,
+    data: String,
+}
+
+/// An open event stream of a user.
+struct Stream {
+    body: axum::body::Body,
+    buf: String,
+}
+
+impl Stream {
+    async fn open(app: &TestApp, s: &Session, last: Option<i64>) -> Stream {
+        use tower::ServiceExt;
+        let mut b = axum::http::Request::builder()
+            .uri("/api/v1/notifications/stream")
+            .header("cookie", &s.cookie);
+        if let Some(id) = last {
+            b = b.header("last-event-id", id.to_string());
+        }
+        let res = app
+            .router
+            .clone()
+            .oneshot(b.body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/event-stream");
+        Stream {
+            body: res.into_body(),
+            buf: String::new(),
+        }
+    }
+
+    /// The next event (comments skipped), or `None` after `wait`.
+    async fn next(&mut self, wait: std::time::Duration) -> Option<Sse> {
+        use http_body_util::BodyExt;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut ev = Sse::default();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        ev.id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        ev.event = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        ev.data.push_str(v.trim());
+                    }
+                }
+                if ev.event.is_empty() && ev.data.is_empty() {
+                    continue; // a keep-alive comment
+                }
+                return Some(ev);
+            }
+            let frame = tokio::time::timeout_at(deadline, self.body.frame())
+                .await
+                .ok()??;
+            if let Ok(data) = frame.unwrap().into_data() {
+                self.buf.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+    }
+
+    /// The next notification event.
+    async fn notice(&mut self) -> (i64, Value) {
+        loop {
+            let ev = self
+                .next(std::time::Duration::from_secs(10))
+                .await
+                .expect("a notification within 10 s");
+            if ev.event == "notification" {
+                return (ev.id.unwrap(), serde_json::from_str(&ev.data).unwrap());
+            }
+        }
+    }
+}
+
+async fn live_notifications_arrive_in_order_and_a_reconnect_misses_nothing(app: &TestApp) {
+    let f = flow_setup(app, |_| {}).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(start(app, &f).await["id"].as_str().unwrap().to_string());
+    }
+    let urge = |id: &str| {
+        let path = format!("/api/v1/flow/instances/{id}/actions");
+        let staff = f.staff.clone();
+        async move {
+            app.post(
+                &staff,
+                &path,
+                json!({"action": "urge", "message": "请尽快"}),
+            )
+            .await
+            .expect(200);
+        }
+    };
+    let mut boss = Stream::open(app, &f.boss, None).await;
+    let mut fin = Stream::open(app, &f.fin, None).await;
+    assert_eq!(
+        boss.next(std::time::Duration::from_secs(5))
+            .await
+            .unwrap()
+            .event,
+        "ready"
+    );
+    assert_eq!(
+        fin.next(std::time::Duration::from_secs(5))
+            .await
+            .unwrap()
+            .event,
+        "ready"
+    );
+    urge(&ids[0]).await;
+    let (first, n) = boss.notice().await;
+    assert_eq!(n["kind"], "urged");
+    assert_eq!(n["instance_id"], ids[0].as_str());
+    assert_eq!(n["seq"], first);
+    drop(boss);
+    // while boss is away, two more
+    urge(&ids[1]).await;
+    urge(&ids[2]).await;
+    let mut boss = Stream::open(app, &f.boss, Some(first)).await;
+    assert_eq!(
+        boss.next(std::time::Duration::from_secs(5))
+            .await
+            .unwrap()
+            .event,
+        "ready"
+    );
+    let (second, a) = boss.notice().await;
+    let (third, b) = boss.notice().await;
+    assert!(first < second && second < third, "{first} {second} {third}");
+    assert_eq!(a["instance_id"], ids[1].as_str());
+    assert_eq!(b["instance_id"], ids[2].as_str());
+    // and nothing twice, nothing of anyone else's
+    assert!(
+        boss.next(std::time::Duration::from_millis(1500))
+            .await
+            .is_none(),
+        "no repeats"
+    );
+    assert!(
+        fin.next(std::time::Duration::from_millis(200))
+            .await
+            .is_none(),
+        "finance is told nothing of the boss's"
+    );
+    // another tenant's stream neither
+    let other = second_tenant_admin(app).await;
+    let mut theirs = Stream::open(app, &other, Some(0)).await;
+    assert_eq!(
+        theirs
+            .next(std::time::Duration::from_secs(5))
+            .await
+            .unwrap()
+            .event,
+        "ready"
+    );
+    assert!(
+        theirs
+            .next(std::time::Duration::from_millis(300))
+            .await
+            .is_none()
+    );
+}

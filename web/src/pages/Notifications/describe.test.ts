@@ -9,6 +9,7 @@ const en: TFunction = (key, vars) => translate(key, vars, 'en');
 
 const notice = (kind: string, data: unknown = {}, over: Partial<Notice> = {}): Notice => ({
   id: 'n1',
+  seq: 1,
   kind,
   instance_id: 'i1',
   title: '张三的报销',

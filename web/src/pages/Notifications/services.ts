@@ -10,10 +10,6 @@ export const noticeKeys = {
     ['notifications', 'list', unread, page, pageSize] as const,
 };
 
-/**
- * The server's OpenAPI document names this operation `list`, as it does the delegations list,
- * so the generated types describe that one; the response is a page of notices.
- */
 export const listNotices = (
   unread: boolean,
   page: number,
@@ -21,8 +17,8 @@ export const listNotices = (
 ): Promise<NoticePage> =>
   call(
     api.GET('/api/v1/notifications', {
-      params: { query: { unread: unread || undefined, page, page_size } as never },
-    }) as unknown as Promise<{ data?: NoticePage; error?: unknown; response: Response }>,
+      params: { query: { unread: unread || undefined, page, page_size } },
+    }),
   );
 
 export const unreadCount = (): Promise<number> =>

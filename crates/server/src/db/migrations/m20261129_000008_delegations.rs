@@ -48,7 +48,9 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table("notifications")
-                .col(pk_uuid("id"))
+                // the event log's order: SSE event ids, `Last-Event-ID` resumes after one
+                .col(big_pk_auto("seq"))
+                .col(uuid_uniq("id"))
                 .col(uuid("tenant_id"))
                 .col(uuid("user_id"))
                 // urged | reminder | overdue | sent_back | finished | carbon_copy | replaced |
@@ -74,7 +76,7 @@ impl MigrationTrait for Migration {
                 .table("notifications")
                 .col("tenant_id")
                 .col("user_id")
-                .col("created_at")
+                .col("seq")
                 .to_owned(),
         )
         .await?;
