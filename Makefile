@@ -4,7 +4,7 @@ CARGO ?= cargo
 ADMIN_PASSWORD ?= Xietong@2026!
 DATA_DIR ?= ./data
 
-.PHONY: build run test web web-deps test-rust test-web e2e bench bench-engine bench-durable bench-http bench-lists bench-jobs openapi clean
+.PHONY: build run test web web-deps test-rust test-web e2e bench bench-engine bench-durable bench-http bench-lists bench-jobs bench-sse openapi clean
 
 web-deps:
 	cd web && npm ci --no-audit --no-fund
@@ -30,7 +30,7 @@ openapi: web-deps
 
 ## Every benchmark, each printing one JSON line; peers run in the same invocation
 ## (docs/benchmarks.md). PostgreSQL runs use the server of scripts/ensure-postgres.sh.
-bench: bench-engine bench-durable bench-http bench-jobs bench-lists
+bench: bench-engine bench-durable bench-http bench-jobs bench-lists bench-sse
 
 bench-engine:
 	$(CARGO) run --release -p xietong-bench -- engine
@@ -51,6 +51,11 @@ bench-jobs:
 	$(CARGO) build --release -p xietong-bench
 	./target/release/xietong-bench jobs
 	./target/release/xietong-bench jobs --database-url "$$(bash scripts/ensure-postgres.sh)"
+
+## Live notifications: 10,000 idle SSE streams and delivery time, against the release server.
+bench-sse:
+	$(CARGO) build --release -p xietong-server -p xietong-bench
+	./target/release/xietong-bench sse
 
 ## 待办/已办 first pages on 1,000,000 finished + 50,000 open instances, SQLite then PostgreSQL.
 bench-lists:

@@ -527,11 +527,13 @@ test('supervisor: console, urge, violation record, statistics and weekly overdue
     // Urge: done once; again within the hour, the server's refusal shows.
     // The confirm may open late on a busy machine, or the first click land on a re-render:
     // open it again until its button shows.
+    // The confirm button is found by its place, not its name: antd may still be showing the
+    // loading icon of the previous confirm in it, which changes its accessible name.
     const urge = async () => {
       const confirm = page
         .locator('.ant-popconfirm-buttons')
         .filter({ visible: true })
-        .getByRole('button', { name: '催办', exact: true });
+        .locator('button.ant-btn-primary');
       for (let attempt = 1; ; attempt++) {
         await row.getByRole('button', { name: '催办', exact: true }).click();
         try {

@@ -20,16 +20,7 @@ use crate::workload;
 /// `http [--n 2000] [--bin target/release/xietong] [--no-peers] [--peers-dir D] [--bpmn F]`
 pub fn run(args: &[String]) -> anyhow::Result<String> {
     let n: usize = flag(args, "n", 2000)?;
-    let default_bin = std::env::current_exe()?
-        .parent()
-        .map(|d| d.join("xietong"))
-        .unwrap_or_else(|| PathBuf::from("target/release/xietong"));
-    let bin: PathBuf = flag(args, "bin", default_bin)?;
-    ensure!(
-        bin.exists(),
-        "no server binary at {} (build it: cargo build --release -p xietong-server, or give --bin)",
-        bin.display()
-    );
+    let bin = server_bin(args)?;
     let xml = crate::peers::workload_bpmn(args)?;
     let peer = if args.iter().any(|a| a == "--no-peers") {
         None
@@ -55,15 +46,35 @@ pub fn run(args: &[String]) -> anyhow::Result<String> {
     Ok(out.to_string())
 }
 
+/// The server binary: `--bin`, else `xietong` beside this program.
+pub(crate) fn server_bin(args: &[String]) -> anyhow::Result<PathBuf> {
+    let default_bin = std::env::current_exe()?
+        .parent()
+        .map(|d| d.join("xietong"))
+        .unwrap_or_else(|| PathBuf::from("target/release/xietong"));
+    let bin: PathBuf = flag(args, "bin", default_bin)?;
+    ensure!(
+        bin.exists(),
+        "no server binary at {} (build it: cargo build --release -p xietong-server, or give --bin)",
+        bin.display()
+    );
+    Ok(bin)
+}
+
 /// A running `xietong serve`, stopped (SIGTERM, then SIGKILL) when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub base: String,
     dir: PathBuf,
 }
 
 impl Server {
-    fn start(bin: &PathBuf) -> anyhow::Result<Server> {
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn start(bin: &PathBuf) -> anyhow::Result<Server> {
         let dir = crate::scratch::temp_dir("xt-bench-http")?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
@@ -95,7 +106,7 @@ impl Server {
     }
 
     /// Waits until `/healthz` answers 200.
-    async fn ready(&mut self, api: &Api) -> anyhow::Result<Duration> {
+    pub async fn ready(&mut self, api: &Api) -> anyhow::Result<Duration> {
         let t0 = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait()? {
@@ -114,7 +125,7 @@ impl Server {
     }
 
     /// The server process's peak resident set size (VmHWM) in KiB.
-    fn peak_rss_kb(&self) -> Option<u64> {
+    pub fn peak_rss_kb(&self) -> Option<u64> {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .ok()?
             .lines()
@@ -122,7 +133,7 @@ impl Server {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
     }
 
-    fn stop(self) {
+    pub fn stop(self) {
         drop(self)
     }
 }
@@ -148,7 +159,7 @@ impl Drop for Server {
 }
 
 /// The first open task of an instance view: (task id, assignee).
-fn next_open(view: &Value) -> Option<(String, Uuid)> {
+pub(crate) fn next_open(view: &Value) -> Option<(String, Uuid)> {
     view["tasks"].as_array()?.iter().find_map(|t| {
         (t["state"] == "open").then(|| {
             Some((

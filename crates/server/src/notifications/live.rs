@@ -50,22 +50,20 @@ pub struct Delivered {
     pub view: NoticeView,
 }
 
-/// The process's broadcaster of new notifications.
+/// The process's broadcaster of new notifications: one channel per reader with open streams,
+/// so an event wakes only its reader's streams however many others are open.
+#[derive(Default)]
 pub struct Hub {
-    tx: broadcast::Sender<Arc<Delivered>>,
+    readers: std::sync::Mutex<Readers>,
     wake: Notify,
     started: tokio::sync::OnceCell<()>,
 }
 
-impl Default for Hub {
-    fn default() -> Self {
-        Hub {
-            tx: broadcast::channel(4096).0,
-            wake: Notify::new(),
-            started: tokio::sync::OnceCell::new(),
-        }
-    }
-}
+/// Each reader's channel, while they have streams open.
+type Readers = std::collections::HashMap<(Uuid, Uuid), broadcast::Sender<Arc<Delivered>>>;
+
+/// Events a reader's streams may fall behind by before they are told to reload.
+const PER_READER: usize = 256;
 
 impl Hub {
     /// Something committed notifications: look now.
@@ -130,9 +128,36 @@ impl Hub {
         }
     }
 
-    /// A receiver of everything delivered from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Delivered>> {
-        self.tx.subscribe()
+    /// A receiver of what is delivered to this reader from now on.
+    pub fn subscribe(&self, tenant: Uuid, user: Uuid) -> broadcast::Receiver<Arc<Delivered>> {
+        self.readers
+            .lock()
+            .expect("live readers")
+            .entry((tenant, user))
+            .or_insert_with(|| broadcast::channel(PER_READER).0)
+            .subscribe()
+    }
+
+    /// Streams open now (all readers).
+    pub fn open_streams(&self) -> usize {
+        self.readers
+            .lock()
+            .expect("live readers")
+            .values()
+            .map(|s| s.receiver_count())
+            .sum()
+    }
+
+    fn deliver(&self, d: Delivered) {
+        let mut readers = self.readers.lock().expect("live readers");
+        let key = (d.tenant, d.user);
+        if let Some(tx) = readers.get(&key) {
+            if tx.receiver_count() == 0 {
+                readers.remove(&key);
+            } else {
+                let _ = tx.send(Arc::new(d));
+            }
+        }
     }
 
     /// Delivers rows after `floor` (older ones are the streams' backlog, read from the table).
@@ -176,12 +201,14 @@ impl Hub {
                 last = last.max(*seq);
             }
             seen.retain(|s| *s > last - LOOK_BACK);
-            if self.tx.receiver_count() == 0 {
-                continue;
-            }
             for ((tenant, user, _), view) in who.into_iter().zip(views) {
-                let _ = self.tx.send(Arc::new(Delivered { tenant, user, view }));
+                self.deliver(Delivered { tenant, user, view });
             }
+            // forget readers whose streams all closed
+            self.readers
+                .lock()
+                .expect("live readers")
+                .retain(|_, tx| tx.receiver_count() > 0);
         }
     }
 }
@@ -214,7 +241,7 @@ pub async fn stream(
     let hub = app.live.clone();
     hub.ensure_started(&app.db).await;
     // subscribe before reading the backlog, so nothing falls between the two
-    let mut rx = hub.subscribe();
+    let mut rx = hub.subscribe(p.tenant_id, p.user_id);
     let after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -234,7 +261,6 @@ pub async fn stream(
         }
         None => Vec::new(),
     };
-    let (tenant, user) = (p.tenant_id, p.user_id);
     let event = |v: &NoticeView| {
         Event::default()
             .event("notification")
@@ -251,7 +277,7 @@ pub async fn stream(
         }
         loop {
             match rx.recv().await {
-                Ok(d) if d.tenant == tenant && d.user == user => {
+                Ok(d) => {
                     if sent.insert(d.view.seq) {
                         yield Ok(event(&d.view));
                     }
@@ -259,7 +285,6 @@ pub async fn stream(
                         sent.clear();
                     }
                 }
-                Ok(_) => {}
                 // a slow reader missed some: tell it to reload from the table
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     yield Ok(Event::default().event("reload").data("{}"));
