@@ -27,7 +27,7 @@ use crate::app::App;
 use crate::audit::{self, Change};
 use crate::auth::access::Perm;
 use crate::auth::extract::Authenticated;
-use crate::entities::{delegation, flow_instance, flow_task, flow_template, job, user};
+use crate::entities::{delegation, flow_task, flow_template, job, user};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::http::extract::{Json, Query};
 use crate::http::page::{Page, PageQuery};
@@ -579,28 +579,23 @@ async fn create(
         ),
     )
     .await?;
-    jobs::enqueue(
-        &txn,
-        NewJob::new(
-            p.tenant_id,
-            KIND_START,
-            serde_json::json!({ "delegation_id": m.id }),
+    // told at the start (moving open tasks if asked) and at the end
+    for (kind, at, key) in [
+        (KIND_START, new.starts_at, start_key(m.id)),
+        (KIND_END, body.ends_at, end_key(m.id)),
+    ] {
+        jobs::enqueue(
+            &txn,
+            NewJob::new(
+                p.tenant_id,
+                kind,
+                serde_json::json!({ "delegation_id": m.id }),
+            )
+            .at(at)
+            .dedupe(key),
         )
-        .at(new.starts_at)
-        .dedupe(start_key(m.id)),
-    )
-    .await?;
-    jobs::enqueue(
-        &txn,
-        NewJob::new(
-            p.tenant_id,
-            KIND_END,
-            serde_json::json!({ "delegation_id": m.id }),
-        )
-        .at(body.ends_at)
-        .dedupe(end_key(m.id)),
-    )
-    .await?;
+        .await?;
+    }
     txn.commit().await?;
     app.directory_changed();
     app.wake_jobs();
@@ -775,23 +770,9 @@ async fn on_behalf(
         .all(&app.db)
         .await?;
     let instance_ids: Vec<Uuid> = tasks.iter().map(|t| t.instance_id).collect();
-    let instances: HashMap<Uuid, (String, Option<String>)> = if instance_ids.is_empty() {
-        HashMap::new()
-    } else {
-        flow_instance::Entity::find()
-            .select_only()
-            .column(flow_instance::Column::Id)
-            .column(flow_instance::Column::Title)
-            .column(flow_instance::Column::SerialNo)
-            .filter(flow_instance::Column::TenantId.eq(p.tenant_id))
-            .filter(flow_instance::Column::Id.is_in(instance_ids.clone()))
-            .into_tuple::<(Uuid, String, Option<String>)>()
-            .all(&app.db)
-            .await?
-            .into_iter()
-            .map(|(i, t, s)| (i, (t, s)))
-            .collect()
-    };
+    let instances =
+        super::instances::instance_titles(&app.db, Some(p.tenant_id), instance_ids.iter().copied())
+            .await?;
     // The decisions recorded "代 X 办理" on those instances.
     let decisions: Vec<flow_history::Model> = if instance_ids.is_empty() {
         Vec::new()
@@ -840,12 +821,7 @@ async fn on_behalf(
 /// Runs a delegation's start: both people are told, and with "move open tasks" each open task
 /// of the delegator on the covered templates goes to the stand-in through the engine.
 pub async fn start_job(app: &App, j: &job::Model) -> Result<(), JobFailure> {
-    let id = j
-        .payload
-        .get("delegation_id")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse::<Uuid>().ok())
-        .ok_or_else(|| JobFailure::permanent("bad payload: delegation_id"))?;
+    let id = jobs::payload_id(j, "delegation_id")?;
     let retry = |e: DbErr| JobFailure::retry(e.to_string());
     let Some(d) = delegation::Entity::find_by_id(id)
         .filter(delegation::Column::TenantId.eq(j.tenant_id))
@@ -947,12 +923,7 @@ async fn tell(
 /// Runs a delegation's end: both people are told (new tasks come to the delegator again by
 /// themselves; nothing moves back).
 pub async fn end_job(app: &App, j: &job::Model) -> Result<(), JobFailure> {
-    let id = j
-        .payload
-        .get("delegation_id")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse::<Uuid>().ok())
-        .ok_or_else(|| JobFailure::permanent("bad payload: delegation_id"))?;
+    let id = jobs::payload_id(j, "delegation_id")?;
     let d = delegation::Entity::find_by_id(id)
         .filter(delegation::Column::TenantId.eq(j.tenant_id))
         .one(&app.db)

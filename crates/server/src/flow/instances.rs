@@ -305,6 +305,33 @@ pub async fn viewer(app: &App, c: &Caller, i: &flow_instance::Model) -> AppResul
     Ok((v.all_fields || involved).then_some(v))
 }
 
+/// Titles and serial numbers of instances of `tenant`, by id (one query).
+pub(crate) async fn instance_titles<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    tenant: Option<Uuid>,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, (String, Option<String>)>, sea_orm::DbErr> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut q = flow_instance::Entity::find()
+        .select_only()
+        .column(flow_instance::Column::Id)
+        .column(flow_instance::Column::Title)
+        .column(flow_instance::Column::SerialNo)
+        .filter(flow_instance::Column::Id.is_in(ids));
+    if let Some(t) = tenant {
+        q = q.filter(flow_instance::Column::TenantId.eq(t));
+    }
+    Ok(q.into_tuple::<(Uuid, String, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, t, s)| (id, (t, s)))
+        .collect())
+}
+
 /// Display names of users, by id (each id once, whatever the input repeats).
 pub(crate) async fn names(
     app: &App,

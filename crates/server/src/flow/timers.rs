@@ -224,12 +224,7 @@ pub fn cancel_flow_overdue(backend: DbBackend, tenant: Uuid, instance: Uuid) -> 
 
 /// Runs a whole-flow due-time job through the engine (once; a finished instance needs nothing).
 pub async fn flow_overdue(app: &App, j: &job::Model) -> Result<(), JobFailure> {
-    let instance = j
-        .payload
-        .get("instance_id")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse::<Uuid>().ok())
-        .ok_or_else(|| JobFailure::permanent("bad payload: instance_id"))?;
+    let instance = jobs::payload_id(j, "instance_id")?;
     act_as_system(
         app,
         j,

@@ -276,6 +276,15 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::seconds(secs + jitter)
 }
 
+/// The id named `key` in a job's payload; a job without it can never succeed.
+pub fn payload_id(j: &job::Model, key: &str) -> Result<Uuid, JobFailure> {
+    j.payload
+        .get(key)
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse::<Uuid>().ok())
+        .ok_or_else(|| JobFailure::permanent(format!("bad payload: {key}")))
+}
+
 /// Runs one claimed job's handler.
 async fn dispatch(app: &App, j: &job::Model) -> Result<(), JobFailure> {
     match j.kind.as_str() {

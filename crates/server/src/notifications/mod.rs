@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::app::App;
 use crate::audit::{self, Change};
 use crate::auth::extract::Authenticated;
-use crate::entities::{flow_instance, notification};
+use crate::entities::notification;
 use crate::error::{AppError, AppResult, Text};
 use crate::http::extract::Query;
 use crate::http::page::{Page, PageQuery};
@@ -148,23 +148,13 @@ pub(crate) async fn views<C: ConnectionTrait>(
     db: &C,
     rows: Vec<notification::Model>,
 ) -> Result<Vec<NoticeView>, sea_orm::DbErr> {
-    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.instance_id).collect();
-    let instances: std::collections::HashMap<Uuid, (String, Option<String>)> = if ids.is_empty() {
-        Default::default()
-    } else {
-        flow_instance::Entity::find()
-            .select_only()
-            .column(flow_instance::Column::Id)
-            .column(flow_instance::Column::Title)
-            .column(flow_instance::Column::SerialNo)
-            .filter(flow_instance::Column::Id.is_in(ids))
-            .into_tuple::<(Uuid, String, Option<String>)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|(id, t, s)| (id, (t, s)))
-            .collect()
-    };
+    // rows of several tenants (the live poller): instance ids are unique across tenants
+    let instances = crate::flow::instances::instance_titles(
+        db,
+        None,
+        rows.iter().filter_map(|r| r.instance_id),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| {

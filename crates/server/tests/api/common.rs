@@ -546,3 +546,28 @@ pub async fn set_task_due(app: &TestApp, instance: &str, at: chrono::DateTime<ch
         .await
         .unwrap();
 }
+
+/// Starts an expense instance as the setup's staff member (amount 100).
+#[allow(dead_code)]
+pub async fn start_expense(app: &TestApp, f: &FlowSetup) -> Value {
+    app.post(
+        &f.staff,
+        "/api/v1/flow/instances",
+        json!({"template_id": f.template, "form": {"amount": 100}}),
+    )
+    .await
+    .expect(200)
+}
+
+/// The kinds of `s`'s notifications, newest first.
+#[allow(dead_code)]
+pub async fn notice_kinds(app: &TestApp, s: &Session) -> Vec<String> {
+    app.get(s, "/api/v1/notifications?page_size=100")
+        .await
+        .expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}

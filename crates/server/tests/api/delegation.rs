@@ -27,16 +27,6 @@ fn delegation(delegate: &str, extra: Value) -> Value {
     body
 }
 
-async fn start(app: &TestApp, f: &FlowSetup) -> Value {
-    app.post(
-        &f.staff,
-        "/api/v1/flow/instances",
-        json!({"template_id": f.template, "form": {"amount": 100}}),
-    )
-    .await
-    .expect(200)
-}
-
 fn open_task(view: &Value) -> Value {
     let open: Vec<&Value> = view["tasks"]
         .as_array()
@@ -46,17 +36,6 @@ fn open_task(view: &Value) -> Value {
         .collect();
     assert_eq!(open.len(), 1, "{view}");
     open[0].clone()
-}
-
-async fn notices(app: &TestApp, s: &Session) -> Vec<String> {
-    app.get(s, "/api/v1/notifications?page_size=100")
-        .await
-        .expect(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["kind"].as_str().unwrap().to_string())
-        .collect()
 }
 
 async fn new_tasks_go_to_the_stand_in_marked_for_the_delegator(app: &TestApp) {
@@ -76,17 +55,17 @@ async fn new_tasks_go_to_the_stand_in_marked_for_the_delegator(app: &TestApp) {
     // the start job tells both
     jobs::run_due(&app.app, Utc::now()).await.unwrap();
     assert!(
-        notices(app, &f.boss)
+        notice_kinds(app, &f.boss)
             .await
             .contains(&"delegation_started".into())
     );
     assert!(
-        notices(app, &f.outsider)
+        notice_kinds(app, &f.outsider)
             .await
             .contains(&"delegation_started".into())
     );
 
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let id = inst["id"].as_str().unwrap();
     let task = open_task(&inst);
     assert_eq!(task["assignee_id"], f.outsider_id.as_str());
@@ -157,7 +136,7 @@ async fn new_tasks_go_to_the_stand_in_marked_for_the_delegator(app: &TestApp) {
         .clone();
     assert_eq!(ended["data"]["delegate_name"], "测试outsider");
     assert!(
-        notices(app, &f.outsider)
+        notice_kinds(app, &f.outsider)
             .await
             .contains(&"delegation_ended".into())
     );
@@ -170,7 +149,7 @@ async fn new_tasks_go_to_the_stand_in_marked_for_the_delegator(app: &TestApp) {
 
 async fn open_tasks_move_when_asked_and_chains_resolve(app: &TestApp) {
     let f = flow_setup(app, |_| {}).await;
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let id = inst["id"].as_str().unwrap();
     assert_eq!(open_task(&inst)["assignee_id"], f.boss_id.as_str());
     // only this template, moving open tasks
@@ -200,9 +179,13 @@ async fn open_tasks_move_when_asked_and_chains_resolve(app: &TestApp) {
     let task = open_task(&view);
     assert_eq!(task["assignee_id"], f.outsider_id.as_str());
     assert_eq!(task["principal_id"], f.boss_id.as_str());
-    let boss_told = notices(app, &f.boss).await;
+    let boss_told = notice_kinds(app, &f.boss).await;
     assert!(boss_told.contains(&"stood_in".into()), "{boss_told:?}");
-    assert!(notices(app, &f.outsider).await.contains(&"stood_in".into()));
+    assert!(
+        notice_kinds(app, &f.outsider)
+            .await
+            .contains(&"stood_in".into())
+    );
     app.post(
         &f.outsider,
         &format!(
@@ -387,12 +370,12 @@ async fn hr_sets_one_for_someone_and_cancelling_stops_it(app: &TestApp) {
     .expect_code(409, "delegation.over");
     // back in: new tasks are boss's own again, and the start job found nothing to do
     jobs::run_due(&app.app, Utc::now()).await.unwrap();
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let task = open_task(&inst);
     assert_eq!(task["assignee_id"], f.boss_id.as_str());
     assert_eq!(task["principal_id"], Value::Null);
     assert!(
-        !notices(app, &f.outsider)
+        !notice_kinds(app, &f.outsider)
             .await
             .contains(&"delegation_started".into())
     );

@@ -32,27 +32,6 @@ async fn make_due(app: &TestApp, kind: &str) {
         .unwrap();
 }
 
-async fn start(app: &TestApp, f: &FlowSetup) -> Value {
-    app.post(
-        &f.staff,
-        "/api/v1/flow/instances",
-        json!({"template_id": f.template, "form": {"amount": 100}}),
-    )
-    .await
-    .expect(200)
-}
-
-async fn kinds(app: &TestApp, s: &Session) -> Vec<String> {
-    app.get(s, "/api/v1/notifications?page_size=100")
-        .await
-        .expect(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["kind"].as_str().unwrap().to_string())
-        .collect()
-}
-
 async fn a_reminder_comes_before_the_due_time_and_is_read_by_its_reader_only(app: &TestApp) {
     let f = flow_setup(app, |b| {
         let head = &mut b["definition"]["tree"]["nodes"][0];
@@ -60,7 +39,7 @@ async fn a_reminder_comes_before_the_due_time_and_is_read_by_its_reader_only(app
         head["remind_before"] = json!({"amount": 1, "unit": "days"});
     })
     .await;
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let due: DateTime<Utc> = inst["tasks"][0]["due_at"]
         .as_str()
         .unwrap()
@@ -127,7 +106,7 @@ async fn a_reminder_comes_before_the_due_time_and_is_read_by_its_reader_only(app
         0
     );
     // a task handled in time has no reminder left
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let task = inst["tasks"][0]["id"].as_str().unwrap();
     app.post(
         &f.boss,
@@ -150,7 +129,7 @@ async fn a_flow_past_its_whole_limit_tells_initiator_supervisor_and_handlers(app
         b["definition"]["tree"]["time_limit"] = json!({"amount": 5, "unit": "working_days"});
     })
     .await;
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let id = inst["id"].as_str().unwrap();
     let due: DateTime<Utc> = inst["due_at"].as_str().unwrap().parse().unwrap();
     assert!(due > Utc::now() + Duration::days(4));
@@ -196,15 +175,19 @@ async fn a_flow_past_its_whole_limit_tells_initiator_supervisor_and_handlers(app
             .any(|h| h["action"] == "flow_overdue")
     );
     for s in [&f.staff, &f.admin, &f.boss] {
-        assert!(kinds(app, s).await.contains(&"flow_overdue".to_string()));
+        assert!(
+            notice_kinds(app, s)
+                .await
+                .contains(&"flow_overdue".to_string())
+        );
     }
     assert!(
-        !kinds(app, &f.fin)
+        !notice_kinds(app, &f.fin)
             .await
             .contains(&"flow_overdue".to_string())
     );
     // an instance that finishes in time cancels its job
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     for who in [&f.boss, &f.fin] {
         let view = app
             .get(
@@ -233,7 +216,7 @@ async fn a_flow_past_its_whole_limit_tells_initiator_supervisor_and_handlers(app
 
 async fn urge_and_replace_tell_the_people_concerned(app: &TestApp) {
     let f = flow_setup(app, |_| {}).await;
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let id = inst["id"].as_str().unwrap();
     let task = inst["tasks"][0]["id"].as_str().unwrap();
     let path = format!("/api/v1/flow/instances/{id}/actions");
@@ -244,7 +227,7 @@ async fn urge_and_replace_tell_the_people_concerned(app: &TestApp) {
     )
     .await
     .expect(200);
-    assert_eq!(kinds(app, &f.boss).await, vec!["urged"]);
+    assert_eq!(notice_kinds(app, &f.boss).await, vec!["urged"]);
     // replacing needs a reason, an active person, and the supervisor (admin here)
     app.post(
         &f.admin,
@@ -287,9 +270,13 @@ async fn urge_and_replace_tell_the_people_concerned(app: &TestApp) {
         .find(|h| h["action"] == "handler_replaced")
         .expect("history shows it");
     assert_eq!(replaced["opinion"], "休假");
-    assert!(kinds(app, &f.boss).await.contains(&"replaced".to_string()));
     assert!(
-        kinds(app, &f.outsider)
+        notice_kinds(app, &f.boss)
+            .await
+            .contains(&"replaced".to_string())
+    );
+    assert!(
+        notice_kinds(app, &f.outsider)
             .await
             .contains(&"replaced".to_string())
     );
@@ -404,7 +391,12 @@ async fn live_notifications_arrive_in_order_and_a_reconnect_misses_nothing(app: 
     let f = flow_setup(app, |_| {}).await;
     let mut ids = Vec::new();
     for _ in 0..3 {
-        ids.push(start(app, &f).await["id"].as_str().unwrap().to_string());
+        ids.push(
+            start_expense(app, &f).await["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
     }
     let urge = |id: &str| {
         let path = format!("/api/v1/flow/instances/{id}/actions");

@@ -30,16 +30,6 @@ async fn timed_setup(app: &TestApp, policy: &str) -> FlowSetup {
     .await
 }
 
-async fn start(app: &TestApp, f: &FlowSetup) -> Value {
-    app.post(
-        &f.staff,
-        "/api/v1/flow/instances",
-        json!({"template_id": f.template, "form": {"amount": 100}}),
-    )
-    .await
-    .expect(200)
-}
-
 /// Time passes: the open tasks' due times, and the pending due-time jobs, are moved an hour into
 /// the past.
 async fn let_time_pass(app: &TestApp, instance: &str) {
@@ -90,7 +80,7 @@ fn actions(view: &Value) -> Vec<String> {
 
 async fn auto_agree_runs_when_the_due_time_passes(app: &TestApp) {
     let f = timed_setup(app, "auto_agree").await;
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let id = inst["id"].as_str().unwrap();
     let due: chrono::DateTime<Utc> = inst["tasks"][0]["due_at"]
         .as_str()
@@ -149,7 +139,7 @@ async fn escalation_moves_the_task_to_the_supervisor(app: &TestApp) {
     )
     .await
     .expect(200);
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let id = inst["id"].as_str().unwrap();
     let_time_pass(app, id).await;
     assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
@@ -182,7 +172,7 @@ async fn escalation_moves_the_task_to_the_supervisor(app: &TestApp) {
 
 async fn acting_in_time_cancels_the_due_job(app: &TestApp) {
     let f = timed_setup(app, "notify").await;
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let task = inst["tasks"][0]["id"].as_str().unwrap();
     // An extension moves the due time: a second job for the new time.
     app.post(
@@ -206,7 +196,7 @@ async fn acting_in_time_cancels_the_due_job(app: &TestApp) {
 
 async fn a_task_kept_pending_is_due_at_its_promised_date_everywhere(app: &TestApp) {
     let f = timed_setup(app, "notify").await;
-    let inst = start(app, &f).await;
+    let inst = start_expense(app, &f).await;
     let task = inst["tasks"][0]["id"].as_str().unwrap();
     let promised = (Utc::now() + Duration::days(9)).with_nanosecond(0).unwrap();
     let view = app
