@@ -326,7 +326,7 @@ async fn list(
     Query(f): Query<DelegationFilter>,
     Query(pq): Query<PageQuery>,
 ) -> AppResult<axum::Json<Page<DelegationView>>> {
-    let (page, page_size) = pq.resolve()?;
+    pq.resolve()?;
     let mut q = delegation::Entity::find().filter(delegation::Column::TenantId.eq(p.tenant_id));
     let person = |u: Uuid| {
         Condition::any()
@@ -358,18 +358,9 @@ async fn list(
     let q = q
         .order_by_desc(delegation::Column::StartsAt)
         .order_by_desc(delegation::Column::Id);
-    let total = q.clone().count(&app.db).await?;
-    let rows = q
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-        .all(&app.db)
-        .await?;
-    Ok(axum::Json(Page {
-        items: views(&app, p.tenant_id, rows).await?,
-        total,
-        page,
-        page_size,
-    }))
+    let mut rows = pq.fetch(&app.db, q).await?;
+    let items = views(&app, p.tenant_id, std::mem::take(&mut rows.items)).await?;
+    Ok(axum::Json(rows.with_items(items)))
 }
 
 fn field(name: &str, code: &'static str, zh: &'static str, en: &'static str) -> FieldError {
@@ -753,7 +744,7 @@ async fn on_behalf(
     Query(pq): Query<PageQuery>,
 ) -> AppResult<axum::Json<Page<OnBehalfTask>>> {
     use crate::entities::flow_history;
-    let (page, page_size) = pq.resolve()?;
+    pq.resolve()?;
     let principal = f.user_id.unwrap_or(p.user_id);
     if principal != p.user_id && !p.has(Perm::UserWrite) {
         return Err(AppError::forbidden());
@@ -763,12 +754,8 @@ async fn on_behalf(
         .filter(flow_task::Column::PrincipalId.eq(principal))
         .order_by_desc(flow_task::Column::OpenedAt)
         .order_by_desc(flow_task::Column::Id);
-    let total = q.clone().count(&app.db).await?;
-    let tasks = q
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-        .all(&app.db)
-        .await?;
+    let mut found = pq.fetch(&app.db, q).await?;
+    let tasks = std::mem::take(&mut found.items);
     let instance_ids: Vec<Uuid> = tasks.iter().map(|t| t.instance_id).collect();
     let instances =
         super::instances::instance_titles(&app.db, Some(p.tenant_id), instance_ids.iter().copied())
@@ -810,12 +797,7 @@ async fn on_behalf(
             }
         })
         .collect();
-    Ok(axum::Json(Page {
-        items,
-        total,
-        page,
-        page_size,
-    }))
+    Ok(axum::Json(found.with_items(items)))
 }
 
 /// Runs a delegation's start: both people are told, and with "move open tasks" each open task

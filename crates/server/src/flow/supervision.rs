@@ -540,24 +540,15 @@ async fn list_violations(
     Query(f): Query<ViolationFilter>,
     Query(pq): Query<PageQuery>,
 ) -> AppResult<axum::Json<Page<ViolationView>>> {
-    let (page, page_size) = pq.resolve()?;
+    pq.resolve()?;
     let c = Caller::from(&p);
     let q = flow_violation::Entity::find()
         .filter(violation_condition(&app, &c, &f).await?)
         .order_by_desc(flow_violation::Column::RecordedAt)
         .order_by_desc(flow_violation::Column::Id);
-    let total = q.clone().count(&app.db).await?;
-    let rows = q
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-        .all(&app.db)
-        .await?;
-    Ok(axum::Json(Page {
-        items: views(&app, c.tenant_id, rows).await?,
-        total,
-        page,
-        page_size,
-    }))
+    let mut rows = pq.fetch(&app.db, q).await?;
+    let items = views(&app, c.tenant_id, std::mem::take(&mut rows.items)).await?;
+    Ok(axum::Json(rows.with_items(items)))
 }
 
 /// Report query.

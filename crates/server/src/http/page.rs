@@ -41,3 +41,45 @@ pub struct Page<T> {
     pub page: u64,
     pub page_size: u64,
 }
+
+impl PageQuery {
+    /// The page of `q` this query asks for, with the total: the count and the page's rows, read
+    /// with `q`'s order. Refuses bad paging like `resolve`.
+    pub async fn fetch<E, C>(
+        self,
+        db: &C,
+        q: sea_orm::Select<E>,
+    ) -> Result<Page<E::Model>, AppError>
+    where
+        E: sea_orm::EntityTrait,
+        E::Model: Sync,
+        C: sea_orm::ConnectionTrait,
+    {
+        use sea_orm::{PaginatorTrait, QuerySelect};
+        let (page, page_size) = self.resolve()?;
+        let total = q.clone().count(db).await?;
+        let items = q
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+            .all(db)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            page_size,
+        })
+    }
+}
+
+impl<T> Page<T> {
+    /// The same page with its items turned into something else.
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        Page {
+            items,
+            total: self.total,
+            page: self.page,
+            page_size: self.page_size,
+        }
+    }
+}

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set, Statement, TransactionTrait,
+    QueryTrait, Set, Statement, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -121,26 +121,17 @@ async fn list(
     Query(f): Query<NoticeFilter>,
     Query(pq): Query<PageQuery>,
 ) -> AppResult<axum::Json<Page<NoticeView>>> {
-    let (page, page_size) = pq.resolve()?;
     let mut q = notification::Entity::find()
         .filter(notification::Column::TenantId.eq(p.tenant_id))
         .filter(notification::Column::UserId.eq(p.user_id));
     if f.unread == Some(true) {
         q = q.filter(notification::Column::ReadAt.is_null());
     }
-    let q = q.order_by_desc(notification::Column::Seq);
-    let total = q.clone().count(&app.db).await?;
-    let rows = q
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-        .all(&app.db)
+    let mut rows = pq
+        .fetch(&app.db, q.order_by_desc(notification::Column::Seq))
         .await?;
-    Ok(axum::Json(Page {
-        items: views(&app.db, rows).await?,
-        total,
-        page,
-        page_size,
-    }))
+    let items = views(&app.db, std::mem::take(&mut rows.items)).await?;
+    Ok(axum::Json(rows.with_items(items)))
 }
 
 /// Rows as their readers see them, with the instances' titles (one query).
