@@ -33,6 +33,8 @@ pub struct AppState {
     generation: AtomicU64,
     /// Live delivery of notifications to open event streams.
     pub live: Arc<crate::notifications::live::Hub>,
+    /// The Web Push signing key, once read (see `notifications::push::vapid_key`).
+    pub vapid: std::sync::OnceLock<xietong_webpush::VapidKey>,
 }
 
 pub type TemplateCacheEntry = (
@@ -60,6 +62,7 @@ impl App {
             flow_templates: RwLock::new(HashMap::new()),
             generation: AtomicU64::new(0),
             live: Default::default(),
+            vapid: Default::default(),
         }))
     }
 

@@ -250,6 +250,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Err(e) = crate::flow::reports::ensure_scheduled(&app).await {
                 tracing::warn!(error = %e, "scheduling the weekly overdue reports failed");
             }
+            if let Err(e) = crate::notifications::digest::ensure_scheduled(&app).await {
+                tracing::warn!(error = ?e.code, "scheduling the digests failed");
+            }
             let runner = (concurrency > 0).then(|| {
                 crate::jobs::Runner::start(
                     app.clone(),

@@ -65,6 +65,12 @@ pub struct Config {
     pub jobs_concurrency: usize,
     /// How often the job runner looks for due jobs, in milliseconds.
     pub jobs_poll_ms: u64,
+    /// The address people open Xietong at, for links in mail, robots and push messages, e.g.
+    /// `https://oa.example.com`; default: `http://localhost:<port of listen>`.
+    pub public_url: Option<String>,
+    /// The contact a Web Push service may reach the operator at (VAPID `sub`): a `mailto:` or
+    /// `https:` URL; default: `mailto:admin@<host of public_url>`.
+    pub push_contact: Option<String>,
 }
 
 impl Default for Config {
@@ -87,6 +93,8 @@ impl Default for Config {
             trust_forwarded_for: false,
             jobs_concurrency: 4,
             jobs_poll_ms: 1000,
+            public_url: None,
+            push_contact: None,
         }
     }
 }
@@ -120,6 +128,40 @@ impl Config {
             .merge(Env::prefixed("XIETONG_").ignore(&["config", "test_pg_url"]))
             .merge(Serialized::defaults(flags));
         fig.extract().context("reading settings")
+    }
+
+    /// The base of links people follow back into Xietong (no trailing slash).
+    pub fn public_url(&self) -> String {
+        match self
+            .public_url
+            .as_deref()
+            .map(|u| u.trim().trim_end_matches('/'))
+        {
+            Some(u) if !u.is_empty() => u.to_string(),
+            _ => {
+                let port = self.listen.rsplit(':').next().unwrap_or("8080");
+                format!("http://localhost:{port}")
+            }
+        }
+    }
+
+    /// The VAPID `sub` claim.
+    pub fn push_contact(&self) -> String {
+        match self.push_contact.as_deref().map(str::trim) {
+            Some(c) if !c.is_empty() => c.to_string(),
+            _ => {
+                let base = self.public_url();
+                let host = base
+                    .split("://")
+                    .nth(1)
+                    .unwrap_or("localhost")
+                    .split(['/', ':'])
+                    .next()
+                    .unwrap_or("localhost")
+                    .to_string();
+                format!("mailto:admin@{host}")
+            }
+        }
     }
 
     /// The database URL in force.

@@ -75,6 +75,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's mail server and digest times. */
+        get: operations["get_settings"];
+        /** Changes the tenant's mail server and digest times. */
+        put: operations["put_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notification-settings/test-mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a test mail through the saved mail server now; the server's answer comes back. */
+        post: operations["test_mail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notify-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's group robots and webhooks. */
+        get: operations["list_channels"];
+        put?: never;
+        /** Adds a group robot or webhook. */
+        post: operations["create_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notify-channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes a group robot or webhook. */
+        put: operations["update_channel"];
+        post?: never;
+        /** Removes a group robot or webhook (messages already queued for it are dropped). */
+        delete: operations["delete_channel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notify-channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a test message to a group robot or webhook now; the platform's answer comes back. */
+        post: operations["test_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -938,6 +1026,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notification settings: channels per event kind, quiet hours, digest. */
+        get: operations["get_settings"];
+        /** Changes my notification settings. */
+        put: operations["put_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/sessions": {
         parameters: {
             query?: never;
@@ -1236,6 +1342,78 @@ export interface paths {
         head?: never;
         /** Renames a post or changes its rank. */
         patch: operations["update_post"];
+        trace?: never;
+    };
+    "/api/v1/push/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server's VAPID public key. */
+        get: operations["public_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The browsers subscribed to my push messages. */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Subscribes this browser to my push messages (the same endpoint again: the same device, its
+         *     keys renewed).
+         */
+        post: operations["subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stops push to one of my browsers. */
+        delete: operations["unsubscribe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a test push to each of my browsers now. */
+        post: operations["test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/reports/logins": {
@@ -1661,6 +1839,12 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description The digest: on or off, and at which local times on working days. */
+        DigestConfig: {
+            enabled: boolean;
+            /** @description `HH:MM`, sorted, e.g. `["08:30", "13:30"]`. */
+            times: string[];
+        };
         /** @description Efficiency figures for a period. */
         EfficiencyReport: {
             /** Format: date-time */
@@ -1714,6 +1898,12 @@ export interface components {
             message: string;
             /** @description The request id, also in the `x-request-id` header. */
             request_id: string;
+        };
+        /** @description One event kind's channels as the API shows them. */
+        EventChannels: {
+            email: boolean;
+            kind: string;
+            push: boolean;
         };
         /** @description One invalid field in an [`ErrorBody`]. */
         FieldErrorBody: {
@@ -2015,6 +2205,32 @@ export interface components {
             must_enroll_totp: boolean;
             user: components["schemas"]["MeView"];
         };
+        /** @description The mail server as sent by an administrator. */
+        MailSettingsInput: {
+            enabled: boolean;
+            from_address: string;
+            from_name?: string;
+            host: string;
+            /** @description Absent: keep the stored one; empty: no password. */
+            password?: string | null;
+            /** Format: int32 */
+            port: number;
+            security: string;
+            username?: string;
+        };
+        /** @description The mail server as administrators see it (the password never leaves). */
+        MailSettingsView: {
+            enabled: boolean;
+            from_address: string;
+            from_name: string;
+            has_password: boolean;
+            host: string;
+            /** Format: int32 */
+            port: number;
+            /** @description `none`, `starttls` or `tls`. */
+            security: string;
+            username: string;
+        };
         /** @description The signed-in user, with what they may do. */
         MeView: {
             /** Format: uuid */
@@ -2122,6 +2338,63 @@ export interface components {
             task_no?: number | null;
             /** @description The instance's title and serial number, when it concerns one. */
             title?: string | null;
+        };
+        /** @description A tenant's notification setup. */
+        NotifyAdminSettings: {
+            digest: components["schemas"]["DigestConfig"];
+            mail: components["schemas"]["MailSettingsView"];
+        };
+        /** @description Changes to a tenant's notification setup. */
+        NotifyAdminSettingsInput: {
+            digest: components["schemas"]["DigestConfig"];
+            mail: components["schemas"]["MailSettingsInput"];
+        };
+        /** @description A group robot or webhook as administrators see it. */
+        NotifyChannel: {
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            /** @description Event kinds sent; empty: all flow events (account events only when named). */
+            events: string[];
+            has_secret: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description `wecom`, `dingtalk`, `feishu` or `webhook`. */
+            kind: string;
+            name: string;
+            url: string;
+        };
+        /** @description A group robot or webhook to save. */
+        NotifyChannelInput: {
+            enabled: boolean;
+            events?: string[];
+            kind: string;
+            name: string;
+            /** @description Absent: keep (on change) or none; empty: none. */
+            secret?: string | null;
+            url: string;
+        };
+        /** @description My notification settings. */
+        NotifySettings: {
+            /** @description The digest of pending items on working days. */
+            digest: boolean;
+            /** @description Where mail goes (the profile's address); none: mail cannot reach me. */
+            email_address?: string | null;
+            /** @description Every event kind, in display order; in-app notifications are always on. */
+            events: components["schemas"]["EventChannels"][];
+            /**
+             * Format: int64
+             * @description Browsers subscribed to push.
+             */
+            push_devices: number;
+            quiet_hours?: null | components["schemas"]["QuietHours"];
+        };
+        /** @description Changes to my notification settings. */
+        NotifySettingsInput: {
+            digest: boolean;
+            /** @description Kinds to change; kinds left out keep their setting. */
+            events?: components["schemas"]["EventChannels"][];
+            quiet_hours?: null | components["schemas"]["QuietHours"];
         };
         /** @description A task a stand-in held for someone. */
         OnBehalfTask: {
@@ -2618,6 +2891,47 @@ export interface components {
             /** @description Version notes. */
             notes?: string;
         };
+        /** @description A browser subscribed to my push messages. */
+        PushDevice: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description The push service's host (which browser vendor carries it). */
+            endpoint_host: string;
+            /** Format: uuid */
+            id: string;
+            user_agent?: string | null;
+        };
+        /** @description The browser's keys. */
+        PushKeys: {
+            auth: string;
+            p256dh: string;
+        };
+        /** @description The key browsers subscribe with. */
+        PushPublicKey: {
+            /** @description The VAPID public key, base64url (the `applicationServerKey`). */
+            public_key: string;
+        };
+        /** @description A subscription as `PushSubscription.toJSON()` gives it. */
+        PushSubscriptionInput: {
+            endpoint: string;
+            /**
+             * Format: double
+             * @description Ignored (browsers send it).
+             */
+            expirationTime?: number | null;
+            keys: components["schemas"]["PushKeys"];
+            user_agent?: string | null;
+        };
+        /** @description How many browsers a test went to. */
+        PushTestResult: {
+            /** Format: int32 */
+            sent: number;
+        };
+        /** @description Quiet hours, local `HH:MM`. */
+        QuietHours: {
+            end: string;
+            start: string;
+        };
         /** @description Recovery codes, shown once. */
         RecoveryCodes: {
             recovery_codes: string[];
@@ -2926,6 +3240,14 @@ export interface components {
             id: string;
             name: string;
             time_zone: string;
+        };
+        /** @description Where to send a test mail. */
+        TestMailInput: {
+            to: string;
+        };
+        /** @description A test that went through. */
+        TestResult: {
+            ok: boolean;
         };
         /** @description A personal API token (the secret itself is shown only when created). */
         TokenInfo: {
@@ -3251,6 +3573,322 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyAdminSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotifyAdminSettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyAdminSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_mail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestMailInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_channels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyChannel"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotifyChannelInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyChannel"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotifyChannelInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyChannel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5318,6 +5956,64 @@ export interface operations {
             };
         };
     };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifySettings"];
+                };
+            };
+        };
+    };
+    put_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotifySettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifySettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_sessions: {
         parameters: {
             query?: never;
@@ -5824,6 +6520,137 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    public_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushPublicKey"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushDevice"][];
+                };
+            };
+        };
+    };
+    subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushDevice"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushTestResult"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -114,6 +114,33 @@ async fn record_login<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A sign-in from a browser (user agent) this person never signed in from before — not their
+/// first sign-in ever.
+async fn is_new_device<C: ConnectionTrait>(
+    db: &C,
+    user: Uuid,
+    ctx: &RequestContext,
+) -> Result<bool, sea_orm::DbErr> {
+    let Some(ua) = ctx.user_agent.as_deref() else {
+        return Ok(false);
+    };
+    let seen = login_record::Entity::find()
+        .filter(login_record::Column::UserId.eq(user))
+        .filter(login_record::Column::Success.eq(true))
+        .filter(login_record::Column::UserAgent.eq(ua))
+        .one(db)
+        .await?;
+    if seen.is_some() {
+        return Ok(false);
+    }
+    let any = login_record::Entity::find()
+        .filter(login_record::Column::UserId.eq(user))
+        .filter(login_record::Column::Success.eq(true))
+        .one(db)
+        .await?;
+    Ok(any.is_some())
+}
+
 async fn check_second_factor(app: &App, u: &user::Model, code: &str) -> Result<bool, AppError> {
     let secret = u.totp_secret.clone().unwrap_or_default();
     if totp::verify(&secret, &u.username, code) {
@@ -287,6 +314,14 @@ async fn login(
                 ),
             )
             .await?;
+            crate::notifications::account_event(
+                &txn,
+                tenant.id,
+                u.id,
+                "account_locked",
+                serde_json::json!({ "until": until, "ip": ctx.ip }),
+            )
+            .await?;
         }
         txn.commit().await?;
         if lock {
@@ -347,6 +382,16 @@ async fn login(
     am.locked_until = Set(None);
     am.last_login_at = Set(Some(now));
     let u = am.update(&txn).await?;
+    if is_new_device(&txn, u.id, &ctx).await? {
+        crate::notifications::account_event(
+            &txn,
+            tenant.id,
+            u.id,
+            "new_device_sign_in",
+            serde_json::json!({ "ip": ctx.ip, "user_agent": ctx.user_agent }),
+        )
+        .await?;
+    }
     record_login(&txn, tenant.id, Some(u.id), &username, &ctx, true, None).await?;
     audit::record(
         &txn,
@@ -487,6 +532,8 @@ async fn change_password(
     let hash = password::hash(req.new_password).await?;
     let now = Utc::now();
     let txn = app.db.begin().await?;
+    // the forced first change of a new account is expected: nobody needs telling
+    let forced = u.must_change_password;
     let mut am: user::ActiveModel = u.into();
     am.password_hash = Set(hash);
     am.must_change_password = Set(false);
@@ -517,6 +564,16 @@ async fn change_password(
         ),
     )
     .await?;
+    if !forced {
+        crate::notifications::account_event(
+            &txn,
+            p.tenant_id,
+            p.user_id,
+            "password_changed",
+            serde_json::json!({ "by": "self", "ip": p.ctx.ip }),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

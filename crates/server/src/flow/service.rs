@@ -532,6 +532,8 @@ struct Writer<'a> {
     state: &'a engine::InstanceState,
     now: DateTime<Utc>,
     calendar: &'a dyn engine::WorkCalendar,
+    /// Who acted (none for timers and jobs).
+    actor: Option<Uuid>,
 }
 
 impl Writer<'_> {
@@ -573,6 +575,8 @@ impl Writer<'_> {
         let mut changes: BTreeMap<u32, TaskChange> = BTreeMap::new();
         let mut cc = Vec::new();
         let mut notices = Vec::new();
+        // (user, task) already told why a task reached them (stand-in, replaced, sent back)
+        let mut told: std::collections::HashSet<(Uuid, u32)> = Default::default();
         for e in &effects.effects {
             match e {
                 engine::Effect::TaskOpened {
@@ -667,16 +671,28 @@ impl Writer<'_> {
                         let node = task
                             .and_then(|t| self.state.tasks.iter().find(|k| k.id == t))
                             .map(|k| self.def.node(k.node).name.clone());
+                        let mut data = match node {
+                            Some(n) => serde_json::json!({ "node_name": n }),
+                            None => serde_json::json!({}),
+                        };
+                        if *reason == engine::NotifyReason::Finished {
+                            data["outcome"] = serde_json::json!(match self.state.status {
+                                engine::Status::Approved => "approved",
+                                engine::Status::Rejected => "rejected",
+                                engine::Status::Cancelled => "withdrawn",
+                                engine::Status::Running => "running",
+                            });
+                        }
+                        if let Some(t) = task {
+                            told.insert((user, t.0));
+                        }
                         notices.push(crate::notifications::Notice {
                             tenant: self.tenant,
                             user,
                             kind: notify_kind(*reason),
                             instance: Some(self.instance),
                             task_no: task.map(|t| t.0 as i32),
-                            data: match node {
-                                Some(n) => serde_json::json!({ "node_name": n }),
-                                None => serde_json::json!({}),
-                            },
+                            data,
                         });
                     }
                 }
@@ -699,6 +715,7 @@ impl Writer<'_> {
         let mut upserts = Vec::new();
         let mut closes: BTreeMap<&'static str, Vec<i32>> = BTreeMap::new();
         let mut due_updates = Vec::new();
+        let mut new_tasks = Vec::new();
         for (no, c) in &changes {
             let st = task_in_state(*no);
             // a task kept pending (暂存待办) is due at its promised date
@@ -711,6 +728,21 @@ impl Writer<'_> {
                     let Some(assignee) = parse_uid(assignee) else {
                         continue;
                     };
+                    // a new task in someone's inbox tells them (not the actor's own next step)
+                    if closed.is_none()
+                        && Some(assignee) != self.actor
+                        && !told.contains(&(assignee, *no))
+                        && st.is_some_and(|t| t.state == engine::TaskState::Open)
+                    {
+                        new_tasks.push(crate::notifications::Notice {
+                            tenant: self.tenant,
+                            user: assignee,
+                            kind: "task_assigned",
+                            instance: Some(self.instance),
+                            task_no: Some(*no as i32),
+                            data: serde_json::json!({ "node_name": if n.name.is_empty() { &n.key } else { &n.name } }),
+                        });
+                    }
                     upserts.push(flow_task::ActiveModel {
                         id: Set(new_id()),
                         tenant_id: Set(self.tenant),
@@ -791,6 +823,7 @@ impl Writer<'_> {
         if !cc.is_empty() {
             out.push(flow_cc::Entity::insert_many(cc).build(backend));
         }
+        notices.extend(new_tasks);
         out.extend(crate::notifications::statements(backend, notices, self.now));
         if !effects.history.is_empty() {
             let rows = effects
@@ -975,6 +1008,7 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
             state: &state,
             now,
             calendar: &dir.calendar,
+            actor: Some(c.user_id),
         }
         .statements(&effects, 0),
     );
@@ -1375,6 +1409,7 @@ async fn act_once(
         state: &state,
         now,
         calendar: &dir.calendar,
+        actor: Some(c.user_id),
     }
     .statements(&effects, i.history_seq);
     if let Some(no) = cc_read {
@@ -1386,6 +1421,18 @@ async fn act_once(
                 .build(backend),
         );
     }
+    // "@name" in an opinion tells that person
+    batch.extend(
+        crate::notifications::mention_statements(
+            &txn,
+            c,
+            i.id,
+            task.map(|t| t.node_name.as_str()),
+            &effects.history,
+            now,
+        )
+        .await?,
+    );
     let what = effects
         .history
         .first()

@@ -287,6 +287,7 @@ pub fn payload_id(j: &job::Model, key: &str) -> Result<Uuid, JobFailure> {
 
 /// Runs one claimed job's handler.
 async fn dispatch(app: &App, j: &job::Model) -> Result<(), JobFailure> {
+    use crate::notifications as n;
     match j.kind.as_str() {
         KIND_PROBE => probe(app, j).await,
         KIND_NOOP => Ok(()),
@@ -297,6 +298,11 @@ async fn dispatch(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         crate::flow::delegation::KIND_START => crate::flow::delegation::start_job(app, j).await,
         crate::flow::delegation::KIND_END => crate::flow::delegation::end_job(app, j).await,
         crate::flow::reports::KIND => crate::flow::reports::run(app, j).await,
+        n::outbound::KIND_DISPATCH => n::outbound::dispatch(app, j).await,
+        n::outbound::KIND_EMAIL => n::outbound::email(app, j).await,
+        n::outbound::KIND_PUSH => n::outbound::push_job(app, j).await,
+        n::outbound::KIND_CHANNEL => n::outbound::channel(app, j).await,
+        n::digest::KIND => n::digest::run(app, j).await,
         other => Err(JobFailure::permanent(format!("unknown job kind: {other}"))),
     }
 }

@@ -25,7 +25,15 @@ use crate::http::extract::Query;
 use crate::http::page::{Page, PageQuery};
 use crate::ids::new_id;
 
+pub mod admin;
+pub mod digest;
 pub mod live;
+pub mod mail;
+pub mod message;
+pub mod outbound;
+pub mod prefs;
+pub mod push;
+pub mod robots;
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -34,6 +42,16 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(unread_count))
         .routes(routes!(mark_read))
         .routes(routes!(mark_all_read))
+        .routes(routes!(prefs::get_settings, prefs::put_settings))
+        .routes(routes!(push::public_key))
+        .routes(routes!(push::list, push::subscribe))
+        .routes(routes!(push::unsubscribe))
+        .routes(routes!(push::test))
+        .routes(routes!(admin::get_settings, admin::put_settings))
+        .routes(routes!(admin::test_mail))
+        .routes(routes!(admin::list_channels, admin::create_channel))
+        .routes(routes!(admin::update_channel, admin::delete_channel))
+        .routes(routes!(admin::test_channel))
 }
 
 /// A notification to write.
@@ -68,9 +86,25 @@ pub fn statements(backend: DbBackend, notices: Vec<Notice>, now: DateTime<Utc>) 
     if notices.is_empty() {
         return Vec::new();
     }
-    let mut out = vec![
-        notification::Entity::insert_many(notices.into_iter().map(|n| n.row(now))).build(backend),
-    ];
+    // one dispatch job per tenant reads the readers' preferences and sends mail, push, robots
+    let mut tenants: Vec<(Uuid, Vec<Uuid>)> = Vec::new();
+    let rows: Vec<notification::ActiveModel> = notices
+        .into_iter()
+        .map(|n| {
+            let tenant = n.tenant;
+            let row = n.row(now);
+            let id = *row.id.as_ref();
+            match tenants.iter_mut().find(|(t, _)| *t == tenant) {
+                Some((_, ids)) => ids.push(id),
+                None => tenants.push((tenant, vec![id])),
+            }
+            row
+        })
+        .collect();
+    let mut out = vec![notification::Entity::insert_many(rows).build(backend)];
+    for (tenant, ids) in &tenants {
+        out.push(outbound::dispatch_statement(backend, *tenant, ids));
+    }
     // every node's live poller wakes when this commits
     out.extend(live::notify_statement(backend));
     out
@@ -83,6 +117,113 @@ pub async fn send<C: ConnectionTrait>(db: &C, notices: Vec<Notice>) -> AppResult
         db.execute_raw(st).await?;
     }
     Ok(())
+}
+
+/// The people an opinion names with `@` (by display name or user name, longest match first),
+/// other than the writer.
+pub fn mentioned_names(opinion: &str) -> Vec<String> {
+    let stops =
+        |c: char| c.is_whitespace() || "@，。、；：！？,.;:!?()（）【】[]「」\"'".contains(c);
+    opinion
+        .split('@')
+        .skip(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| !stops(*c))
+                .take(32)
+                .collect::<String>()
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Notices for everyone named with `@` in the opinions of `history` (one query, only when an
+/// opinion has an `@`).
+pub async fn mention_statements<C: ConnectionTrait>(
+    db: &C,
+    c: &crate::flow::service::Caller,
+    instance: Uuid,
+    node: Option<&str>,
+    history: &[xietong_engine::HistoryEvent],
+    now: DateTime<Utc>,
+) -> Result<Vec<Statement>, sea_orm::DbErr> {
+    use crate::entities::user;
+    use sea_orm::QuerySelect;
+    let said: Vec<(&str, Vec<String>)> = history
+        .iter()
+        .filter_map(|h| h.opinion.as_deref())
+        .map(|o| (o, mentioned_names(o)))
+        .filter(|(_, names)| !names.is_empty())
+        .collect();
+    if said.is_empty() {
+        return Ok(Vec::new());
+    }
+    let people: Vec<(Uuid, String, String)> = user::Entity::find()
+        .select_only()
+        .columns([
+            user::Column::Id,
+            user::Column::DisplayName,
+            user::Column::Username,
+        ])
+        .filter(user::Column::TenantId.eq(c.tenant_id))
+        .filter(user::Column::Status.eq("active"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut notices: Vec<Notice> = Vec::new();
+    for (opinion, names) in said {
+        for name in names {
+            // "@张三请看" names 张三: the longest name the text starts with
+            let who = people
+                .iter()
+                .filter(|(_, d, u)| name.starts_with(d.as_str()) || name == *u)
+                .max_by_key(|(_, d, _)| d.chars().count());
+            let Some((id, _, _)) = who else { continue };
+            if *id == c.user_id || notices.iter().any(|n| n.user == *id) {
+                continue;
+            }
+            let mut data = serde_json::json!({
+                "by_name": c.name,
+                "by_id": c.user_id,
+                "excerpt": opinion.chars().take(140).collect::<String>(),
+            });
+            if let Some(node) = node {
+                data["node_name"] = serde_json::json!(node);
+            }
+            notices.push(Notice {
+                tenant: c.tenant_id,
+                user: *id,
+                kind: "mentioned",
+                instance: Some(instance),
+                task_no: None,
+                data,
+            });
+        }
+    }
+    Ok(statements(db.get_database_backend(), notices, now))
+}
+
+/// Tells someone about their account (password changed, new device, locked), in `db`'s
+/// transaction.
+pub async fn account_event<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    user: Uuid,
+    kind: &'static str,
+    data: serde_json::Value,
+) -> AppResult<()> {
+    send(
+        db,
+        vec![Notice {
+            tenant,
+            user,
+            kind,
+            instance: None,
+            task_no: None,
+            data,
+        }],
+    )
+    .await
 }
 
 /// List filter.

@@ -958,6 +958,14 @@ async fn reset_password(
         ),
     )
     .await?;
+    crate::notifications::account_event(
+        &txn,
+        who.tenant_id,
+        id,
+        "password_changed",
+        serde_json::json!({ "by": "admin", "admin_name": who.principal.display_name }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(axum::Json(ResetPassword {
         one_time_password: otp,

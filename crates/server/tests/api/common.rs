@@ -571,3 +571,25 @@ pub async fn notice_kinds(app: &TestApp, s: &Session) -> Vec<String> {
         .map(|n| n["kind"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// Runs the jobs due at `now`; returns how many of them were not notification deliveries
+/// (`notify.*`: those ride along with every notice).
+#[allow(dead_code)]
+pub async fn run_due(app: &TestApp, now: chrono::DateTime<chrono::Utc>) -> usize {
+    use sea_orm::{ConnectionTrait, Statement};
+    let sum = || async {
+        let row = app
+            .db()
+            .query_one_raw(Statement::from_string(
+                app.db().get_database_backend(),
+                "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM jobs WHERE kind NOT LIKE 'notify.%'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    };
+    let before = sum().await;
+    xietong_server::jobs::run_due(&app.app, now).await.unwrap();
+    (sum().await - before) as usize
+}

@@ -125,7 +125,7 @@ async fn new_tasks_go_to_the_stand_in_marked_for_the_delegator(app: &TestApp) {
         .exec(app.db())
         .await
         .unwrap();
-    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
+    assert_eq!(run_due(app, Utc::now()).await, 1);
     let ended = app.get(&f.boss, "/api/v1/notifications").await.expect(200);
     let ended = ended["items"]
         .as_array()

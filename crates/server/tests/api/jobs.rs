@@ -8,6 +8,7 @@ use xietong_server::entities::job;
 use xietong_server::jobs::{self, JobFailure, NewJob};
 
 use crate::both_databases;
+use crate::common::run_due;
 use crate::common::{TestApp, flow_setup, second_tenant_admin, tenant_of};
 
 /// A one-step flow whose approval step has an interrupting boundary timer of one hour.
@@ -63,10 +64,10 @@ pub async fn a_flow_timer_is_a_job_that_fires_when_due(app: &TestApp) {
     assert_eq!(timers[0].payload["instance_id"], id.as_str());
 
     // Not yet due: nothing runs.
-    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 0);
+    assert_eq!(run_due(app, Utc::now()).await, 0);
     // Two hours on, the timer fires and the interrupting boundary ends the task.
     let later = Utc::now() + Duration::hours(2);
-    assert_eq!(jobs::run_due(&app.app, later).await.unwrap(), 1);
+    assert_eq!(run_due(app, later).await, 1);
     let after = app
         .get(&f.staff, &format!("/api/v1/flow/instances/{id}"))
         .await
@@ -93,7 +94,7 @@ pub async fn a_flow_timer_is_a_job_that_fires_when_due(app: &TestApp) {
     let todo = app.get(&f.boss, "/api/v1/flow/todo").await.expect(200);
     assert_eq!(todo["total"], 0);
     // Running it again finds nothing.
-    assert_eq!(jobs::run_due(&app.app, later).await.unwrap(), 0);
+    assert_eq!(run_due(app, later).await, 0);
 }
 
 pub async fn a_timer_cleared_before_it_fires_is_cancelled(app: &TestApp) {
@@ -117,12 +118,7 @@ pub async fn a_timer_cleared_before_it_fires_is_cancelled(app: &TestApp) {
     let timers = jobs_of(app, "flow.timer").await;
     assert_eq!(timers.len(), 1);
     assert_eq!(timers[0].state, "cancelled");
-    assert_eq!(
-        jobs::run_due(&app.app, Utc::now() + Duration::hours(2))
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(run_due(app, Utc::now() + Duration::hours(2)).await, 0);
 }
 
 async fn tenant_id(app: &TestApp) -> uuid::Uuid {
@@ -179,12 +175,7 @@ pub async fn failures_back_off_then_fail_and_an_administrator_retries(app: &Test
     .await
     .unwrap();
     assert_eq!(jobs_of(app, jobs::KIND_PROBE).await[0].state, "failed");
-    assert_eq!(
-        jobs::run_due(&app.app, later + Duration::hours(5))
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(run_due(app, later + Duration::hours(5)).await, 0);
 
     // The administrator sees it with its error and retries it; it then runs.
     let admin = app.admin().await;
@@ -203,7 +194,7 @@ pub async fn failures_back_off_then_fail_and_an_administrator_retries(app: &Test
     assert_eq!(retried["state"], "pending");
     assert_eq!(retried["attempts"], 0);
     assert_eq!(app.audit_count("job.retry").await, 1);
-    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
+    assert_eq!(run_due(app, Utc::now()).await, 1);
     assert_eq!(jobs_of(app, jobs::KIND_PROBE).await[0].state, "done");
     assert_eq!(app.audit_count("job.probe").await, 1);
     // A finished job is not retried.

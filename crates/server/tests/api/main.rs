@@ -15,6 +15,8 @@ mod isolation;
 mod jobs;
 mod notices;
 mod org;
+mod outbound;
+mod sinks;
 mod stats;
 mod supervision;
 mod time_limits;

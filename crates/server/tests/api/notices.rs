@@ -5,7 +5,6 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use serde_json::{Value, json};
 use xietong_server::entities::{flow_instance, job};
-use xietong_server::jobs;
 
 use crate::both_databases;
 use crate::common::*;
@@ -52,10 +51,18 @@ async fn a_reminder_comes_before_the_due_time_and_is_read_by_its_reader_only(app
         (due - Duration::days(1)).timestamp(),
         "one day before the due time"
     );
-    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 0);
+    assert_eq!(run_due(app, Utc::now()).await, 0);
+    // the new task itself was the first thing the boss heard
+    assert_eq!(notice_kinds(app, &f.boss).await, vec!["task_assigned"]);
+    app.post(&f.boss, "/api/v1/notifications/read-all", json!({}))
+        .await
+        .expect(200);
     make_due(app, "flow.reminder").await;
-    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
-    let list = app.get(&f.boss, "/api/v1/notifications").await.expect(200);
+    assert_eq!(run_due(app, Utc::now()).await, 1);
+    let list = app
+        .get(&f.boss, "/api/v1/notifications?unread=true")
+        .await
+        .expect(200);
     assert_eq!(list["total"], 1);
     let n = &list["items"][0];
     assert_eq!(n["kind"], "reminder");
@@ -161,7 +168,7 @@ async fn a_flow_past_its_whole_limit_tells_initiator_supervisor_and_handlers(app
         .await
         .unwrap();
     make_due(app, "flow.flow_overdue").await;
-    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
+    assert_eq!(run_due(app, Utc::now()).await, 1);
     let view = app
         .get(&f.staff, &format!("/api/v1/flow/instances/{id}"))
         .await
@@ -227,7 +234,10 @@ async fn urge_and_replace_tell_the_people_concerned(app: &TestApp) {
     )
     .await
     .expect(200);
-    assert_eq!(notice_kinds(app, &f.boss).await, vec!["urged"]);
+    assert_eq!(
+        notice_kinds(app, &f.boss).await,
+        vec!["urged", "task_assigned"]
+    );
     // replacing needs a reason, an active person, and the supervisor (admin here)
     app.post(
         &f.admin,

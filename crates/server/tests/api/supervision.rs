@@ -208,9 +208,7 @@ async fn the_weekly_overdue_report_is_made_on_mondays_and_on_demand(app: &TestAp
     assert_eq!((local.hour(), local.minute()), (8, 0));
     let at = js[0].run_at;
     assert_eq!(
-        xietong_server::jobs::run_due(&app.app, at + Duration::seconds(1))
-            .await
-            .unwrap(),
+        crate::common::run_due(app, at + Duration::seconds(1)).await,
         1
     );
     let js = weekly().await;

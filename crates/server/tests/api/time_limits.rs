@@ -5,7 +5,6 @@ use chrono::{Duration, Timelike, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use serde_json::{Value, json};
 use xietong_server::entities::{flow_instance, job};
-use xietong_server::jobs;
 
 use crate::both_databases;
 use crate::common::*;
@@ -92,10 +91,10 @@ async fn auto_agree_runs_when_the_due_time_passes(app: &TestApp) {
     assert_eq!(jobs_now[0].state, "pending");
     assert_eq!(jobs_now[0].run_at.timestamp(), due.timestamp());
     // Before the due time nothing happens.
-    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 0);
+    assert_eq!(run_due(app, Utc::now()).await, 0);
 
     let_time_pass(app, id).await;
-    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
+    assert_eq!(run_due(app, Utc::now()).await, 1);
     let view = app
         .get(&f.staff, &format!("/api/v1/flow/instances/{id}"))
         .await
@@ -142,7 +141,7 @@ async fn escalation_moves_the_task_to_the_supervisor(app: &TestApp) {
     let inst = start_expense(app, &f).await;
     let id = inst["id"].as_str().unwrap();
     let_time_pass(app, id).await;
-    assert_eq!(jobs::run_due(&app.app, Utc::now()).await.unwrap(), 1);
+    assert_eq!(run_due(app, Utc::now()).await, 1);
     let view = app
         .get(&f.staff, &format!("/api/v1/flow/instances/{id}"))
         .await

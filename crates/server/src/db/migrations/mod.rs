@@ -10,6 +10,7 @@ mod m20261129_000005_calendar;
 mod m20261129_000006_violations;
 mod m20261129_000007_reports;
 mod m20261129_000008_delegations;
+mod m20261205_000009_notify_channels;
 
 /// All migrations this binary knows, oldest first.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_violations::Migration),
             Box::new(m20261129_000007_reports::Migration),
             Box::new(m20261129_000008_delegations::Migration),
+            Box::new(m20261205_000009_notify_channels::Migration),
         ]
     }
 }
