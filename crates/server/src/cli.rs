@@ -229,6 +229,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
         } => {
             let started = std::time::Instant::now();
+            keep_large_allocations_apart();
             let cfg = common.load(listen)?;
             init_logs(&cfg);
             let db = open(&cfg).await?;
@@ -246,7 +247,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             let (concurrency, poll) = (cfg.jobs_concurrency, cfg.jobs_poll_ms);
             let app = App::new(db.clone(), cfg);
-            app.live.ensure_started(&app.db).await;
+            app.live.ensure_started(&app).await;
             if let Err(e) = crate::flow::reports::ensure_scheduled(&app).await {
                 tracing::warn!(error = %e, "scheduling the weekly overdue reports failed");
             }
@@ -260,13 +261,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     std::time::Duration::from_millis(poll.max(10)),
                 )
             });
+            let live = app.live.clone();
             let router = crate::http::router(app);
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+            serve(listener, router, shutdown_signal(), live).await;
             if let Some(r) = runner {
                 r.stop().await;
             }
@@ -275,6 +272,115 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Allocations of this size and more get pages of their own from the system, returned when
+/// freed (glibc).
+const MMAP_THRESHOLD: usize = 1024 * 1024;
+
+/// Stops glibc from raising its mmap threshold after a large block is freed (up to 32 MiB by
+/// default). Each sign-in's Argon2 hash takes a 19 MiB block on a blocking thread; with the
+/// threshold raised those blocks come from the threads' arenas and stay there after the hash,
+/// about 19 MiB per thread that ever hashed (an idle server measured 305 MiB, 32 MiB with this).
+fn keep_large_allocations_apart() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes glibc's allocator settings, under glibc's own locks.
+    unsafe {
+        libc::mallopt(
+            libc::M_MMAP_THRESHOLD,
+            libc::c_int::try_from(MMAP_THRESHOLD).unwrap_or(libc::c_int::MAX),
+        );
+    }
+}
+
+/// How long open connections get to finish after a shutdown signal.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Serves HTTP/1.1 on `listener` until `signal`, then ends the live streams, lets the other
+/// connections finish their exchanges (at most [`SHUTDOWN_GRACE`]) and returns.
+///
+/// Written out rather than `axum::serve` so that each connection is set up for what thousands
+/// of idle event streams cost (see docs/decisions.md, "Serving connections ourselves").
+async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    signal: impl std::future::Future<Output = ()>,
+    live: std::sync::Arc<crate::notifications::live::Hub>,
+) {
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::TokioIo;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let http = hyper::server::conn::http1::Builder::new();
+    // stopping: sent once on shutdown; open: every connection task holds a receiver
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (open_tx, open_rx) = tokio::sync::watch::channel(());
+    let mut signal = std::pin::pin!(signal);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    accept_failed(e).await;
+                    continue;
+                }
+            },
+            () = &mut signal => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let svc = router.clone().map_request(
+            move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(remote));
+                req
+            },
+        );
+        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
+        let mut stop = stop_rx.clone();
+        let open = open_rx.clone();
+        // boxed: the task then holds one pointer to the connection, not two copies of it
+        let mut conn = Box::pin(conn);
+        let task = async move {
+            let finished = tokio::select! {
+                _ = conn.as_mut() => true,
+                _ = stop.wait_for(|s| *s) => false,
+            };
+            if !finished {
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+            drop(open);
+        };
+        tokio::spawn(task);
+    }
+    drop(listener);
+    drop(open_rx);
+    // the event streams are told to end; every other connection finishes what it is doing
+    live.close();
+    let _ = stop_tx.send(true);
+    if tokio::time::timeout(SHUTDOWN_GRACE, open_tx.closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            open = open_tx.receiver_count(),
+            "connections still open after the grace period are dropped"
+        );
+    }
+}
+
+/// After a failed accept: a connection's own error is skipped; running out of file descriptors
+/// (or the like) waits a moment for connections to close rather than spin.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind::*;
+    if matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(error = %e, "accepting a connection failed");
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 }
 
 async fn shutdown_signal() {

@@ -3,7 +3,8 @@
 //! takes from the action that causes it to its delivery on a stream while they are open.
 //!
 //! Setup as in `http`; then `--idle N` streams are opened (one signed-in reader, as many tabs),
-//! the server's resident memory is read before and after; then `--n` instances of the workload
+//! each read up to its first event; the server process's resident memory is read after the
+//! setup and 2 s after the last stream opened; then `--n` instances of the workload
 //! run, each applicant listening on a stream of their own, and for each the time from the last
 //! approval's HTTP answer (its transaction committed) to the `finished` notification arriving
 //! on the initiator's stream is measured.
@@ -62,7 +63,8 @@ fn raise_fd_limit(want: u64) {
     }
 }
 
-/// Opens a stream as `s` and reads its answer headers; the socket then stays open.
+/// Opens a stream as `s` and reads its answer headers and its first event (`ready`), so the
+/// server has done all it does for a new stream; the socket then stays open.
 async fn open_stream(addr: &str, s: &Session) -> anyhow::Result<TcpStream> {
     let mut sock = TcpStream::connect(addr).await?;
     let req = format!(
@@ -70,17 +72,24 @@ async fn open_stream(addr: &str, s: &Session) -> anyhow::Result<TcpStream> {
         s.cookie
     );
     sock.write_all(req.as_bytes()).await?;
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        ensure!(
-            sock.read(&mut byte).await? == 1,
-            "stream closed before its headers"
-        );
-        head.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&head);
+    let mut got = Vec::new();
+    let mut chunk = [0u8; 512];
+    let head_end = loop {
+        if let Some(i) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let k = sock.read(&mut chunk).await?;
+        ensure!(k > 0, "stream closed before its headers");
+        got.extend_from_slice(&chunk[..k]);
+    };
+    let head = String::from_utf8_lossy(&got[..head_end]).to_string();
     ensure!(head.starts_with("HTTP/1.1 200"), "stream refused: {head}");
+    // the first event ends with a blank line (inside one chunk of the chunked body)
+    while !got[head_end..].windows(2).any(|w| w == b"\n\n") {
+        let k = sock.read(&mut chunk).await?;
+        ensure!(k > 0, "stream closed before its first event");
+        got.extend_from_slice(&chunk[..k]);
+    }
     Ok(sock)
 }
 

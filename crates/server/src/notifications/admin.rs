@@ -128,7 +128,7 @@ fn view(t: &TenantNotify) -> NotifyAdminSettings {
 }
 
 /// The tenant's mail server and digest times.
-#[utoipa::path(get, path = "/api/v1/admin/notification-settings", tag = "notify",
+#[utoipa::path(get, path = "/api/v1/admin/notification-settings", tag = "notify", operation_id = "get_notification_admin_settings",
     responses((status = 200, body = NotifyAdminSettings), (status = 403, body = crate::error::ErrorBody)))]
 pub(super) async fn get_settings(
     State(app): State<App>,
@@ -145,7 +145,7 @@ fn looks_like_address(s: &str) -> bool {
 }
 
 /// Changes the tenant's mail server and digest times.
-#[utoipa::path(put, path = "/api/v1/admin/notification-settings", tag = "notify",
+#[utoipa::path(put, path = "/api/v1/admin/notification-settings", tag = "notify", operation_id = "put_notification_admin_settings",
     request_body = NotifyAdminSettingsInput,
     responses((status = 200, body = NotifyAdminSettings), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(super) async fn put_settings(

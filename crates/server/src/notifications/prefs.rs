@@ -260,7 +260,7 @@ async fn settings_of(app: &App, p: &crate::auth::extract::Principal) -> AppResul
 }
 
 /// My notification settings: channels per event kind, quiet hours, digest.
-#[utoipa::path(get, path = "/api/v1/me/notification-settings", tag = "me",
+#[utoipa::path(get, path = "/api/v1/me/notification-settings", tag = "me", operation_id = "get_my_notification_settings",
     responses((status = 200, body = NotifySettings)))]
 pub(super) async fn get_settings(
     State(app): State<App>,
@@ -278,7 +278,7 @@ fn bad_time(field: &str) -> FieldError {
 }
 
 /// Changes my notification settings.
-#[utoipa::path(put, path = "/api/v1/me/notification-settings", tag = "me",
+#[utoipa::path(put, path = "/api/v1/me/notification-settings", tag = "me", operation_id = "put_my_notification_settings",
     request_body = NotifySettingsInput,
     responses((status = 200, body = NotifySettings), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(super) async fn put_settings(

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use serde_json::{Value, json};
-use xietong_server::entities::{flow_instance, job};
+use xietong_server::entities::{flow_instance, job, session};
 
 use crate::both_databases;
 use crate::common::*;
@@ -310,6 +310,7 @@ async fn urge_and_replace_tell_the_people_concerned(app: &TestApp) {
 
 both_databases!(
     live_notifications_arrive_in_order_and_a_reconnect_misses_nothing,
+    a_stream_ends_with_its_session,
     a_reminder_comes_before_the_due_time_and_is_read_by_its_reader_only,
     a_flow_past_its_whole_limit_tells_initiator_supervisor_and_handlers,
     urge_and_replace_tell_the_people_concerned,
@@ -379,6 +380,19 @@ impl Stream {
                 .ok()??;
             if let Ok(data) = frame.unwrap().into_data() {
                 self.buf.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+    }
+
+    /// Whether the server ends the stream within `wait` (whatever arrives before is skipped).
+    async fn ends_within(&mut self, wait: std::time::Duration) -> bool {
+        use http_body_util::BodyExt;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.body.frame()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_))) => return true,
+                Ok(Some(Ok(_))) => {}
             }
         }
     }
@@ -488,5 +502,59 @@ async fn live_notifications_arrive_in_order_and_a_reconnect_misses_nothing(app: 
             .next(std::time::Duration::from_millis(300))
             .await
             .is_none()
+    );
+}
+
+async fn a_stream_ends_with_its_session(app: &TestApp) {
+    // the check runs once a minute in service; here at every look of the poller
+    app.app
+        .live
+        .recheck_sessions_every(std::time::Duration::from_millis(50));
+    let admin = app.admin().await;
+    let again = app.admin().await;
+    let (reader_id, reader) = app.user_with_roles(&admin, "reader", &[]).await;
+    let mut signed_out = Stream::open(app, &admin, None).await;
+    let mut other_tab = Stream::open(app, &again, None).await;
+    let mut expiring = Stream::open(app, &reader, None).await;
+    for s in [&mut signed_out, &mut other_tab, &mut expiring] {
+        let ready = s.next(std::time::Duration::from_secs(5)).await.unwrap();
+        assert_eq!(ready.event, "ready");
+    }
+    app.post(&admin, "/api/v1/auth/logout", json!({}))
+        .await
+        .expect(204);
+    assert!(
+        signed_out
+            .ends_within(std::time::Duration::from_secs(5))
+            .await,
+        "the signed-out session's stream ends"
+    );
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::ExpiresAt,
+            (Utc::now() - Duration::minutes(1)).into(),
+        )
+        .filter(session::Column::UserId.eq(uuid::Uuid::parse_str(&reader_id).unwrap()))
+        .exec(app.db())
+        .await
+        .unwrap();
+    assert!(
+        expiring
+            .ends_within(std::time::Duration::from_secs(5))
+            .await,
+        "an expired session's stream ends"
+    );
+    assert!(
+        !other_tab
+            .ends_within(std::time::Duration::from_millis(1500))
+            .await,
+        "the same person's other session keeps its stream"
+    );
+    // a stopping server ends every stream
+    app.app.live.close();
+    assert!(
+        other_tab
+            .ends_within(std::time::Duration::from_secs(5))
+            .await
     );
 }
