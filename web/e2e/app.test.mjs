@@ -781,3 +781,137 @@ test('delegation: a stand-in is set, listed active, an overlap refused, cancelle
     await badge.waitFor({ state: 'detached' });
     assert.equal((await admin('GET', '/api/v1/notifications/unread-count')).unread, 0);
   }));
+
+test('notifications: the centre and a deep link, my channels, the mail server', () =>
+  scenario('notifications', async (page) => {
+    const admin = await signInAdmin(page);
+    await admin('POST', '/api/v1/notifications/read-all');
+
+    // (a) A one-step flow the admin starts and approves: its end tells the initiator, with the
+    // outcome.
+    const me = await admin('GET', '/api/v1/me');
+    const template = await admin('POST', '/api/v1/flow/templates', {
+      name: '通知测试',
+      supervisor_id: me.id,
+      form: { fields: [{ key: 'what', label: '事项', kind: 'text', required: true }] },
+      settings: { serial_pattern: 'TZ-{yyyy}-{seq:3}', title_template: '{initiator}的{template}' },
+      definition: {
+        kind: 'tree',
+        tree: {
+          key: 'notify',
+          nodes: [
+            {
+              type: 'approver',
+              id: 'ok',
+              name: '确认',
+              participants: [{ type: 'users', users: [me.id] }],
+            },
+          ],
+        },
+      },
+    });
+    await admin('POST', `/api/v1/flow/templates/${template.id}/publish`, {});
+    const started = await admin('POST', '/api/v1/flow/instances', {
+      template_id: template.id,
+      form: { what: '通知' },
+    });
+    const todo = await admin('GET', '/api/v1/flow/todo?page_size=200');
+    const task = todo.items.find((t) => t.instance_id === started.id);
+    assert.ok(task?.task_id, 'the new task is in the admin todo list');
+    await admin('POST', `/api/v1/flow/tasks/${task.task_id}/actions`, { action: 'agree' });
+    const finished = `「${started.title}」已办结：已通过`;
+
+    // The bell counts it (live, or by its poll), and 通知中心 lists it.
+    await page.goto(`${server.baseUrl}/workbench`);
+    const bell = page.getByRole('button', { name: '通知', exact: true });
+    const badge = bell.locator('.ant-scroll-number');
+    await badge.waitFor({ timeout: 45_000 });
+    assert.ok(Number(await badge.getAttribute('title')) >= 1);
+    await bell.click();
+    await page.getByTestId('notice-popover').getByText(finished).first().waitFor();
+    await page.getByRole('button', { name: '查看全部', exact: true }).click();
+    await page.waitForURL('**/notifications');
+    const row = page.getByRole('row').filter({ hasText: finished });
+    await row.getByText('未读', { exact: true }).waitFor();
+
+    // A message's link opens the notice: highlighted, with the flow's title and serial.
+    const { items } = await admin('GET', '/api/v1/notifications?page_size=50');
+    const notice = items.find((n) => n.kind === 'finished' && n.instance_id === started.id);
+    assert.ok(notice, 'the finished notice is listed by the API');
+    await page.goto(`${server.baseUrl}/notifications?open=${notice.id}`);
+    const opened = page.getByTestId('opened-notice');
+    await opened.getByText(finished).waitFor();
+    await opened.getByText(started.serial_no, { exact: true }).waitFor();
+    await page.screenshot({ path: join(ensureArtifacts(), 'notice-deep-link.png') });
+    // Opening it marked it read.
+    await page
+      .locator(`tr[data-row-key="${notice.id}"]`)
+      .getByText('已读', { exact: true })
+      .waitFor();
+    await page.getByRole('button', { name: /全部已读/ }).click();
+    await badge.waitFor({ state: 'detached' });
+    assert.equal((await admin('GET', '/api/v1/notifications/unread-count')).unread, 0);
+
+    // (b) My channels: mail off for 催办, saved, still off after a reload.
+    await page.goto(`${server.baseUrl}/settings/notifications`);
+    const urgedMail = page.getByRole('checkbox', { name: '催办 邮件', exact: true });
+    assert.equal(await urgedMail.isChecked(), true, 'mail for urges is on by default');
+    assert.equal(
+      await page.getByRole('checkbox', { name: '催办 站内', exact: true }).isDisabled(),
+      true,
+    );
+    await urgedMail.uncheck();
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByText('通知设置已保存').waitFor();
+    await page.reload();
+    await page.getByRole('checkbox', { name: '新待办 邮件', exact: true }).waitFor();
+    assert.equal(await urgedMail.isChecked(), false);
+    // Served over http://127.0.0.1 (a secure context): this browser may subscribe to push.
+    await page.getByRole('button', { name: /在此浏览器接收推送/ }).waitFor();
+    await page.screenshot({
+      path: join(ensureArtifacts(), 'settings-notifications.png'),
+      fullPage: true,
+    });
+    const prefs = await admin('GET', '/api/v1/me/notification-settings');
+    assert.equal(prefs.events.find((e) => e.kind === 'urged')?.email, false);
+
+    // The service worker and the manifest are served as themselves, not as the app's page.
+    const sw = await page.request.get(`${server.baseUrl}/sw.js`);
+    assert.match(sw.headers()['content-type'] ?? '', /javascript/);
+    assert.match(await sw.text(), /showNotification/);
+    const manifest = await page.request.get(`${server.baseUrl}/manifest.webmanifest`);
+    assert.equal((await manifest.json()).short_name, '协同');
+
+    // (c) The mail server, by an administrator: the password is kept, never shown.
+    await page.getByRole('menuitem', { name: '通知渠道' }).click();
+    await page.waitForURL('**/admin/notifications');
+    const mail = page.getByTestId('mail-card');
+    await mail.getByLabel('SMTP 服务器', { exact: true }).fill('smtp.e2e.example.com');
+    await mail.getByRole('radio', { name: 'SSL/TLS', exact: true }).check();
+    assert.equal(await mail.getByLabel('端口', { exact: true }).inputValue(), '465');
+    await mail.getByLabel('用户名', { exact: true }).fill('oa@e2e.example.com');
+    await mail.getByLabel('密码', { exact: true }).fill('Smtp#e2e-secret');
+    await mail.getByLabel('发件地址', { exact: true }).fill('oa@e2e.example.com');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByText('通知设置已保存').waitFor();
+    await page.reload();
+    const password = page.getByTestId('mail-card').getByLabel('密码', { exact: true });
+    await password.waitFor();
+    assert.equal(await password.getAttribute('placeholder'), '已设置（留空不变）');
+    assert.equal(await password.inputValue(), '');
+    assert.equal(
+      await page.getByLabel('SMTP 服务器', { exact: true }).inputValue(),
+      'smtp.e2e.example.com',
+    );
+    await page.screenshot({
+      path: join(ensureArtifacts(), 'admin-notifications.png'),
+      fullPage: true,
+    });
+    const stored = await admin('GET', '/api/v1/admin/notification-settings');
+    assert.equal(stored.mail.has_password, true);
+    assert.equal(stored.mail.port, 465);
+    // Failed deliveries are a link away, in the jobs page filtered by the address.
+    await page.getByRole('link', { name: /查看投递失败/ }).click();
+    await page.waitForURL(/\/admin\/jobs\?state=failed&kind=notify\.email$/);
+    await page.getByTestId('job-tab-failed').waitFor();
+  }));

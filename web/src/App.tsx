@@ -23,6 +23,7 @@ const Audit = lazy(() => import('./pages/Audit'));
 const LoginReport = lazy(() => import('./pages/Reports/Logins'));
 const TenantSettings = lazy(() => import('./pages/Tenant'));
 const Jobs = lazy(() => import('./pages/Admin/Jobs'));
+const NotifyChannels = lazy(() => import('./pages/Admin/Notifications'));
 const WorkCalendar = lazy(() => import('./pages/Admin/Calendar'));
 const Supervision = lazy(() => import('./pages/Flow/Supervision'));
 const Violations = lazy(() => import('./pages/Flow/Violations'));
@@ -115,6 +116,10 @@ export function AppRoutes() {
           <Route path="/tenant" element={guarded('canManageTenant', <TenantSettings />)} />
           <Route path="/admin/calendar" element={guarded('canManageTenant', <WorkCalendar />)} />
           <Route path="/admin/jobs" element={guarded('canManageTenant', <Jobs />)} />
+          <Route
+            path="/admin/notifications"
+            element={guarded('canManageTenant', <NotifyChannels />)}
+          />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -20,7 +20,8 @@ export interface Access {
   canReadLoginRecords: boolean;
   /**
    * Tenant settings: name, time zone, password rules, two-factor requirement (sysadmin);
-   * also the working calendar and the background jobs pages (same permission on the server).
+   * also the working calendar, the background jobs and the notification channels pages (same
+   * permission on the server).
    */
   canManageTenant: boolean;
   /**

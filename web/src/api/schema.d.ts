@@ -83,9 +83,9 @@ export interface paths {
             cookie?: never;
         };
         /** The tenant's mail server and digest times. */
-        get: operations["get_settings"];
+        get: operations["get_notification_admin_settings"];
         /** Changes the tenant's mail server and digest times. */
-        put: operations["put_settings"];
+        put: operations["put_notification_admin_settings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1034,9 +1034,9 @@ export interface paths {
             cookie?: never;
         };
         /** My notification settings: channels per event kind, quiet hours, digest. */
-        get: operations["get_settings"];
+        get: operations["get_my_notification_settings"];
         /** Changes my notification settings. */
-        put: operations["put_settings"];
+        put: operations["put_my_notification_settings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1225,7 +1225,9 @@ export interface paths {
         /**
          * My notifications as server-sent events (`event: notification`, `id`: its `seq`, `data`: the
          *     notification as JSON). Reconnecting with `Last-Event-ID` (or `?after=`) first sends what was
-         *     missed, in order; without either, only new ones.
+         *     missed, in order; without either, only new ones. A `reload` event means some were missed
+         *     (reload the list). The stream ends when the session or token it was opened with is signed
+         *     out, revoked or expires (checked about once a minute), and when the server stops.
          */
         get: operations["stream"];
         put?: never;
@@ -3582,7 +3584,7 @@ export interface operations {
             };
         };
     };
-    get_settings: {
+    get_notification_admin_settings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3609,7 +3611,7 @@ export interface operations {
             };
         };
     };
-    put_settings: {
+    put_notification_admin_settings: {
         parameters: {
             query?: never;
             header?: never;
@@ -5956,7 +5958,7 @@ export interface operations {
             };
         };
     };
-    get_settings: {
+    get_my_notification_settings: {
         parameters: {
             query?: never;
             header?: never;
@@ -5975,7 +5977,7 @@ export interface operations {
             };
         };
     };
-    put_settings: {
+    put_my_notification_settings: {
         parameters: {
             query?: never;
             header?: never;

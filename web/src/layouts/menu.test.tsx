@@ -74,17 +74,19 @@ describe('menuItems', () => {
       '/tenant',
       '/admin/calendar',
       '/admin/jobs',
+      '/admin/notifications',
       '/settings',
     ]);
   });
 
-  it('shows a tenant administrator the tenant settings, the working calendar and the background jobs', () => {
+  it('shows a tenant administrator the tenant settings, the working calendar, the background jobs and the notification channels', () => {
     expect(keys(menuItems(access({ ...base, permissions: ['tenant.settings'] }), t))).toEqual([
       '/workbench',
       '/delegations',
       '/tenant',
       '/admin/calendar',
       '/admin/jobs',
+      '/admin/notifications',
       '/settings',
     ]);
   });

@@ -6,6 +6,7 @@ import {
   ControlOutlined,
   EyeOutlined,
   HomeOutlined,
+  NotificationOutlined,
   ScheduleOutlined,
   SettingOutlined,
   SwapOutlined,
@@ -63,6 +64,11 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
     items.push({ key: '/tenant', icon: <ControlOutlined />, label: t('menu.tenant') });
     items.push({ key: '/admin/calendar', icon: <CalendarOutlined />, label: t('menu.calendar') });
     items.push({ key: '/admin/jobs', icon: <ScheduleOutlined />, label: t('menu.jobs') });
+    items.push({
+      key: '/admin/notifications',
+      icon: <NotificationOutlined />,
+      label: t('menu.notifyChannels'),
+    });
   }
   items.push({ key: '/settings', icon: <SettingOutlined />, label: t('menu.settings') });
   return items;

@@ -63,6 +63,63 @@ describe('notification centre', () => {
     await waitFor(() => expect(queries.length).toBeGreaterThan(before));
   });
 
+  it('opens the notice of a deep link: highlighted with its flow, and marked read', async () => {
+    const queries: URLSearchParams[] = [];
+    let read = false;
+    const linked = () => ({
+      ...notice('n2', 'urged', read, { node_name: '部门审批' }),
+      instance_id: 'i1',
+      title: '张三的报销',
+      serial_no: 'BX-2026-001',
+    });
+    const calls = mockApi({
+      'GET /api/v1/notifications': (req) => {
+        queries.push(new URL(req.url).searchParams);
+        const items = [notice('n1', 'delegation_ended', true), linked()];
+        return json(200, { items, total: items.length, page: 1, page_size: 20 });
+      },
+      'POST /api/v1/notifications/n2/read': () => {
+        read = true;
+        return json(200, { unread: 0 });
+      },
+    });
+    const { queryClient } = renderAt(
+      <NotificationsPage />,
+      '/notifications?open=n2',
+      '/notifications',
+    );
+    queryClient.setQueryData(meKey, null);
+    const opened = await screen.findByTestId('opened-notice');
+    await within(opened).findByText('「张三的报销」的「部门审批」被催办，请尽快处理');
+    expect(within(opened).getByText('张三的报销')).toBeTruthy();
+    expect(within(opened).getByText('BX-2026-001')).toBeTruthy();
+    await waitFor(() =>
+      expect(calls.some((c) => c.key === 'POST /api/v1/notifications/n2/read')).toBe(true),
+    );
+    // The list shows all notices (the opened one is read now), that one highlighted.
+    expect(queries.every((q) => q.get('unread') === null)).toBe(true);
+    const row = document.querySelector('tr[data-row-key="n2"]');
+    expect(row?.getAttribute('aria-current')).toBe('true');
+    await waitFor(() => expect(within(row as HTMLElement).getByText('已读')).toBeTruthy());
+    expect(calls.filter((c) => c.key === 'POST /api/v1/notifications/n2/read')).toHaveLength(1);
+  });
+
+  it('says so when the linked notice is not mine or gone', async () => {
+    const calls = mockApi({
+      'GET /api/v1/notifications': () => json(200, { items: [], total: 0, page: 1, page_size: 20 }),
+    });
+    const { queryClient } = renderAt(
+      <NotificationsPage />,
+      '/notifications?open=nope',
+      '/notifications',
+    );
+    queryClient.setQueryData(meKey, null);
+    expect(await screen.findByText(/没有找到这条通知/)).toBeTruthy();
+    expect(calls.some((c) => c.key.startsWith('POST'))).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: '关闭' }));
+    await waitFor(() => expect(screen.queryByTestId('opened-notice')).toBeNull());
+  });
+
   it('marks all read', async () => {
     const calls = mockApi({
       'GET /api/v1/notifications': () => json(200, { items: [], total: 0, page: 1, page_size: 20 }),

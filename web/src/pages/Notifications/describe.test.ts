@@ -119,6 +119,81 @@ describe('describeNotice', () => {
     expect(noticeLink(n)).toBe('/flow/reports/2026-W48');
   });
 
+  it('task_assigned names the step waiting for me', () => {
+    expect(describeNotice(notice('task_assigned', step), zh)).toBe(
+      '新待办：「张三的报销」的「部门审批」',
+    );
+    expect(describeNotice(notice('task_assigned', step), en)).toBe(
+      'New task: "部门审批" of "张三的报销"',
+    );
+  });
+
+  it('mentioned says who, where and what, without a step or an excerpt too', () => {
+    const data = { node_name: '部门审批', by_name: '李四', excerpt: '@张三 请补充发票' };
+    expect(describeNotice(notice('mentioned', data), zh)).toBe(
+      '李四 在「张三的报销」的「部门审批」中提到了你：@张三 请补充发票',
+    );
+    expect(describeNotice(notice('mentioned', data), en)).toBe(
+      '李四 mentioned you in "部门审批" of "张三的报销": @张三 请补充发票',
+    );
+    expect(describeNotice(notice('mentioned', { by_name: '李四' }), zh)).toBe(
+      '李四 在「张三的报销」中提到了你',
+    );
+    expect(describeNotice(notice('mentioned'), zh)).toBe('有人 在「张三的报销」中提到了你');
+  });
+
+  it('finished gives the outcome when known', () => {
+    expect(describeNotice(notice('finished', { outcome: 'approved' }), zh)).toBe(
+      '「张三的报销」已办结：已通过',
+    );
+    expect(describeNotice(notice('finished', { outcome: 'rejected' }), zh)).toBe(
+      '「张三的报销」已办结：已驳回',
+    );
+    expect(describeNotice(notice('finished', { outcome: 'rejected' }), en)).toBe(
+      '"张三的报销" is finished: rejected',
+    );
+    expect(describeNotice(notice('finished', { outcome: 'withdrawn' }), zh)).toBe(
+      '「张三的报销」已办结：已撤回',
+    );
+    expect(describeNotice(notice('finished', { outcome: 'running' }), zh)).toBe(
+      '「张三的报销」已办结',
+    );
+  });
+
+  it('password_changed tells a change of my own from an administrator reset', () => {
+    const n = (by: string) =>
+      notice('password_changed', { by }, { instance_id: null, title: null, serial_no: null });
+    expect(describeNotice(n('self'), zh)).toBe('你的密码已修改。如非本人操作，请立即联系管理员');
+    expect(describeNotice(n('admin'), zh)).toBe('管理员重置了你的密码');
+    expect(describeNotice(n('admin'), en)).toBe('An administrator reset your password');
+  });
+
+  it('new_device_sign_in gives the device and address, and links to the signed-in devices', () => {
+    const n = notice(
+      'new_device_sign_in',
+      { ip: '203.0.113.7', user_agent: 'Chrome 140 on Windows' },
+      { instance_id: null, title: null, serial_no: null },
+    );
+    expect(describeNotice(n, zh)).toBe(
+      '你的账号在新设备上登录（Chrome 140 on Windows，IP 203.0.113.7）。如非本人操作，请立即修改密码',
+    );
+    expect(describeNotice(n, en)).toBe(
+      'Your account signed in on a new device (Chrome 140 on Windows, IP 203.0.113.7). If this was not you, change your password now',
+    );
+    expect(noticeLink(n)).toBe('/settings/sessions');
+    expect(describeNotice(notice('new_device_sign_in', {}), zh)).toContain('（未知设备，IP -）');
+  });
+
+  it('account_locked gives the time it unlocks, formatted by the caller', () => {
+    const n = notice('account_locked', { until: '2026-11-29T02:30:00Z' });
+    expect(describeNotice(n, zh, { formatTime: () => '2026/11/29 10:30:00' })).toBe(
+      '多次登录失败，你的账号已被锁定，将于 2026/11/29 10:30:00 自动解锁',
+    );
+    expect(describeNotice(notice('account_locked'), en)).toBe(
+      'Too many failed sign-ins: your account is locked',
+    );
+  });
+
   it('an unknown kind still reads as a notification', () => {
     expect(describeNotice(notice('something_new'), zh)).toBe('新通知（something_new）');
   });

@@ -25,6 +25,10 @@ function count(data: unknown, key: string): number {
   return typeof v === 'number' ? v : 0;
 }
 
+/** Outcomes of a finished flow the sentence names (others read as plainly finished). */
+const OUTCOMES = ['approved', 'rejected', 'withdrawn'] as const;
+type Outcome = (typeof OUTCOMES)[number];
+
 /** Pure: one readable sentence for a notification, from its kind, instance title and data. */
 export function describeNotice(n: Notice, t: TFunction, ctx: DescribeContext = {}): string {
   const at = (iso: string | undefined) => (iso ? (ctx.formatTime?.(iso) ?? iso) : '');
@@ -33,6 +37,15 @@ export function describeNotice(n: Notice, t: TFunction, ctx: DescribeContext = {
   // "「报销」的「部门审批」" — or just the flow when the step is not known.
   const subject = node ? t('notice.subjectStep', { title, node }) : t('notice.subject', { title });
   switch (n.kind) {
+    case 'task_assigned':
+      return t('notice.taskAssigned', { subject });
+    case 'mentioned': {
+      const by = text(n.data, 'by_name') ?? t('notice.someone');
+      const excerpt = text(n.data, 'excerpt');
+      return excerpt
+        ? t('notice.mentionedExcerpt', { by, subject, excerpt })
+        : t('notice.mentioned', { by, subject });
+    }
     case 'urged':
       return t('notice.urged', { subject });
     case 'reminder': {
@@ -47,8 +60,12 @@ export function describeNotice(n: Notice, t: TFunction, ctx: DescribeContext = {
       return t('notice.flowOverdue', { title });
     case 'sent_back':
       return t('notice.sentBack', { subject });
-    case 'finished':
-      return t('notice.finished', { title });
+    case 'finished': {
+      const outcome = text(n.data, 'outcome');
+      return outcome && (OUTCOMES as readonly string[]).includes(outcome)
+        ? t('notice.finishedOutcome', { title, outcome: t(`notice.outcome.${outcome as Outcome}`) })
+        : t('notice.finished', { title });
+    }
     case 'carbon_copy':
       return t('notice.carbonCopy', { title });
     case 'replaced':
@@ -71,6 +88,21 @@ export function describeNotice(n: Notice, t: TFunction, ctx: DescribeContext = {
         period: text(n.data, 'period') ?? '',
         overdue: count(n.data, 'overdue'),
       });
+    case 'password_changed':
+      return text(n.data, 'by') === 'admin'
+        ? t('notice.passwordChangedAdmin')
+        : t('notice.passwordChangedSelf');
+    case 'new_device_sign_in':
+      return t('notice.newDeviceSignIn', {
+        device: text(n.data, 'user_agent') ?? t('notice.unknownDevice'),
+        ip: text(n.data, 'ip') ?? '-',
+      });
+    case 'account_locked': {
+      const until = text(n.data, 'until');
+      return until
+        ? t('notice.accountLockedUntil', { until: at(until) })
+        : t('notice.accountLocked');
+    }
     default:
       return t('notice.other', { kind: n.kind });
   }
@@ -83,5 +115,6 @@ export function noticeLink(n: Notice): string | undefined {
     return period ? `/flow/reports/${encodeURIComponent(period)}` : '/flow/reports';
   }
   if (n.kind.startsWith('delegation_')) return '/delegations';
+  if (n.kind === 'new_device_sign_in') return '/settings/sessions';
   return undefined;
 }

@@ -8,7 +8,18 @@ export const noticeKeys = {
   unreadCount: ['notifications', 'unread-count'] as const,
   list: (unread: boolean, page: number, pageSize: number) =>
     ['notifications', 'list', unread, page, pageSize] as const,
+  one: (id: string) => ['notifications', 'one', id] as const,
 };
+
+/** How far back a deep link (`/notifications?open=<id>`) looks for its notice. */
+export const FIND_WITHIN = 200;
+
+/**
+ * One of my notices by id, or null when it is not among my latest `FIND_WITHIN` (the API has no
+ * single-notice read; links in messages point at recent ones).
+ */
+export const findNotice = async (id: string): Promise<Notice | null> =>
+  (await listNotices(false, 1, FIND_WITHIN)).items.find((n) => n.id === id) ?? null;
 
 export const listNotices = (
   unread: boolean,

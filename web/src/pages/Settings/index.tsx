@@ -6,6 +6,7 @@ import { useIsMobile } from '../../hooks/useIsMobile';
 import { useT } from '../../i18n';
 import type { MessageKey } from '../../i18n/locale';
 import { AccountEvents } from './AccountEvents';
+import { NotificationSettings } from './NotificationSettings';
 import { PasswordTab } from './PasswordTab';
 import { Profile } from './Profile';
 import { Sessions } from './Sessions';
@@ -16,6 +17,11 @@ const TABS: { key: string; label: MessageKey; render: () => React.ReactNode }[] 
   { key: 'profile', label: 'settings.profile', render: () => <Profile /> },
   { key: 'password', label: 'settings.password', render: () => <PasswordTab /> },
   { key: 'security', label: 'settings.twoFactor', render: () => <TwoFactor /> },
+  {
+    key: 'notifications',
+    label: 'settings.notifications',
+    render: () => <NotificationSettings />,
+  },
   { key: 'tokens', label: 'settings.tokens', render: () => <Tokens /> },
   { key: 'sessions', label: 'settings.sessions', render: () => <Sessions /> },
   { key: 'events', label: 'settings.accountEvents', render: () => <AccountEvents /> },

@@ -91,6 +91,44 @@ describe('background jobs', () => {
     expect(lists.at(-1)?.get('state')).toBe('failed');
   });
 
+  it('takes the state and kind filters from the address, and keeps them there', async () => {
+    const lists: URLSearchParams[] = [];
+    mockApi({
+      'GET /api/v1/admin/jobs': (req) => {
+        lists.push(new URL(req.url).searchParams);
+        return json(200, page);
+      },
+    });
+    const { queryClient } = renderAt(
+      <JobsPage />,
+      '/admin/jobs?state=failed&kind=notify.email',
+      '/admin/jobs',
+    );
+    queryClient.setQueryData(meKey, null);
+    await screen.findByText('流程定时器');
+    expect(lists[0]?.get('state')).toBe('failed');
+    expect(lists[0]?.get('kind')).toBe('notify.email');
+    // The kind filter shows the kind by its name.
+    expect(screen.getByText('邮件通知')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('job-tab-all'));
+    await waitFor(() => expect(lists.at(-1)?.get('state')).toBeNull());
+    expect(lists.at(-1)?.get('kind')).toBe('notify.email');
+  });
+
+  it('ignores a state it does not know', async () => {
+    const lists: URLSearchParams[] = [];
+    mockApi({
+      'GET /api/v1/admin/jobs': (req) => {
+        lists.push(new URL(req.url).searchParams);
+        return json(200, page);
+      },
+    });
+    const { queryClient } = renderAt(<JobsPage />, '/admin/jobs?state=bogus', '/admin/jobs');
+    queryClient.setQueryData(meKey, null);
+    await screen.findByText('流程定时器');
+    expect(lists[0]?.get('state')).toBeNull();
+  });
+
   it('shows the server refusing a cancel', async () => {
     mockApi({
       'GET /api/v1/admin/jobs': () => json(200, page),

@@ -14,6 +14,7 @@ import {
   Typography,
 } from 'antd';
 import { type ReactNode, useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryError } from '../../../components/QueryError';
 import { useApiError } from '../../../hooks/useApiError';
@@ -23,6 +24,7 @@ import {
   canCancel,
   canRetry,
   countFor,
+  isJobState,
   JOB_STATES,
   kindLabel,
   kindOptions,
@@ -59,8 +61,22 @@ export default function JobsPage() {
   const queryClient = useQueryClient();
   const showError = useApiError();
   const { message } = App.useApp();
-  const [state, setState] = useState<StateFilter>('all');
-  const [kind, setKind] = useState<string | undefined>();
+  // The filters live in the address (?state=failed&kind=notify.email), so links can open them.
+  const [params, setParams] = useSearchParams();
+  const stateParam = params.get('state');
+  const state: StateFilter = isJobState(stateParam) ? stateParam : 'all';
+  const kind = params.get('kind') || undefined;
+  const setFilter = (name: 'state' | 'kind', value: string | undefined) => {
+    setParams(
+      (p) => {
+        if (value && value !== 'all') p.set(name, value);
+        else p.delete(name);
+        return p;
+      },
+      { replace: true },
+    );
+    setPage(1);
+  };
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
   const [refreshing, setRefreshing] = useState(false);
@@ -148,10 +164,7 @@ export default function JobsPage() {
             <Segmented<StateFilter>
               aria-label={t('jobs.state')}
               value={state}
-              onChange={(v) => {
-                setState(v);
-                setPage(1);
-              }}
+              onChange={(v) => setFilter('state', v)}
               options={stateTabs.map((s) => {
                 const n = countFor(counts, s);
                 return {
@@ -173,10 +186,7 @@ export default function JobsPage() {
             allowClear
             placeholder={t('jobs.kindAll')}
             value={kind}
-            onChange={(v) => {
-              setKind(v || undefined);
-              setPage(1);
-            }}
+            onChange={(v) => setFilter('kind', v || undefined)}
             options={kinds.map((k) => ({ value: k, label: kindLabel(k, te) }))}
             style={{ minWidth: 160 }}
           />

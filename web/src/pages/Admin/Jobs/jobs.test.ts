@@ -66,11 +66,23 @@ describe('job kinds', () => {
     expect(kindLabel('flow.timer', zh)).toBe('流程定时器');
     expect(kindLabel('system.probe', zh)).toBe('测试任务');
     expect(kindLabel('system.probe', en)).toBe('Probe');
+    expect(kindLabel('notify.email', zh)).toBe('邮件通知');
+    expect(kindLabel('notify.channel', en)).toBe('Group robot / webhook');
     expect(kindLabel('mail.send', zh)).toBe('mail.send');
   });
 
   it('offer the known kinds, then any other seen, once each', () => {
-    const known = ['flow.timer', 'flow.overdue', 'report.weekly_overdue', 'system.probe'];
+    const known = [
+      'flow.timer',
+      'flow.overdue',
+      'report.weekly_overdue',
+      'notify.dispatch',
+      'notify.email',
+      'notify.push',
+      'notify.channel',
+      'notify.digest',
+      'system.probe',
+    ];
     expect(kindOptions([])).toEqual(known);
     expect(kindOptions([undefined, 'mail.send', 'flow.timer', 'mail.send'])).toEqual([
       ...known,

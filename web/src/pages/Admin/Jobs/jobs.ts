@@ -13,6 +13,11 @@ export const KNOWN_KINDS = [
   'flow.timer',
   'flow.overdue',
   'report.weekly_overdue',
+  'notify.dispatch',
+  'notify.email',
+  'notify.push',
+  'notify.channel',
+  'notify.digest',
   'system.probe',
 ] as const;
 
