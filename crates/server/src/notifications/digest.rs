@@ -159,11 +159,7 @@ pub async fn run(app: &App, j: &job::Model) -> Result<(), JobFailure> {
             .await?;
         let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
         let prefs = prefs::load_many(&app.db, tenant, &ids).await?;
-        let subs = push_subscription::Entity::find()
-            .filter(push_subscription::Column::TenantId.eq(tenant))
-            .filter(push_subscription::Column::UserId.is_in(ids.iter().copied()))
-            .all(&app.db)
-            .await?;
+        let subs = push::subscriptions_of(&app.db, tenant, &ids).await?;
         let tz = app
             .time_zone(tenant)
             .await

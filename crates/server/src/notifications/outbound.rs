@@ -106,11 +106,7 @@ pub async fn dispatch(app: &App, j: &job::Model) -> Result<(), JobFailure> {
         .filter(notify_channel::Column::Enabled.eq(true))
         .all(&app.db)
         .await?;
-    let subs = push_subscription::Entity::find()
-        .filter(push_subscription::Column::TenantId.eq(tenant))
-        .filter(push_subscription::Column::UserId.is_in(readers.iter().copied()))
-        .all(&app.db)
-        .await?;
+    let subs = push::subscriptions_of(&app.db, tenant, &readers).await?;
     let tz = app
         .time_zone(tenant)
         .await

@@ -53,6 +53,19 @@ pub async fn vapid_key(app: &App) -> Result<wp::VapidKey, sea_orm::DbErr> {
     Ok(key)
 }
 
+/// The browsers of `users` subscribed to push (one query).
+pub async fn subscriptions_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    users: &[Uuid],
+) -> Result<Vec<push_subscription::Model>, sea_orm::DbErr> {
+    push_subscription::Entity::find()
+        .filter(push_subscription::Column::TenantId.eq(tenant))
+        .filter(push_subscription::Column::UserId.is_in(users.iter().copied()))
+        .all(db)
+        .await
+}
+
 /// What the service worker shows.
 #[derive(Debug, Serialize)]
 pub struct Payload {
