@@ -84,6 +84,46 @@ impl Decimal {
         self.0.checked_mul(other.0).map(|p| Decimal(p / SCALE))
     }
 
+    /// Rounded half away from zero to `digits` after the point (at most 6).
+    pub fn round(self, digits: u32) -> Self {
+        if digits >= FRACTION_DIGITS {
+            return self;
+        }
+        let unit = 10i128.pow(FRACTION_DIGITS - digits);
+        let half = unit / 2;
+        let magnitude = (self.0.abs() + half) / unit * unit;
+        Decimal(if self.0 < 0 { -magnitude } else { magnitude })
+    }
+
+    /// The absolute value.
+    pub fn abs(self) -> Self {
+        Decimal(self.0.saturating_abs())
+    }
+
+    /// Digits after the point needed to write it (0..=6).
+    pub fn scale(self) -> u32 {
+        let mut fraction = (self.0 % SCALE).abs();
+        if fraction == 0 {
+            return 0;
+        }
+        let mut digits = FRACTION_DIGITS;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            digits -= 1;
+        }
+        digits
+    }
+
+    /// The absolute value in hundredths (分), rounded half away from zero.
+    pub fn cents(self) -> u128 {
+        self.round(2).0.unsigned_abs() / 10u128.pow(FRACTION_DIGITS - 2)
+    }
+
+    /// Whether it is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
     /// Quotient, `None` on division by zero or overflow.
     pub fn checked_div(self, other: Self) -> Option<Self> {
         if other.0 == 0 {

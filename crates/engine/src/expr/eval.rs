@@ -1,6 +1,6 @@
 //! Evaluation of parsed conditions against a scope of fields.
 
-use super::{BinaryOp, Decimal, Expr};
+use super::{BinaryOp, Decimal, Expr, Func};
 use crate::calendar::days_from_civil;
 use std::cmp::Ordering;
 
@@ -111,8 +111,75 @@ fn arithmetic(op: BinaryOp, a: Value, b: Value) -> Value {
     result.map_or(Value::Null, Value::Num)
 }
 
+/// The numbers among the arguments, lists flattened one level; `None` when an item is not a
+/// number (nulls are skipped).
+fn numbers(args: Vec<Value>) -> Option<Vec<Decimal>> {
+    let mut out = Vec::new();
+    for a in args {
+        match a {
+            Value::List(items) => {
+                for i in items {
+                    match i {
+                        Value::Num(d) => out.push(d),
+                        Value::Null => {}
+                        _ => return None,
+                    }
+                }
+            }
+            Value::Num(d) => out.push(d),
+            Value::Null => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn call(func: Func, args: Vec<Value>) -> Value {
+    match func {
+        Func::Count => match &args[..] {
+            [Value::List(items)] => Value::Num(Decimal::from_int(
+                items.iter().filter(|v| !matches!(v, Value::Null)).count() as i64,
+            )),
+            [Value::Null] => Value::Num(Decimal::ZERO),
+            [_] => Value::Num(Decimal::from_int(1)),
+            _ => Value::Null,
+        },
+        Func::Sum => match numbers(args) {
+            Some(ns) => ns
+                .into_iter()
+                .try_fold(Decimal::ZERO, |acc, d| acc.checked_add(d))
+                .map_or(Value::Null, Value::Num),
+            None => Value::Null,
+        },
+        Func::Min => numbers(args)
+            .and_then(|ns| ns.into_iter().min())
+            .map_or(Value::Null, Value::Num),
+        Func::Max => numbers(args)
+            .and_then(|ns| ns.into_iter().max())
+            .map_or(Value::Null, Value::Num),
+        Func::Abs => match &args[..] {
+            [Value::Num(d)] => Value::Num(d.abs()),
+            _ => Value::Null,
+        },
+        Func::Round => {
+            let digits = match args.get(1) {
+                None => 0,
+                Some(Value::Num(d)) if *d >= Decimal::ZERO && *d <= Decimal::from_int(6) => {
+                    d.to_string().parse::<u32>().unwrap_or(u32::MAX)
+                }
+                Some(_) => u32::MAX,
+            };
+            match args.first() {
+                Some(Value::Num(d)) if digits <= 6 => Value::Num(d.round(digits)),
+                _ => Value::Null,
+            }
+        }
+    }
+}
+
 pub(super) fn eval(expr: &Expr, scope: &dyn Scope) -> Value {
     match expr {
+        Expr::Call(func, args) => call(*func, args.iter().map(|a| eval(a, scope)).collect()),
         Expr::Lit(v) => v.clone(),
         Expr::Field(path) => scope.lookup(path),
         Expr::List(items) => Value::List(items.iter().map(|e| eval(e, scope)).collect()),

@@ -1,5 +1,6 @@
 //! The condition language: a small, safe expression language over form fields and initiator
-//! facts. No loops, no calls except `date("…")`, bounded size and depth, never panics.
+//! facts. No loops, no calls except `date("…")` and a few number functions (`sum`, `count`, `min`,
+//! `max`, `round`, `abs`), bounded size and depth, never panics.
 //! The grammar is documented in `docs/engine.md`.
 
 mod decimal;
@@ -26,6 +27,40 @@ pub enum Expr {
     Neg(Box<Expr>),
     /// A binary operation.
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// A call of one of the built-in functions.
+    Call(Func, Vec<Expr>),
+}
+
+/// The built-in functions (for computed form fields; conditions may use them too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    /// `sum(list)` or `sum(a, b, …)`: numbers added, nulls skipped; `0` when there are none.
+    Sum,
+    /// `count(list)`: how many non-null items.
+    Count,
+    /// `min(a, b, …)` / `min(list)`: the smallest number; null when there are none.
+    Min,
+    /// `max(a, b, …)` / `max(list)`: the largest number.
+    Max,
+    /// `round(x, digits)`: half away from zero, `digits` 0..=6 (default 0).
+    Round,
+    /// `abs(x)`.
+    Abs,
+}
+
+impl Func {
+    /// The function called `name`, if it exists.
+    pub fn from_name(name: &str) -> Option<Func> {
+        Some(match name {
+            "sum" => Func::Sum,
+            "count" => Func::Count,
+            "min" => Func::Min,
+            "max" => Func::Max,
+            "round" => Func::Round,
+            "abs" => Func::Abs,
+            _ => return None,
+        })
+    }
 }
 
 /// Binary operators, loosest binding first in `docs/engine.md`.
@@ -109,6 +144,7 @@ impl Expr {
                 a.collect_fields(out);
                 b.collect_fields(out);
             }
+            Expr::Call(_, args) => args.iter().for_each(|e| e.collect_fields(out)),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Lexer and recursive-descent parser for the condition language.
 
-use super::{BinaryOp, Decimal, Expr, MAX_DEPTH, MAX_SOURCE_LEN, ParseError, Value};
+use super::{BinaryOp, Decimal, Expr, Func, MAX_DEPTH, MAX_SOURCE_LEN, ParseError, Value};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Tok {
@@ -324,6 +324,35 @@ impl Parser {
                     }
                 }
                 "and" | "or" | "not" | "in" => err(offset, format!("unexpected `{word}`")),
+                name if self.peek_is("(") => {
+                    let Some(func) = Func::from_name(name) else {
+                        return err(offset, format!("unknown function `{name}`"));
+                    };
+                    self.pos += 1;
+                    self.deeper()?;
+                    let mut args = Vec::new();
+                    if !self.peek_is(")") {
+                        loop {
+                            args.push(self.or()?);
+                            if self.peek_is(",") {
+                                self.pos += 1;
+                            } else {
+                                break;
+                            }
+                        }
+                    }
+                    self.expect(")")?;
+                    self.depth -= 1;
+                    let arity_ok = match func {
+                        Func::Sum | Func::Min | Func::Max => !args.is_empty(),
+                        Func::Count | Func::Abs => args.len() == 1,
+                        Func::Round => (1..=2).contains(&args.len()),
+                    };
+                    if !arity_ok {
+                        return err(offset, format!("wrong number of arguments to `{name}`"));
+                    }
+                    Ok(Expr::Call(func, args))
+                }
                 _ => {
                     let mut path = vec![word];
                     while self.peek_is(".") {

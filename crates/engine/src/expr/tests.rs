@@ -86,3 +86,43 @@ fn lists_the_fields_it_reads() {
     let fields: Vec<String> = e.fields().iter().map(|p| p.join(".")).collect();
     assert_eq!(fields, ["amount", "initiator.post", "x"]);
 }
+
+fn value(src: &str, scope: &dyn Scope) -> Value {
+    Expr::parse(src)
+        .unwrap_or_else(|e| panic!("{src}: {e}"))
+        .eval(scope)
+}
+
+fn num(text: &str) -> Value {
+    Value::Num(Decimal::parse(text).unwrap())
+}
+
+#[test]
+fn functions_sum_lists_and_round_half_away_from_zero() {
+    let mut m = BTreeMap::new();
+    m.insert(
+        "items.amount".into(),
+        Value::List(vec![num("10.5"), Value::Null, num("0.25")]),
+    );
+    m.insert("price".into(), num("2.345"));
+    let s = Fields(m);
+    assert_eq!(value("sum(items.amount)", &s), num("10.75"));
+    assert_eq!(value("count(items.amount)", &s), num("2"));
+    assert_eq!(value("max(items.amount)", &s), num("10.5"));
+    assert_eq!(value("min(1, 2, -3)", &s), num("-3"));
+    assert_eq!(value("round(price, 2)", &s), num("2.35"));
+    assert_eq!(value("round(-price, 2)", &s), num("-2.35"));
+    assert_eq!(value("round(price)", &s), num("2"));
+    assert_eq!(value("abs(-4)", &s), num("4"));
+    assert_eq!(value("sum(missing)", &s), num("0"));
+    assert_eq!(value("round(price, 7)", &s), Value::Null);
+    assert_eq!(value("sum('a')", &s), Value::Null);
+}
+
+#[test]
+fn unknown_functions_and_wrong_arity_are_parse_errors() {
+    assert!(Expr::parse("exec(1)").is_err());
+    assert!(Expr::parse("abs(1, 2)").is_err());
+    assert!(Expr::parse("sum()").is_err());
+    assert!(Expr::parse("round(1, 2, 3)").is_err());
+}
