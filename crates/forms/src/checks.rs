@@ -53,8 +53,10 @@ pub fn day_number(s: &str) -> Option<i32> {
 }
 
 static PHONE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^(?:\+?86[- ]?)?(?:1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}(?:-[0-9]{1,6})?)$")
-        .expect("phone pattern")
+    regex::Regex::new(
+        r"^(?:\+?86[- ]?)?(?:1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}(?:-[0-9]{1,6})?)$",
+    )
+    .expect("phone pattern")
 });
 
 /// A mainland mobile or landline number.

@@ -88,13 +88,16 @@ fn compute(f: &Field, scope: &DataScope) -> Json {
 
 fn visible(f: &Field, data: &Data) -> bool {
     f.visible_when.trim().is_empty()
-        || Expr::parse(&f.visible_when)
-            .is_ok_and(|e| e.is_true(&DataScope { data, row: None }))
+        || Expr::parse(&f.visible_when).is_ok_and(|e| e.is_true(&DataScope { data, row: None }))
 }
 
 fn fill_computed(form: &FormSpec, data: &mut Data, hidden: &[&str]) {
     for table in form.fields.iter().filter(|f| f.kind == Kind::Table) {
-        let columns: Vec<&Field> = table.fields.iter().filter(|c| c.kind == Kind::Computed).collect();
+        let columns: Vec<&Field> = table
+            .fields
+            .iter()
+            .filter(|c| c.kind == Kind::Computed)
+            .collect();
         if columns.is_empty() || hidden.contains(&table.key.as_str()) {
             continue;
         }
@@ -169,9 +172,15 @@ pub fn normalised(form: &FormSpec, input: &Data, env: &Env) -> (Data, Vec<String
         let Some(Json::Object(range)) = data.get_mut(&f.key) else {
             continue;
         };
-        let start = range.get("start").and_then(Json::as_str).unwrap_or_default();
+        let start = range
+            .get("start")
+            .and_then(Json::as_str)
+            .unwrap_or_default();
         let end = range.get("end").and_then(Json::as_str).unwrap_or_default();
-        let days = match (crate::checks::day_number(start), crate::checks::day_number(end)) {
+        let days = match (
+            crate::checks::day_number(start),
+            crate::checks::day_number(end),
+        ) {
             (Some(a), Some(b)) if b >= a => match f.duration.unwrap_or_default() {
                 Duration::CalendarDays => Some((b - a + 1) as i64),
                 Duration::WorkingDays => env.working_days.and_then(|w| w(start, end)),

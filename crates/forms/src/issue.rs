@@ -16,7 +16,12 @@ pub struct Issue {
 }
 
 impl Issue {
-    pub(crate) fn new(field: impl Into<String>, code: &'static str, zh: String, en: String) -> Issue {
+    pub(crate) fn new(
+        field: impl Into<String>,
+        code: &'static str,
+        zh: String,
+        en: String,
+    ) -> Issue {
         Issue {
             field: field.into(),
             code,

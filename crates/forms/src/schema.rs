@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// A template's form.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FormSpec {
     /// Desktop layout columns: 1 or 2 (the phone always uses 1).
@@ -20,6 +21,7 @@ pub struct FormSpec {
 
 /// What a viewer at a node may do with a field.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Perm {
     /// Shown and changeable.
@@ -32,6 +34,7 @@ pub enum Perm {
 
 /// The kinds of field.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// 单行文本
@@ -88,6 +91,9 @@ pub enum Kind {
     Signature,
     /// 关联审批
     Related,
+    /// A kind this version does not know (refused by `check_form`).
+    #[serde(other)]
+    Unknown,
 }
 
 impl Kind {
@@ -141,6 +147,7 @@ impl Kind {
 
 /// How a computed field is shown.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ComputedFormat {
     /// A plain number.
@@ -152,6 +159,7 @@ pub enum ComputedFormat {
 
 /// How a date range's duration is counted.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Duration {
     /// Working days on the tenant's calendar.
@@ -167,6 +175,7 @@ fn is_false(b: &bool) -> bool {
 
 /// One field (or table column).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// Identifier used in data and expressions.
@@ -186,6 +195,7 @@ pub struct Field {
     pub help: String,
     /// Initial value of a new form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub default: Option<serde_json::Value>,
     /// 2 = the full row in a two-column form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,6 +240,7 @@ pub struct Field {
     pub accept: Vec<String>,
     /// Table columns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub fields: Vec<Field>,
     /// Table row limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -24,9 +24,10 @@ pub fn is_empty(kind: Kind, v: Option<&Json>) -> bool {
         Some(Json::String(s)) => s.trim().is_empty(),
         Some(Json::Array(a)) => a.is_empty(),
         Some(Json::Object(o)) => match kind {
-            Kind::DateRange => ["start", "end"]
-                .iter()
-                .any(|k| o.get(*k).is_none_or(|v| v.as_str().is_none_or(|s| s.trim().is_empty()))),
+            Kind::DateRange => ["start", "end"].iter().any(|k| {
+                o.get(*k)
+                    .is_none_or(|v| v.as_str().is_none_or(|s| s.trim().is_empty()))
+            }),
             Kind::Address => o
                 .get("detail")
                 .is_none_or(|v| v.as_str().is_none_or(|s| s.trim().is_empty())),
@@ -37,7 +38,12 @@ pub fn is_empty(kind: Kind, v: Option<&Json>) -> bool {
 }
 
 /// Normalises the data (see [`normalise`]) and checks it; the kept data, or every problem.
-pub fn prepare(form: &FormSpec, input: &Data, env: &Env, opts: Options) -> Result<Data, Vec<Issue>> {
+pub fn prepare(
+    form: &FormSpec,
+    input: &Data,
+    env: &Env,
+    opts: Options,
+) -> Result<Data, Vec<Issue>> {
     let (data, hidden) = normalised(form, input, env);
     let mut issues = Vec::new();
     for f in &form.fields {
@@ -49,14 +55,30 @@ pub fn prepare(form: &FormSpec, input: &Data, env: &Env, opts: Options) -> Resul
         if opts.partial && v.is_none() {
             continue;
         }
-        check_field(f, v, &Label::plain(&f.label), format!("form.{}", f.key), env, &mut issues);
+        check_field(
+            f,
+            v,
+            &Label::plain(&f.label),
+            format!("form.{}", f.key),
+            env,
+            &mut issues,
+        );
     }
     for k in input.keys() {
         if form.field(k).is_none() {
-            issues.push(data_issue(format!("form.{k}"), "form.unknown_field", &Label::plain(k), k));
+            issues.push(data_issue(
+                format!("form.{k}"),
+                "form.unknown_field",
+                &Label::plain(k),
+                k,
+            ));
         }
     }
-    if issues.is_empty() { Ok(data) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(data)
+    } else {
+        Err(issues)
+    }
 }
 
 fn is_file(v: &Json) -> bool {
@@ -82,9 +104,18 @@ fn accepted(accept: &[String], name: &str, content_type: &str) -> bool {
 }
 
 fn check_files(f: &Field, files: &[Json], l: &Label, at: &str, out: &mut Vec<Issue>) {
-    let max_files = f.max_files.unwrap_or(if f.kind == Kind::Signature { 1 } else { MAX_FILES });
+    let max_files = f.max_files.unwrap_or(if f.kind == Kind::Signature {
+        1
+    } else {
+        MAX_FILES
+    });
     if files.len() as u32 > max_files {
-        out.push(data_issue(at.into(), "form.files_max", l, &max_files.to_string()));
+        out.push(data_issue(
+            at.into(),
+            "form.files_max",
+            l,
+            &max_files.to_string(),
+        ));
         return;
     }
     let mb = f.max_size_mb.unwrap_or(MAX_SIZE_MB);
@@ -106,7 +137,11 @@ fn check_files(f: &Field, files: &[Json], l: &Label, at: &str, out: &mut Vec<Iss
             out.push(Issue::new(at, "form.file_size", zh, en));
             return;
         }
-        if !accepted(accept, name, file["content_type"].as_str().unwrap_or_default()) {
+        if !accepted(
+            accept,
+            name,
+            file["content_type"].as_str().unwrap_or_default(),
+        ) {
             let (zh, en) = file_message("form.file_type", l, name, "");
             out.push(Issue::new(at, "form.file_type", zh, en));
             return;
@@ -116,15 +151,29 @@ fn check_files(f: &Field, files: &[Json], l: &Label, at: &str, out: &mut Vec<Iss
 
 fn check_text(f: &Field, s: &str, l: &Label, at: &str, out: &mut Vec<Issue>) -> bool {
     let len = s.chars().count() as u32;
-    let max = f.max_length.unwrap_or(if f.kind == Kind::Textarea { TEXTAREA_MAX } else { TEXT_MAX });
+    let max = f.max_length.unwrap_or(if f.kind == Kind::Textarea {
+        TEXTAREA_MAX
+    } else {
+        TEXT_MAX
+    });
     if let Some(min) = f.min_length
         && len < min
     {
-        out.push(data_issue(at.into(), "form.min_length", l, &min.to_string()));
+        out.push(data_issue(
+            at.into(),
+            "form.min_length",
+            l,
+            &min.to_string(),
+        ));
         return false;
     }
     if len > max {
-        out.push(data_issue(at.into(), "form.max_length", l, &max.to_string()));
+        out.push(data_issue(
+            at.into(),
+            "form.max_length",
+            l,
+            &max.to_string(),
+        ));
         return false;
     }
     if !f.pattern.is_empty() {
@@ -138,7 +187,14 @@ fn check_text(f: &Field, s: &str, l: &Label, at: &str, out: &mut Vec<Issue>) -> 
 }
 
 /// Checks one value; pushes at most one issue for it (tables: one per cell).
-pub fn check_field(f: &Field, v: Option<&Json>, l: &Label, at: String, env: &Env, out: &mut Vec<Issue>) {
+pub fn check_field(
+    f: &Field,
+    v: Option<&Json>,
+    l: &Label,
+    at: String,
+    env: &Env,
+    out: &mut Vec<Issue>,
+) {
     if f.kind.is_derived() {
         return;
     }
@@ -158,7 +214,9 @@ pub fn check_field(f: &Field, v: Option<&Json>, l: &Label, at: String, env: &Env
             None => wrong(out),
         },
         Kind::Phone | Kind::Email | Kind::IdCard => {
-            let Some(s) = v.as_str() else { return wrong(out) };
+            let Some(s) = v.as_str() else {
+                return wrong(out);
+            };
             let (ok, code) = match f.kind {
                 Kind::Phone => (checks::phone(s), "form.phone"),
                 Kind::Email => (checks::email(s), "form.email"),
@@ -171,7 +229,9 @@ pub fn check_field(f: &Field, v: Option<&Json>, l: &Label, at: String, env: &Env
             }
         }
         Kind::Number | Kind::Money | Kind::Percent => {
-            let Some(d) = json_decimal(v) else { return wrong(out) };
+            let Some(d) = json_decimal(v) else {
+                return wrong(out);
+            };
             let n = v.as_f64().unwrap_or_default();
             if let Some(min) = f.min
                 && n < min
@@ -216,7 +276,9 @@ pub fn check_field(f: &Field, v: Option<&Json>, l: &Label, at: String, env: &Env
             None => wrong(out),
         },
         Kind::MultiSelect | Kind::Checkbox => {
-            let Some(items) = v.as_array() else { return wrong(out) };
+            let Some(items) = v.as_array() else {
+                return wrong(out);
+            };
             for item in items {
                 match item.as_str() {
                     Some(s) if f.options.iter().any(|o| o == s) => {}
@@ -248,7 +310,8 @@ pub fn check_field(f: &Field, v: Option<&Json>, l: &Label, at: String, env: &Env
         Kind::Address => {
             let ok = v.get("region").is_none_or(Json::is_string)
                 && v.get("detail").is_some_and(Json::is_string)
-                && v.as_object().is_some_and(|o| o.keys().all(|k| k == "region" || k == "detail"));
+                && v.as_object()
+                    .is_some_and(|o| o.keys().all(|k| k == "region" || k == "detail"));
             if !ok {
                 wrong(out);
             } else if v["detail"].as_str().unwrap_or_default().chars().count() > TEXT_MAX as usize {
@@ -256,7 +319,9 @@ pub fn check_field(f: &Field, v: Option<&Json>, l: &Label, at: String, env: &Env
             }
         }
         Kind::Table => {
-            let Some(rows) = v.as_array() else { return wrong(out) };
+            let Some(rows) = v.as_array() else {
+                return wrong(out);
+            };
             if !rows.iter().all(Json::is_object) {
                 return wrong(out);
             }
@@ -283,11 +348,16 @@ pub fn check_field(f: &Field, v: Option<&Json>, l: &Label, at: String, env: &Env
                 }
                 for k in row.keys() {
                     if !f.fields.iter().any(|c| &c.key == k) {
-                        out.push(data_issue(format!("{at}[{i}].{k}"), "form.unknown_field", &Label::plain(k), k));
+                        out.push(data_issue(
+                            format!("{at}[{i}].{k}"),
+                            "form.unknown_field",
+                            &Label::plain(k),
+                            k,
+                        ));
                     }
                 }
             }
         }
-        Kind::Description | Kind::Section | Kind::Serial | Kind::Computed => {}
+        Kind::Description | Kind::Section | Kind::Serial | Kind::Computed | Kind::Unknown => {}
     }
 }

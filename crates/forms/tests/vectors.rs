@@ -71,7 +71,11 @@ fn validation_matches_the_vectors() {
     for case in load("validate.json") {
         let name = case["name"].as_str().unwrap();
         let form: FormSpec = serde_json::from_value(case["form"].clone()).unwrap();
-        assert!(xietong_forms::check_form(&form).is_empty() || name.contains("in order"), "{name}: {:?}", xietong_forms::check_form(&form));
+        assert!(
+            xietong_forms::check_form(&form).is_empty() || name.contains("in order"),
+            "{name}: {:?}",
+            xietong_forms::check_form(&form)
+        );
         let data = case["data"].as_object().unwrap();
         let opts = Options {
             partial: case["partial"].as_bool().unwrap_or(false),
@@ -92,8 +96,16 @@ fn normalisation_matches_the_vectors() {
     for case in load("normalise.json") {
         let name = case["name"].as_str().unwrap();
         let form: FormSpec = serde_json::from_value(case["form"].clone()).unwrap();
-        assert!(xietong_forms::check_form(&form).is_empty(), "{name}: {:?}", xietong_forms::check_form(&form));
-        let out = normalise(&form, case["data"].as_object().unwrap(), &Env::on("2026-12-06"));
+        assert!(
+            xietong_forms::check_form(&form).is_empty(),
+            "{name}: {:?}",
+            xietong_forms::check_form(&form)
+        );
+        let out = normalise(
+            &form,
+            case["data"].as_object().unwrap(),
+            &Env::on("2026-12-06"),
+        );
         assert_eq!(Json::Object(out), case["out"], "{name}");
     }
 }

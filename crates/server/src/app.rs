@@ -16,6 +16,8 @@ use crate::tenant::TenantInfo;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Config,
+    /// File bytes (attachments, images, signatures).
+    pub blobs: crate::files::Blobs,
     pub login_limiter: RateLimiter,
     tenants: RwLock<HashMap<Uuid, Arc<TenantInfo>>>,
     /// Published flow versions compiled once (versions never change).
@@ -50,8 +52,10 @@ pub struct App(pub Arc<AppState>);
 impl App {
     pub fn new(db: DatabaseConnection, config: Config) -> App {
         let login_limiter = RateLimiter::per_minute(config.login_rate_per_minute);
+        let blobs = crate::files::Blobs::fs(&config.data_dir.join("blobs"));
         App(Arc::new(AppState {
             db,
+            blobs,
             config,
             login_limiter,
             tenants: RwLock::new(HashMap::new()),

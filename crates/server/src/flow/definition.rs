@@ -1,5 +1,5 @@
-//! A template's form (a simple field list until the forms issue) and definition (tree or BPMN),
-//! checked through the engine.
+//! A template's form (the `xietong-forms` schema) and definition (tree or BPMN), checked
+//! through the engine.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -8,120 +8,15 @@ use xietong_engine::{FlowDefinition, bpmn, tree};
 use super::serial::{SerialPattern, SerialReset};
 use crate::error::{AppError, FieldError, Text};
 
-/// One form field.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct FormField {
-    /// Key used in data and conditions, e.g. `amount`.
-    pub key: String,
-    pub label: String,
-    /// `text`, `textarea`, `number`, `money`, `date`, `select`, `user`, `department`.
-    pub kind: String,
-    #[serde(default)]
-    pub required: bool,
-    /// Choices of a `select`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<String>,
-    /// Node keys whose handlers (and people copied from them) must not see this field; the
-    /// initiator, the supervisor and flow administrators always do.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hidden_at: Vec<String>,
-}
+pub use xietong_forms::{Field as FormField, FormSpec};
 
-/// The form: fields in order.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Default)]
-#[serde(deny_unknown_fields)]
-pub struct FormSpec {
-    #[serde(default)]
-    pub fields: Vec<FormField>,
-}
-
-const KINDS: [&str; 8] = [
-    "text",
-    "textarea",
-    "number",
-    "money",
-    "date",
-    "select",
-    "user",
-    "department",
-];
-
-impl FormSpec {
-    /// Field keys are identifiers, unique, of known kinds; selects have options.
-    pub fn validate(&self, errors: &mut Vec<FieldError>) {
-        let mut seen = std::collections::HashSet::new();
-        if self.fields.len() > 200 {
-            errors.push(FieldError::new(
-                "form",
-                "form.too_many_fields",
-                Text::fixed("表单字段最多 200 个", "At most 200 form fields"),
-            ));
-        }
-        for (i, f) in self.fields.iter().enumerate() {
-            let at = format!("form.fields[{i}]");
-            let ident = !f.key.is_empty()
-                && f.key.len() <= 64
-                && f.key
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && f.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !ident {
-                errors.push(FieldError::new(
-                    &at,
-                    "form.field_key",
-                    Text::owned(
-                        format!("字段标识「{}」须为字母开头的字母、数字或下划线", f.key),
-                        format!(
-                            "Field key \"{}\" must be a letter followed by letters, digits or _",
-                            f.key
-                        ),
-                    ),
-                ));
-            } else if !seen.insert(f.key.clone()) {
-                errors.push(FieldError::new(
-                    &at,
-                    "form.field_duplicate",
-                    Text::owned(
-                        format!("字段标识「{}」重复", f.key),
-                        format!("Field key \"{}\" is used twice", f.key),
-                    ),
-                ));
-            }
-            if f.label.trim().is_empty() || f.label.chars().count() > 64 {
-                errors.push(FieldError::new(
-                    &at,
-                    "form.field_label",
-                    Text::fixed(
-                        "字段名称须为 1–64 个字符",
-                        "Field label must be 1–64 characters",
-                    ),
-                ));
-            }
-            if !KINDS.contains(&f.kind.as_str()) {
-                errors.push(FieldError::new(
-                    &at,
-                    "form.field_kind",
-                    Text::owned(
-                        format!("未知的字段类型「{}」", f.kind),
-                        format!("Unknown field kind \"{}\"", f.kind),
-                    ),
-                ));
-            }
-            if f.kind == "select" && f.options.is_empty() {
-                errors.push(FieldError::new(
-                    &at,
-                    "form.field_options",
-                    Text::fixed("下拉字段需要选项", "A select needs options"),
-                ));
-            }
-        }
-    }
-
-    pub fn keys(&self) -> Vec<String> {
-        self.fields.iter().map(|f| f.key.clone()).collect()
-    }
+/// The form's own problems (keys, kinds, options, tables, formulas, permissions) as field errors.
+pub fn check_form_spec(form: &FormSpec, errors: &mut Vec<FieldError>) {
+    errors.extend(
+        xietong_forms::check_form(form)
+            .into_iter()
+            .map(|i| FieldError::new(i.field, i.code, Text::owned(i.zh, i.en))),
+    );
 }
 
 /// How a template is drawn: the designer's tree, or BPMN 2.0 XML.

@@ -83,6 +83,8 @@ pub struct InstanceView {
     pub form: serde_json::Value,
     /// The form's fields this viewer may see.
     pub fields: Vec<super::definition::FormField>,
+    /// The form's desktop layout: 1 or 2 columns.
+    pub form_columns: u8,
     pub tasks: Vec<TaskView>,
     pub history: Vec<HistoryView>,
     /// The definition's graph (nodes and edges) for drawing.
@@ -118,6 +120,8 @@ pub struct MyTask {
     pub send_back_targets: Vec<String>,
     /// Set while the task was delegated to the viewer: the owner it returns to.
     pub delegated_by: Option<Uuid>,
+    /// Form fields this task may change (all of them when the initiator resubmits).
+    pub editable: Vec<String>,
 }
 
 /// A task.
@@ -190,12 +194,14 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    /// Whether the viewer may see the field.
-    pub fn sees(&self, f: &super::definition::FormField) -> bool {
-        self.all_fields
-            || f.hidden_at.is_empty()
-            || self.nodes.iter().any(|n| !f.hidden_at.contains(n))
-            || self.nodes.is_empty()
+    /// Whether the viewer may see the field: unless it is hidden at every node they acted at
+    /// or were copied from (docs/forms.md).
+    pub fn sees(&self, form: &FormSpec, f: &super::definition::FormField) -> bool {
+        if self.all_fields {
+            return true;
+        }
+        let nodes: Vec<&str> = self.nodes.iter().map(String::as_str).collect();
+        form.visible_to(&nodes, f)
     }
 
     /// The form data without hidden fields.
@@ -206,7 +212,7 @@ impl Viewer {
         let hidden: HashSet<&str> = form
             .fields
             .iter()
-            .filter(|f| !self.sees(f))
+            .filter(|f| !self.sees(form, f))
             .map(|f| f.key.as_str())
             .collect();
         serde_json::Value::Object(
@@ -219,7 +225,7 @@ impl Viewer {
 }
 
 /// Whether the template's settings name `user` as an administrator, or `user` supervises it.
-fn template_staff(t: &flow_template::Model, user: Uuid) -> bool {
+pub(crate) fn template_staff(t: &flow_template::Model, user: Uuid) -> bool {
     t.supervisor_id == Some(user)
         || serde_json::from_value::<TemplateSettings>(t.settings.clone())
             .is_ok_and(|s| s.admins.contains(&user))
@@ -433,6 +439,23 @@ pub async fn instance_view(
                     .map(|n| v.def.key(n).to_string())
                     .collect(),
                 delegated_by: t.delegated_by,
+                editable: {
+                    let at_start = v
+                        .def
+                        .node_id(&t.node_key)
+                        .is_some_and(|n| matches!(v.def.node(n).kind, engine::NodeKind::Start));
+                    v.form
+                        .fields
+                        .iter()
+                        .filter(|f| !f.kind.is_derived())
+                        .filter(|f| {
+                            at_start
+                                || v.form.permission(Some(&t.node_key), f)
+                                    == xietong_forms::Perm::Edit
+                        })
+                        .map(|f| f.key.clone())
+                        .collect()
+                },
             }
         })
         .collect();
@@ -468,9 +491,10 @@ pub async fn instance_view(
             .form
             .fields
             .iter()
-            .filter(|f| who.sees(f))
+            .filter(|f| who.sees(&v.form, f))
             .cloned()
             .collect(),
+        form_columns: v.form.columns.unwrap_or(1),
         tasks: tasks.into_iter().map(Into::into).collect(),
         history: history
             .into_iter()
@@ -737,7 +761,7 @@ pub enum TaskAction {
 fn task_action(
     req: &TaskAction,
     task: engine::TaskId,
-    v: &CompiledVersion,
+    _v: &CompiledVersion,
 ) -> AppResult<engine::Action> {
     let users = |us: &[Uuid]| -> AppResult<Vec<engine::UserId>> {
         if us.is_empty() || us.len() > 50 {
@@ -750,16 +774,11 @@ fn task_action(
         Ok(us.iter().map(|u| uid(*u)).collect())
     };
     Ok(match req {
-        TaskAction::Agree { opinion, form } => {
-            if let Some(f) = form {
-                service::check_form(&v.form, f, true)?;
-            }
-            engine::Action::Agree {
-                task,
-                opinion: opinion.clone(),
-                form: form.clone(),
-            }
-        }
+        TaskAction::Agree { opinion, form } => engine::Action::Agree {
+            task,
+            opinion: opinion.clone(),
+            form: form.clone(),
+        },
         TaskAction::Disagree { opinion } => engine::Action::Disagree {
             task,
             opinion: opinion.clone(),
@@ -779,15 +798,10 @@ fn task_action(
             },
             opinion: opinion.clone(),
         },
-        TaskAction::Resubmit { form } => {
-            if let Some(f) = form {
-                service::check_form(&v.form, f, true)?;
-            }
-            engine::Action::Resubmit {
-                task,
-                form: form.clone(),
-            }
-        }
+        TaskAction::Resubmit { form } => engine::Action::Resubmit {
+            task,
+            form: form.clone(),
+        },
         TaskAction::Transfer { to, opinion } => engine::Action::Transfer {
             task,
             to: uid(*to),
@@ -857,48 +871,53 @@ async fn check_people(app: &App, c: &Caller, req: &TaskAction) -> AppResult<()> 
     )]))
 }
 
-/// A task may not write form fields hidden from its node.
-async fn check_hidden_writes(app: &App, c: &Caller, task: Uuid, req: &TaskAction) -> AppResult<()> {
-    let form = match req {
-        TaskAction::Agree { form: Some(f), .. } | TaskAction::Resubmit { form: Some(f) } => f,
-        _ => return Ok(()),
+/// Form fields an action writes: an approver only those editable at the task's node, the
+/// initiator resubmitting any; checked like a start. Returns the caller carrying what to record
+/// and the request with the whole normalised form in place of the fields sent.
+async fn form_write(
+    app: &App,
+    c: &Caller,
+    task: Uuid,
+    mut req: TaskAction,
+) -> AppResult<(Caller, TaskAction)> {
+    let (slot, resubmit) = match &mut req {
+        TaskAction::Agree { form: Some(f), .. } => (f, false),
+        TaskAction::Resubmit { form: Some(f) } => (f, true),
+        _ => return Ok((c.clone(), req)),
     };
-    let Some(t) = flow_task::Entity::find_by_id(task)
+    let Some((t, Some(i))) = flow_task::Entity::find_by_id(task)
+        .find_also_related(flow_instance::Entity)
         .one(&app.db)
         .await?
-        .filter(|t| t.tenant_id == c.tenant_id)
+        .filter(|(t, _)| t.tenant_id == c.tenant_id && t.assignee_id == c.user_id)
     else {
-        return Ok(()); // the action itself answers "not found"
+        return Ok((c.clone(), req)); // the action itself answers "not found"
     };
-    let i = flow_instance::Entity::find_by_id(t.instance_id)
-        .one(&app.db)
-        .await?
-        .ok_or_else(instance_not_found)?;
     let v = app.compiled(i.version_id).await?;
-    let errors: Vec<FieldError> = v
-        .form
-        .fields
-        .iter()
-        .filter(|f| f.hidden_at.contains(&t.node_key) && form.contains_key(&f.key))
-        .map(|f| {
-            FieldError::new(
-                format!("form.{}", f.key),
-                "flow.field_hidden",
-                Text::owned(
-                    format!("「{}」在此环节不可见，不能修改", f.label),
-                    format!(
-                        "\"{}\" is hidden at this step and cannot be changed",
-                        f.label
-                    ),
-                ),
-            )
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
+    let dir = app.directory(c.tenant_id).await?;
+    let current = i
+        .state
+        .get("form")
+        .and_then(serde_json::Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let write = if resubmit {
+        crate::forms::Write::Resubmit {
+            instance: i.id,
+            current: &current,
+        }
     } else {
-        Err(AppError::validation(errors))
-    }
+        crate::forms::Write::Edit {
+            instance: i.id,
+            node: &t.node_key,
+            current: &current,
+        }
+    };
+    let accepted = crate::forms::accept(app, c, &v, &dir, slot, write).await?;
+    *slot = accepted.patch(&current);
+    let mut c = c.clone();
+    c.form_write = Some(std::sync::Arc::new(accepted));
+    Ok((c, req))
 }
 
 /// Acts on one of my tasks; 409 when someone acted on the instance at the same moment.
@@ -915,7 +934,8 @@ async fn act_on_task(
 ) -> AppResult<axum::Json<serde_json::Value>> {
     idempotent(&app, &p, &headers, async |c| {
         check_people(&app, c, &req).await?;
-        check_hidden_writes(&app, c, id, &req).await?;
+        let (c, req) = form_write(&app, c, id, req).await?;
+        let c = &c;
         Ok(service::act(&app, c, Target::Task(id), |task, v| {
             task_action(&req, task.ok_or_else(service::task_not_found)?, v)
         })

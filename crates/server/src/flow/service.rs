@@ -31,7 +31,7 @@ use crate::auth::extract::Principal;
 use crate::entities::{
     flow_cc, flow_history, flow_instance, flow_task, flow_template, flow_template_version,
 };
-use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::error::{AppError, AppResult, Text};
 use crate::ids::new_id;
 use crate::org::directory::OrgSnapshot;
 
@@ -50,6 +50,9 @@ pub struct Caller {
     /// The request's `Idempotency-Key`: claimed inside the action's own transaction, so an
     /// action and the record that it happened commit together or not at all.
     pub idempotency_key: Option<String>,
+    /// Form data an action writes, already checked: recorded (unique values, files) inside the
+    /// action's transaction.
+    pub form_write: Option<Arc<crate::forms::Accepted>>,
 }
 
 impl From<&Principal> for Caller {
@@ -64,6 +67,7 @@ impl From<&Principal> for Caller {
             flow_admin: p.has(Perm::FlowAdmin),
             audit: p.into(),
             idempotency_key: None,
+            form_write: None,
         }
     }
 }
@@ -347,86 +351,6 @@ pub fn status_text(s: engine::Status) -> &'static str {
         engine::Status::Approved => "approved",
         engine::Status::Rejected => "rejected",
         engine::Status::Cancelled => "cancelled",
-    }
-}
-
-/// Checks form data against the template's field list; `partial` allows missing required
-/// fields (a resubmission or an approver's edit changes some fields only).
-pub fn check_form(form: &FormSpec, data: &engine::FormData, partial: bool) -> AppResult<()> {
-    let mut errors = Vec::new();
-    for f in &form.fields {
-        let present = data.get(&f.key);
-        let v = present.filter(|v| !v.is_null() && v.as_str() != Some(""));
-        let label = &f.label;
-        let at = format!("form.{}", f.key);
-        match v {
-            None if f.required && (!partial || present.is_some()) => errors.push(FieldError::new(
-                at,
-                "form.required",
-                Text::owned(
-                    format!("请填写「{label}」"),
-                    format!("\"{label}\" is required"),
-                ),
-            )),
-            Some(v)
-                if matches!(f.kind.as_str(), "number" | "money")
-                    && !v.is_number()
-                    && v.as_str().is_none_or(|s| s.trim().parse::<f64>().is_err()) =>
-            {
-                errors.push(FieldError::new(
-                    at,
-                    "form.number",
-                    Text::owned(
-                        format!("「{label}」须为数字"),
-                        format!("\"{label}\" must be a number"),
-                    ),
-                ))
-            }
-            Some(v)
-                if f.kind == "select"
-                    && !v.as_str().is_some_and(|s| f.options.iter().any(|o| o == s)) =>
-            {
-                errors.push(FieldError::new(
-                    at,
-                    "form.option",
-                    Text::owned(
-                        format!("「{label}」的选项无效"),
-                        format!("\"{label}\" has an invalid choice"),
-                    ),
-                ))
-            }
-            Some(v)
-                if matches!(f.kind.as_str(), "text" | "textarea")
-                    && (!v.is_string() || v.as_str().is_some_and(|s| s.chars().count() > 5000)) =>
-            {
-                errors.push(FieldError::new(
-                    at,
-                    "form.text",
-                    Text::owned(
-                        format!("「{label}」须为不超过 5000 字的文字"),
-                        format!("\"{label}\" must be text of at most 5000 characters"),
-                    ),
-                ))
-            }
-            _ => {}
-        }
-    }
-    for k in data.keys() {
-        if !form.fields.iter().any(|f| &f.key == k) {
-            errors.push(FieldError::new(
-                format!("form.{k}"),
-                "form.unknown_field",
-                Text::owned(
-                    format!("表单中没有字段「{k}」"),
-                    format!("The form has no field \"{k}\""),
-                ),
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::validation(errors))
     }
 }
 
@@ -932,7 +856,12 @@ async fn startable(
 /// Starts an instance of the template's current version; returns the stored instance.
 pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_instance::Model> {
     let (t, v, dir) = startable(app, c, input.template_id).await?;
-    check_form(&v.form, &input.form, false)?;
+    let accepted =
+        crate::forms::accept(app, c, &v, &dir, &input.form, crate::forms::Write::Start).await?;
+    let input = StartInput {
+        form: accepted.data.clone(),
+        ..input
+    };
     let now = Utc::now();
     let admin = uid(dir.admin);
     let supervisor = t.supervisor_id.map(uid);
@@ -1024,6 +953,7 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
         ),
     ));
     crate::db::execute_batch(&txn, batch).await?;
+    crate::forms::record(&txn, c.tenant_id, v.template_id, id, &v.form, &accepted).await?;
     claim_idempotency_key(&txn, c, id).await?;
     txn.commit().await?;
     if told(&effects) {
@@ -1194,7 +1124,12 @@ pub fn simulate(
 /// The route a start would take with this form data (nothing is written).
 pub async fn preview_start(app: &App, c: &Caller, input: StartInput) -> AppResult<Vec<RouteStep>> {
     let (t, v, dir) = startable(app, c, input.template_id).await?;
-    check_form(&v.form, &input.form, false)?;
+    let accepted =
+        crate::forms::accept(app, c, &v, &dir, &input.form, crate::forms::Write::Start).await?;
+    let input = StartInput {
+        form: accepted.data,
+        ..input
+    };
     let now = Utc::now();
     let admin = uid(dir.admin);
     let supervisor = t.supervisor_id.map(uid);
@@ -1396,6 +1331,9 @@ async fn act_once(
     if res.rows_affected != 1 {
         txn.rollback().await?;
         return Err(conflict());
+    }
+    if let Some(accepted) = &c.form_write {
+        crate::forms::record(&txn, c.tenant_id, i.template_id, i.id, &v.form, accepted).await?;
     }
     updated.state = state_json;
     let backend = txn.get_database_backend();

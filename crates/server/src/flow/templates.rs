@@ -154,7 +154,7 @@ async fn check_input(
             Text::fixed("说明最多 2000 字", "Description is at most 2000 characters"),
         ));
     }
-    form.validate(&mut errors);
+    super::definition::check_form_spec(form, &mut errors);
     settings.validate(form, &mut errors);
     let mut people: Vec<Uuid> = settings.admins.clone();
     people.extend(settings.starter_users.iter().copied());

@@ -257,6 +257,7 @@ pub(crate) fn system(tenant: Uuid) -> Caller {
         flow_admin: false,
         audit: Actor::system(tenant),
         idempotency_key: None,
+        form_write: None,
     }
 }
 

@@ -52,6 +52,8 @@ pub fn api() -> OpenApiRouter<App> {
         .merge(crate::reports::routes())
         .merge(crate::tenant::routes())
         .merge(crate::flow::routes())
+        .merge(crate::files::routes())
+        .merge(crate::forms::routes())
         .merge(crate::jobs::routes())
         .merge(crate::calendar::routes())
         .merge(crate::notifications::routes())
@@ -86,7 +88,7 @@ pub fn router(app: App) -> Router {
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs"))
         .route("/healthz", get(healthz))
         .fallback_service(ui::service(web_dir))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
+        .layer(DefaultBodyLimit::max(crate::files::MAX_FILE))
         .layer(middleware::from_fn(compress))
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(
@@ -137,6 +139,8 @@ async fn body_limit(req: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<usize>().ok());
     let limit = if req.uri().path() == "/api/v1/org/import" {
         MAX_UPLOAD
+    } else if req.uri().path() == "/api/v1/files" {
+        crate::files::MAX_FILE
     } else {
         MAX_BODY
     };

@@ -11,6 +11,7 @@ mod m20261129_000006_violations;
 mod m20261129_000007_reports;
 mod m20261129_000008_delegations;
 mod m20261205_000009_notify_channels;
+mod m20261206_000010_forms;
 
 /// All migrations this binary knows, oldest first.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_reports::Migration),
             Box::new(m20261129_000008_delegations::Migration),
             Box::new(m20261205_000009_notify_channels::Migration),
+            Box::new(m20261206_000010_forms::Migration),
         ]
     }
 }
