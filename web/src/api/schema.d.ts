@@ -482,6 +482,43 @@ export interface paths {
         patch: operations["update_department"];
         trace?: never;
     };
+    "/api/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads one file (multipart field `file`); it can then be put in a form's attachment,
+         *     image or signature field.
+         */
+        post: operations["upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Downloads a file the caller may read. */
+        get: operations["download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flow/cc": {
         parameters: {
             query?: never;
@@ -865,6 +902,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flow/templates/{id}/instances.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template's instances the caller may read, with their form fields, as xlsx. */
+        get: operations["export_instances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flow/templates/{id}/publish": {
         parameters: {
             query?: never;
@@ -966,6 +1020,23 @@ export interface paths {
         };
         /** A month's violations per person and department, as JSON or an xlsx file. */
         get: operations["violation_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/volumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Instances started per month, template and department, in the tenant's time zone. */
+        get: operations["volumes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1681,6 +1752,11 @@ export interface components {
             /** Format: int32 */
             sort_order: number;
         };
+        /**
+         * @description How a computed field is shown.
+         * @enum {string}
+         */
+        ComputedFormat: "number" | "money";
         /** @description How many items each list holds for me. */
         Counts: {
             /** Format: int64 */
@@ -1907,11 +1983,103 @@ export interface components {
             kind: string;
             push: boolean;
         };
+        /** @description One field (or table column). */
+        Field: {
+            accept?: string[];
+            /** @description Description text. */
+            content?: string;
+            /** @description Initial value of a new form. */
+            default?: Record<string, never> | null;
+            /** @description Date range: how the duration is counted. */
+            duration?: string | null;
+            /** @description Computed: the expression. */
+            expr?: string;
+            /** @description Table columns. */
+            fields?: components["schemas"]["Field"][];
+            format?: null | components["schemas"]["ComputedFormat"];
+            /** @description Text under the input. */
+            help?: string;
+            /** @description Older form of permissions: node keys where the field is hidden. */
+            hidden_at?: string[];
+            /** @description Identifier used in data and expressions. */
+            key: string;
+            /** @description What it holds. */
+            kind: components["schemas"]["Kind"];
+            /** @description Shown name. */
+            label: string;
+            /** Format: double */
+            max?: number | null;
+            /**
+             * Format: int32
+             * @description File limits.
+             */
+            max_files?: number | null;
+            /** Format: int32 */
+            max_length?: number | null;
+            /** Format: int32 */
+            max_rows?: number | null;
+            /** Format: double */
+            max_size_mb?: number | null;
+            /**
+             * Format: double
+             * @description Numeric bounds, inclusive.
+             */
+            min?: number | null;
+            /**
+             * Format: int32
+             * @description Text length bounds in characters.
+             */
+            min_length?: number | null;
+            /**
+             * Format: int32
+             * @description Table row limits.
+             */
+            min_rows?: number | null;
+            /** @description Several people or departments. */
+            multiple?: boolean;
+            /** @description Fixed choices. */
+            options?: string[];
+            /** @description Regular expression for the whole text. */
+            pattern?: string;
+            /** @description Message when `pattern` fails. */
+            pattern_message?: string;
+            /** @description Hint inside the input. */
+            placeholder?: string;
+            /**
+             * Format: int32
+             * @description Most digits after the point.
+             */
+            precision?: number | null;
+            /** @description Must have a value. */
+            required?: boolean;
+            /**
+             * Format: int32
+             * @description 2 = the full row in a two-column form.
+             */
+            span?: number | null;
+            /** @description Related: templates whose instances may be linked (ids; empty = any). */
+            templates?: string[];
+            /** @description Table columns summed under the table. */
+            totals?: string[];
+            /** @description No other live instance of the template has the same value. */
+            unique?: boolean;
+            /** @description Shown (and validated) only when this expression is true. */
+            visible_when?: string;
+        };
         /** @description One invalid field in an [`ErrorBody`]. */
         FieldErrorBody: {
             code: string;
             field: string;
             message: string;
+        };
+        /** @description A stored file, as form values hold it. */
+        FileRef: {
+            content_type: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int64 */
+            size: number;
         };
         /** @description One row of a list. */
         FlowItem: {
@@ -1965,25 +2133,21 @@ export interface components {
             template_name?: string | null;
             title: string;
         };
-        /** @description One form field. */
-        FormField: {
-            /**
-             * @description Node keys whose handlers (and people copied from them) must not see this field; the
-             *     initiator, the supervisor and flow administrators always do.
-             */
-            hidden_at?: string[];
-            /** @description Key used in data and conditions, e.g. `amount`. */
-            key: string;
-            /** @description `text`, `textarea`, `number`, `money`, `date`, `select`, `user`, `department`. */
-            kind: string;
-            label: string;
-            /** @description Choices of a `select`. */
-            options?: string[];
-            required?: boolean;
-        };
-        /** @description The form: fields in order. */
+        /** @description A template's form. */
         FormSpec: {
-            fields?: components["schemas"]["FormField"][];
+            /**
+             * Format: int32
+             * @description Desktop layout columns: 1 or 2 (the phone always uses 1).
+             */
+            columns?: number | null;
+            /** @description Fields in order. */
+            fields?: components["schemas"]["Field"][];
+            /** @description Per node key: field key → permission. */
+            permissions?: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["Perm"];
+                };
+            };
         };
         /** @description One history event. */
         HistoryView: {
@@ -2070,11 +2234,16 @@ export interface components {
              */
             due_at?: string | null;
             /** @description The form's fields this viewer may see. */
-            fields: components["schemas"]["FormField"][];
+            fields: components["schemas"]["Field"][];
             /** Format: date-time */
             finished_at?: string | null;
             /** @description Form data, without the fields this viewer may not see. */
             form: Record<string, never>;
+            /**
+             * Format: int32
+             * @description The form's desktop layout: 1 or 2 columns.
+             */
+            form_columns: number;
             /** @description The definition's graph (nodes and edges) for drawing. */
             graph: Record<string, never>;
             history: components["schemas"]["HistoryView"][];
@@ -2153,6 +2322,11 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description The kinds of field.
+         * @enum {string}
+         */
+        Kind: "text" | "textarea" | "number" | "money" | "percent" | "date" | "datetime" | "date_range" | "select" | "multi_select" | "radio" | "checkbox" | "user" | "department" | "attachments" | "image" | "phone" | "email" | "id_card" | "address" | "description" | "section" | "table" | "computed" | "serial" | "signature" | "related" | "unknown";
         /** @description One sign-in attempt. */
         LoginRecordView: {
             /** Format: date-time */
@@ -2254,6 +2428,14 @@ export interface components {
             totp_enabled: boolean;
             username: string;
         };
+        /** @description One month's total. */
+        MonthTotal: {
+            /** Format: int64 */
+            approved: number;
+            month: string;
+            /** Format: int64 */
+            started: number;
+        };
         /** @description One of the viewer's open tasks on the instance. */
         MyTask: {
             /** @description e.g. `agree`, `disagree`, `read`, `send_back`, `transfer`, `delegate`, `add_signers` … */
@@ -2263,6 +2445,8 @@ export interface components {
              * @description Set while the task was delegated to the viewer: the owner it returns to.
              */
             delegated_by?: string | null;
+            /** @description Form fields this task may change (all of them when the initiator resubmits). */
+            editable: string[];
             node_key: string;
             /** @description Node keys this task may send the flow back to (besides `initiator`). */
             send_back_targets: string[];
@@ -3429,6 +3613,32 @@ export interface components {
              *     department's and the recorder's names, for display.
              */
             title?: string | null;
+        };
+        VolumeReport: {
+            /** @description Every month of the period, oldest first. */
+            months: components["schemas"]["MonthTotal"][];
+            /** @description Month × template × department, months oldest first, then by count. */
+            rows: components["schemas"]["VolumeRow"][];
+        };
+        /** @description Instances started in one month for one template and department. */
+        VolumeRow: {
+            /** Format: int64 */
+            approved: number;
+            /** Format: int64 */
+            cancelled: number;
+            department: string;
+            /** Format: uuid */
+            department_id: string;
+            month: string;
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            running: number;
+            /** Format: int64 */
+            started: number;
+            template: string;
+            /** Format: uuid */
+            template_id: string;
         };
     };
     responses: never;
@@ -4704,6 +4914,74 @@ export interface operations {
             };
         };
     };
+    upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description field `file` */
+        requestBody?: {
+            content: {
+                "multipart/form-data": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileRef"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     cc_list: {
         parameters: {
             query?: {
@@ -5575,6 +5853,50 @@ export interface operations {
             };
         };
     };
+    export_instances: {
+        parameters: {
+            query?: {
+                /** @description Started at or after. */
+                from?: string;
+                /** @description Started before. */
+                to?: string;
+                /** @description `running`, `approved`, `rejected` or `cancelled`. */
+                status?: string;
+                department_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     publish_template: {
         parameters: {
             query?: never;
@@ -5839,6 +6161,48 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    volumes: {
+        parameters: {
+            query?: {
+                /** @description First month, `YYYY-MM` (default: 11 months before `to`). */
+                from?: string;
+                /** @description Last month, `YYYY-MM` (default: this month). */
+                to?: string;
+                template_id?: string;
+                department_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
