@@ -3,6 +3,7 @@
 //! the browser shows too, the uppercase amount, and per-node field permissions.
 
 pub mod amount;
+pub mod builtin;
 pub mod checks;
 pub mod data;
 pub mod design;

@@ -174,6 +174,8 @@ pub async fn create_tenant(
         ),
     )
     .await?;
+    // The built-in business templates (请假, 费用报销, 合同审批 …), supervised by the administrator.
+    crate::forms::builtin::install(&txn, tenant_id, admin_id).await?;
     txn.commit().await?;
     if generated {
         tracing::warn!(

@@ -1,5 +1,6 @@
 //! Approval flows: templates (流程模板) and their published versions, instances, tasks, lists.
 
+pub mod catalog;
 pub mod check;
 pub mod definition;
 pub mod delegation;
@@ -25,4 +26,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(stats::routes())
         .merge(reports::routes())
         .merge(delegation::routes())
+        .merge(catalog::routes())
 }

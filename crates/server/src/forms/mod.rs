@@ -2,6 +2,7 @@
 //! uploaded files, people and departments, linked instances, unique values, working days —
 //! and, once accepted, the rows that record it (unique values held, files attached).
 
+pub mod builtin;
 pub mod export;
 pub mod volumes;
 

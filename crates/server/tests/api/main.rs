@@ -11,6 +11,7 @@ mod delegation;
 mod flow_check;
 mod flow_instances;
 mod flow_templates;
+mod forms;
 mod isolation;
 mod jobs;
 mod notices;
