@@ -519,6 +519,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flow/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the caller may start, grouped by category, with favourites and recently used. */
+        get: operations["catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/catalog/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the start page needs: the current version's form. */
+        get: operations["start_form"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flow/cc": {
         parameters: {
             query?: never;
@@ -565,6 +599,61 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My drafts, the latest first. */
+        get: operations["list_drafts"];
+        put?: never;
+        /** Saves a start form as a draft (not checked: drafts may be incomplete). */
+        post: operations["create_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/drafts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my drafts. */
+        get: operations["get_draft"];
+        /** Replaces a draft's form. */
+        put: operations["update_draft"];
+        post?: never;
+        /** Deletes a draft (also done by the start page once the instance is started). */
+        delete: operations["delete_draft"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/favourites/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Marks a template as a favourite. */
+        put: operations["add_favourite"];
+        post?: never;
+        /** Unmarks a favourite. */
+        delete: operations["remove_favourite"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1735,10 +1824,40 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        Catalog: {
+            favourites: components["schemas"]["CatalogItem"][];
+            /** @description By category (categories and templates by name). */
+            groups: components["schemas"]["CatalogGroup"][];
+            /** @description Up to 8, the most recently started first. */
+            recent: components["schemas"]["CatalogItem"][];
+        };
+        CatalogGroup: {
+            category: string;
+            templates: components["schemas"]["CatalogItem"][];
+        };
+        /** @description A template in the catalogue. */
+        CatalogItem: {
+            category: string;
+            description: string;
+            favourite: boolean;
+            icon: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the caller last started it.
+             */
+            last_used_at?: string | null;
+            name: string;
+        };
         /** @description Password change request. */
         ChangePasswordRequest: {
             new_password: string;
             old_password: string;
+        };
+        ChosenNode: {
+            key: string;
+            name: string;
         };
         /** @description A company: the head company (hq), a subsidiary or a holding. */
         CompanyView: {
@@ -1922,6 +2041,27 @@ export interface components {
             enabled: boolean;
             /** @description `HH:MM`, sorted, e.g. `["08:30", "13:30"]`. */
             times: string[];
+        };
+        DraftInput: {
+            form: Record<string, never>;
+            /** Format: uuid */
+            template_id: string;
+        };
+        DraftUpdate: {
+            form: Record<string, never>;
+        };
+        /** @description A saved start form. */
+        DraftView: {
+            /** Format: date-time */
+            created_at: string;
+            form: Record<string, never>;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            template_id: string;
+            template_name: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description Efficiency figures for a period. */
         EfficiencyReport: {
@@ -3174,6 +3314,20 @@ export interface components {
         /** @description Working hours. */
         SettingsInput: {
             working_hours: components["schemas"]["HoursView"][];
+        };
+        /** @description The start form of a template's current version. */
+        StartForm: {
+            category: string;
+            /** @description Node keys where the initiator chooses the people (自选审批人). */
+            chosen_nodes: components["schemas"]["ChosenNode"][];
+            description: string;
+            /** @description The form (its per-node permissions left out: at the start every field is editable). */
+            form: components["schemas"]["FormSpec"];
+            name: string;
+            /** Format: uuid */
+            template_id: string;
+            /** Format: uuid */
+            version_id: string;
         };
         /** @description Start request. */
         StartInstance: {
@@ -4982,6 +5136,54 @@ export interface operations {
             };
         };
     };
+    catalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalog"];
+                };
+            };
+        };
+    };
+    start_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartForm"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     cc_list: {
         parameters: {
             query?: {
@@ -5100,6 +5302,199 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+        };
+    };
+    list_drafts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftView"][];
+                };
+            };
+        };
+    };
+    create_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_favourite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_favourite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
