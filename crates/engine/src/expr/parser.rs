@@ -83,6 +83,11 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
                 .char_indices()
                 .find(|&(_, ch)| !(ch.is_alphanumeric() || ch == '_'))
                 .map_or(rest.len(), |(j, _)| j);
+            if len == 0 {
+                // punctuation outside ASCII (「 （ a full-width space): never a name
+                let ch = rest.chars().next().unwrap_or('?');
+                return err(i, format!("unexpected character `{ch}`"));
+            }
             i += len;
             out.push((start, Tok::Ident(src[start..i].to_string())));
             continue;

@@ -126,3 +126,15 @@ fn unknown_functions_and_wrong_arity_are_parse_errors() {
     assert!(Expr::parse("sum()").is_err());
     assert!(Expr::parse("round(1, 2, 3)").is_err());
 }
+
+#[test]
+fn punctuation_outside_ascii_is_refused_not_looped_on() {
+    for src in ["amount > （1）", "「a」", "a\u{3000}== 1", "金额 > 1"] {
+        let r = Expr::parse(src);
+        if src == "金额 > 1" {
+            assert!(r.is_ok(), "{src}");
+        } else {
+            assert!(r.is_err(), "{src}");
+        }
+    }
+}

@@ -58,7 +58,18 @@ impl Scope for FlowScope<'_> {
             return Value::Num(Decimal::from_int(*n as i64));
         }
         let mut current = self.st.form.get(&path[0]);
-        for segment in &path[1..] {
+        for (i, segment) in path[1..].iter().enumerate() {
+            // `items.amount` over a detail table: the column's values (as computed fields see it)
+            if let Some(serde_json::Value::Array(rows)) = current {
+                if i + 2 != path.len() {
+                    return Value::Null;
+                }
+                return Value::List(
+                    rows.iter()
+                        .map(|r| r.get(segment).map_or(Value::Null, Value::from_json))
+                        .collect(),
+                );
+            }
             current = current.and_then(|v| v.get(segment));
         }
         current.map_or(Value::Null, Value::from_json)

@@ -126,3 +126,32 @@ pub async fn install<C: ConnectionTrait>(
     }
     Ok(added)
 }
+
+/// What installing added.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Installed {
+    /// Built-in templates added now (those already present, by name, are left alone).
+    pub added: usize,
+    /// Built-in templates there are.
+    pub available: usize,
+}
+
+/// Adds the built-in business templates a tenant lacks (e.g. one created before they existed),
+/// supervised by the caller.
+#[utoipa::path(post, path = "/api/v1/flow/builtins", tag = "flow",
+    responses((status = 200, body = Installed), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn install_builtins(
+    axum::extract::State(app): axum::extract::State<crate::app::App>,
+    crate::auth::extract::Authenticated(p): crate::auth::extract::Authenticated,
+) -> crate::error::AppResult<axum::Json<Installed>> {
+    if !p.has(crate::auth::access::Perm::FlowAdmin) {
+        return Err(crate::error::AppError::forbidden());
+    }
+    let txn = sea_orm::TransactionTrait::begin(&app.db).await?;
+    let added = install(&txn, p.tenant_id, p.user_id).await.map_err(crate::error::AppError::internal)?;
+    txn.commit().await?;
+    Ok(axum::Json(Installed {
+        added,
+        available: xietong_forms::builtin::BUILTINS.len(),
+    }))
+}

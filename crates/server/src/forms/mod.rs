@@ -23,6 +23,7 @@ use crate::flow::service::{Caller, CompiledVersion, Directory};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(builtin::install_builtins))
         .merge(export::routes())
         .merge(volumes::routes())
 }
@@ -250,10 +251,7 @@ pub async fn accept(
             None => {}
         }
     }
-    if !issues.is_empty() {
-        return Err(to_errors(issues));
-    }
-    let data = {
+    let checked = {
         let today = Utc::now().with_timezone(&dir.time_zone).date_naive();
         let calendar = &dir.calendar;
         let working_days = |a: &str, b: &str| -> Option<i64> {
@@ -265,7 +263,23 @@ pub async fn accept(
             today: today.format("%Y-%m-%d").to_string(),
             working_days: Some(&working_days),
         };
-        xietong_forms::prepare(form, &merged, &env, Options::default()).map_err(to_errors)?
+        xietong_forms::prepare(form, &merged, &env, Options::default())
+    };
+    let data = match checked {
+        Ok(data) if issues.is_empty() => data,
+        Ok(_) => return Err(to_errors(issues)),
+        Err(more) => {
+            // One problem per field, in the form's order: what the database found first.
+            let root = |i: &Issue| {
+                let key = i.field.trim_start_matches("form.");
+                let key = key.split(['[', '.']).next().unwrap_or(key).to_string();
+                form.fields.iter().position(|f| f.key == key).unwrap_or(usize::MAX)
+            };
+            let taken: Vec<String> = issues.iter().map(|i| i.field.clone()).collect();
+            issues.extend(more.into_iter().filter(|i| !taken.contains(&i.field)));
+            issues.sort_by_key(root);
+            return Err(to_errors(issues));
+        }
     };
     // Unique values: no other live instance of the template holds them.
     let mut unique = Vec::new();

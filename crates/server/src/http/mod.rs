@@ -159,13 +159,14 @@ async fn body_limit(req: Request, next: Next) -> Response {
 
 /// Paths whose writes change what the flow engine reads about a tenant (organisation, roles,
 /// templates): after any such write the in-memory directory and template caches are stale.
-const DIRECTORY_PATHS: [&str; 7] = [
+const DIRECTORY_PATHS: [&str; 8] = [
     "/api/v1/users",
     "/api/v1/departments",
     "/api/v1/posts",
     "/api/v1/companies",
     "/api/v1/org/",
     "/api/v1/flow/templates",
+    "/api/v1/flow/builtins",
     "/api/v1/tenant",
 ];
 

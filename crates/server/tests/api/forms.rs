@@ -649,7 +649,72 @@ async fn the_catalogue_keeps_favourites_recent_templates_and_drafts(app: &TestAp
     assert_eq!(app.audit_count("flow_favourite.add").await, 1);
 }
 
+async fn every_other_field_kind_is_checked_by_the_server(app: &TestApp) {
+    let s = flow_setup(app, |t| {
+        t["form"]["fields"] = json!([
+            {"key": "amount", "label": "金额", "kind": "money", "required": true},
+            {"key": "sec", "label": "基本信息", "kind": "section"},
+            {"key": "note", "label": "说明", "kind": "description", "content": "请如实填写"},
+            {"key": "sn", "label": "编号", "kind": "serial"},
+            {"key": "n", "label": "人数", "kind": "number", "min": 1, "precision": 0},
+            {"key": "p", "label": "比例", "kind": "percent", "max": 100},
+            {"key": "d", "label": "日期", "kind": "date"},
+            {"key": "dt", "label": "时间", "kind": "datetime"},
+            {"key": "ms", "label": "用途", "kind": "multi_select", "options": ["a", "b"]},
+            {"key": "cb", "label": "勾选", "kind": "checkbox", "options": ["a", "b"]},
+            {"key": "r", "label": "级别", "kind": "radio", "options": ["高", "低"]},
+            {"key": "dept", "label": "部门", "kind": "department", "multiple": true},
+            {"key": "att", "label": "附件", "kind": "attachments", "max_files": 1, "accept": [".pdf"]},
+            {"key": "sig", "label": "签名", "kind": "signature"},
+            {"key": "addr", "label": "地址", "kind": "address", "required": true}
+        ]);
+        t["settings"]["summary_fields"] = json!(["amount"]);
+    })
+    .await;
+    let pdf = upload(app, &s.staff, "a.pdf", "application/pdf", b"%PDF-1.4 fake").await.expect(200);
+    let bad = json!({
+        "amount": 1, "n": 0.5, "p": 150, "d": "2026-02-30", "dt": "2026-01-01", "ms": ["x"],
+        "cb": "a", "r": "中", "dept": [{"id": uuid::Uuid::now_v7(), "name": "无"}],
+        "att": [pdf.clone(), pdf.clone()], "sig": pdf, "addr": {"region": "深圳", "detail": " "},
+        "sn": "客户端写的", "note": "x"
+    });
+    let v = app
+        .post(&s.staff, "/api/v1/flow/instances", json!({"template_id": s.template, "form": bad}))
+        .await
+        .expect_code(422, "validation_failed");
+    let want: Vec<(String, String)> = [
+        ("form.n", "form.min"),
+        ("form.p", "form.max"),
+        ("form.d", "form.date"),
+        ("form.dt", "form.datetime"),
+        ("form.ms", "form.option"),
+        ("form.cb", "form.type"),
+        ("form.r", "form.option"),
+        ("form.dept", "form.not_found"),
+        ("form.att", "form.files_max"),
+        ("form.sig", "form.file_type"),
+        ("form.addr", "form.required"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(codes(&v), want);
+    let dept = app.some_department(&s.admin).await;
+    let good = json!({
+        "amount": 1, "n": 3, "p": 12.5, "d": "2026-02-28", "dt": "2026-01-01 09:30", "ms": ["a", "b"],
+        "cb": ["b"], "r": "高", "dept": [{"id": dept, "name": "某部门"}],
+        "att": [pdf], "addr": {"region": "广东省深圳市", "detail": "科技园 1 号"}, "sn": "x"
+    });
+    let i = app
+        .post(&s.staff, "/api/v1/flow/instances", json!({"template_id": s.template, "form": good}))
+        .await
+        .expect(200);
+    assert!(i["form"].get("sn").is_none());
+    assert_eq!(i["form"]["addr"]["detail"], "科技园 1 号");
+}
+
 both_databases!(
+    every_other_field_kind_is_checked_by_the_server,
     a_rich_form_is_validated_field_by_field_and_a_refused_start_writes_nothing,
     files_are_attached_and_readable_only_where_the_field_is_visible,
     hidden_fields_never_reach_a_viewer_on_any_read_path,
