@@ -52,7 +52,12 @@ pub struct App(pub Arc<AppState>);
 impl App {
     pub fn new(db: DatabaseConnection, config: Config) -> App {
         let login_limiter = RateLimiter::per_minute(config.login_rate_per_minute);
-        let blobs = crate::files::Blobs::fs(&config.data_dir.join("blobs"));
+        let blobs = crate::files::Blobs::fs(
+            &config
+                .blob_dir
+                .clone()
+                .unwrap_or_else(|| config.data_dir.join("blobs")),
+        );
         App(Arc::new(AppState {
             db,
             blobs,

@@ -71,6 +71,9 @@ pub struct Config {
     /// The contact a Web Push service may reach the operator at (VAPID `sub`): a `mailto:` or
     /// `https:` URL; default: `mailto:admin@<host of public_url>`.
     pub push_contact: Option<String>,
+    /// Where uploaded files live; default `<data_dir>/blobs`. With several server nodes, a
+    /// directory every node mounts (NFS and the like).
+    pub blob_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -95,6 +98,7 @@ impl Default for Config {
             jobs_poll_ms: 1000,
             public_url: None,
             push_contact: None,
+            blob_dir: None,
         }
     }
 }
