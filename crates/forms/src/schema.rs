@@ -270,6 +270,9 @@ pub struct Field {
     pub hidden_at: Vec<String>,
 }
 
+/// The key under `permissions` for the initiator filling in the form (start and resubmission).
+pub const START: &str = "start";
+
 /// Default row limit of a table.
 pub const MAX_ROWS: u32 = 200;
 /// Default file count limit.
@@ -346,10 +349,16 @@ impl FormSpec {
             .collect()
     }
 
-    /// The permission of `field` at `node` (`None`: at the start, for the initiator).
+    /// The permission of `field` at `node` (`None`: at the start, for the initiator, where
+    /// everything is editable unless `permissions["start"]` says otherwise).
     pub fn permission(&self, node: Option<&str>, field: &Field) -> Perm {
         let Some(node) = node else {
-            return Perm::Edit;
+            return self
+                .permissions
+                .get(START)
+                .and_then(|m| m.get(&field.key))
+                .copied()
+                .unwrap_or(Perm::Edit);
         };
         if let Some(p) = self.permissions.get(node).and_then(|m| m.get(&field.key)) {
             return *p;

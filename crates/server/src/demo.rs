@@ -167,6 +167,16 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
     let mut posts: HashMap<&str, Uuid> = HashMap::new();
     for (name, rank) in POSTS {
+        // The built-in templates may already have made some (总经理).
+        if let Some(p) = post::Entity::find()
+            .filter(post::Column::TenantId.eq(t.id))
+            .filter(post::Column::Name.eq(*name))
+            .one(&txn)
+            .await?
+        {
+            posts.insert(name, p.id);
+            continue;
+        }
         let id = new_id();
         post::ActiveModel {
             id: Set(id),
@@ -218,6 +228,31 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             .filter(department::Column::Id.eq(depts[dept]))
             .exec(&txn)
             .await?;
+    }
+    // The posts the built-in templates route to (财务 countersigns, 法务 review, 行政 handling),
+    // held part-time by people of the departments doing that work.
+    for (username, dept, post_name) in [
+        ("liuyang", "finance", "财务"),
+        ("yangxue", "finance", "财务"),
+        ("zhengwei", "office", "法务"),
+        ("wufang", "office", "行政"),
+    ] {
+        if let Some(p) = post::Entity::find()
+            .filter(post::Column::TenantId.eq(t.id))
+            .filter(post::Column::Name.eq(post_name))
+            .one(&txn)
+            .await?
+        {
+            crate::entities::user_part_time::ActiveModel {
+                id: Set(new_id()),
+                tenant_id: Set(t.id),
+                user_id: Set(users[username]),
+                department_id: Set(depts[dept]),
+                post_id: Set(Some(p.id)),
+            }
+            .insert(&txn)
+            .await?;
+        }
     }
     // Division heads report to the general manager; the rest follow department heads by default.
     for vp in ["lihong", "zhaoqiang", "sunli", "dingkai"] {

@@ -163,7 +163,7 @@ pub struct StartForm {
     pub name: String,
     pub category: String,
     pub description: String,
-    /// The form (its per-node permissions left out: at the start every field is editable).
+    /// The form; of the per-node permissions only `start` (fields the initiator may not fill in).
     pub form: FormSpec,
     /// Node keys where the initiator chooses the people (自选审批人).
     pub chosen_nodes: Vec<ChosenNode>,
@@ -202,7 +202,9 @@ async fn start_form(
     let version = t.current_version_id.ok_or_else(not_startable)?;
     let v = app.compiled(version).await?;
     let mut form = v.form.clone();
-    form.permissions.clear();
+    // Only what applies to the initiator: `permissions["start"]`.
+    form.permissions
+        .retain(|node, _| node == xietong_forms::schema::START);
     for f in form.fields.iter_mut() {
         f.hidden_at.clear();
     }

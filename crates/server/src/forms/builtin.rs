@@ -11,7 +11,7 @@ use xietong_engine::{bpmn, tree};
 use xietong_forms::FormSpec;
 
 use crate::audit::{self, Actor, Change};
-use crate::entities::{flow_template, flow_template_version};
+use crate::entities::{flow_template, flow_template_version, post};
 use crate::flow::definition::{DefinitionInput, TemplateSettings, compile};
 use crate::ids::new_id;
 
@@ -29,6 +29,61 @@ pub struct BuiltinFile {
     pub settings: TemplateSettings,
     pub form: FormSpec,
     pub tree: serde_json::Value,
+}
+
+/// Posts the built-ins name by key, and the post (岗位) each stands for in a tenant: found by
+/// name, created when missing, so an administrator routes those steps by giving people the post.
+const POSTS: [(&str, &str, i32); 4] = [
+    ("finance", "财务", 40),
+    ("legal", "法务", 40),
+    ("admin_office", "行政", 40),
+    ("general_manager", "总经理", 100),
+];
+
+/// The tenant's post called `name`, created when it has none.
+async fn post_named<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    name: &str,
+    rank: i32,
+) -> anyhow::Result<Uuid> {
+    if let Some(p) = post::Entity::find()
+        .filter(post::Column::TenantId.eq(tenant))
+        .filter(post::Column::Name.eq(name))
+        .one(db)
+        .await?
+    {
+        return Ok(p.id);
+    }
+    let id = new_id();
+    post::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(tenant),
+        company_id: Set(None),
+        name: Set(name.into()),
+        rank: Set(rank),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(id)
+}
+
+/// Replaces post keys in participant rules (`{"type": "post", "post": "finance"}`) by ids.
+fn resolve_posts(v: &mut serde_json::Value, ids: &std::collections::HashMap<&str, Uuid>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if map.get("type").and_then(|t| t.as_str()) == Some("post")
+                && let Some(serde_json::Value::String(key)) = map.get_mut("post")
+                && let Some(id) = ids.get(key.as_str())
+            {
+                *key = id.to_string();
+            }
+            map.values_mut().for_each(|x| resolve_posts(x, ids));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|x| resolve_posts(x, ids)),
+        _ => {}
+    }
 }
 
 /// Every built-in template, parsed.
@@ -56,14 +111,21 @@ pub async fn install<C: ConnectionTrait>(
         .all(db)
         .await?;
     let mut added = 0;
+    let mut posts = std::collections::HashMap::new();
     for b in files()? {
         if existing.contains(&b.name) {
             continue;
+        }
+        if posts.is_empty() {
+            for (key, name, rank) in POSTS {
+                posts.insert(key, post_named(db, tenant, name, rank).await?);
+            }
         }
         let id = new_id();
         let key = format!("flow_{}", id.simple());
         let mut tree_json = b.tree.clone();
         tree_json["key"] = serde_json::Value::String(key.clone());
+        resolve_posts(&mut tree_json, &posts);
         let definition = DefinitionInput::Tree { tree: tree_json };
         let def = compile(&definition, &key, b.form.keys())
             .map_err(|e| anyhow::anyhow!("built-in template {}: {}", b.key, e.text.zh))?;
@@ -148,7 +210,9 @@ pub async fn install_builtins(
         return Err(crate::error::AppError::forbidden());
     }
     let txn = sea_orm::TransactionTrait::begin(&app.db).await?;
-    let added = install(&txn, p.tenant_id, p.user_id).await.map_err(crate::error::AppError::internal)?;
+    let added = install(&txn, p.tenant_id, p.user_id)
+        .await
+        .map_err(crate::error::AppError::internal)?;
     txn.commit().await?;
     Ok(axum::Json(Installed {
         added,

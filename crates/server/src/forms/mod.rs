@@ -114,11 +114,19 @@ pub async fn accept(
         }
     };
     let mut issues = Vec::new();
-    if let Write::Edit { node, .. } = &write {
-        for k in input.keys() {
+    {
+        let (node, current) = match &write {
+            Write::Edit { node, current, .. } => (Some(*node), Some(*current)),
+            Write::Resubmit { current, .. } => (None, Some(*current)),
+            Write::Start => (None, None),
+        };
+        // Values sent back unchanged (or empty) are not writes.
+        for (k, v) in input {
             if let Some(f) = form.field(k)
                 && !f.kind.is_derived()
-                && form.permission(Some(node), f) != Perm::Edit
+                && form.permission(node, f) != Perm::Edit
+                && !xietong_forms::validate::is_empty(f.kind, Some(v))
+                && current.and_then(|c| c.get(k)) != Some(v)
             {
                 issues.push(issue(f, &format!("form.{k}"), "form.not_editable", ""));
             }
@@ -273,7 +281,10 @@ pub async fn accept(
             let root = |i: &Issue| {
                 let key = i.field.trim_start_matches("form.");
                 let key = key.split(['[', '.']).next().unwrap_or(key).to_string();
-                form.fields.iter().position(|f| f.key == key).unwrap_or(usize::MAX)
+                form.fields
+                    .iter()
+                    .position(|f| f.key == key)
+                    .unwrap_or(usize::MAX)
             };
             let taken: Vec<String> = issues.iter().map(|i| i.field.clone()).collect();
             issues.extend(more.into_iter().filter(|i| !taken.contains(&i.field)));

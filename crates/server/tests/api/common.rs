@@ -593,3 +593,21 @@ pub async fn run_due(app: &TestApp, now: chrono::DateTime<chrono::Utc>) -> usize
     xietong_server::jobs::run_due(&app.app, now).await.unwrap();
     (sum().await - before) as usize
 }
+
+/// How many built-in templates every tenant starts with.
+#[allow(dead_code)]
+pub const BUILTINS: i64 = xietong_forms::builtin::BUILTINS.len() as i64;
+
+/// The names of the built-in templates.
+#[allow(dead_code)]
+pub fn builtin_names() -> Vec<String> {
+    xietong_forms::builtin::BUILTINS
+        .iter()
+        .map(|b| {
+            serde_json::from_str::<Value>(b.json).unwrap()["name"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}

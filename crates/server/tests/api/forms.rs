@@ -671,7 +671,9 @@ async fn every_other_field_kind_is_checked_by_the_server(app: &TestApp) {
         t["settings"]["summary_fields"] = json!(["amount"]);
     })
     .await;
-    let pdf = upload(app, &s.staff, "a.pdf", "application/pdf", b"%PDF-1.4 fake").await.expect(200);
+    let pdf = upload(app, &s.staff, "a.pdf", "application/pdf", b"%PDF-1.4 fake")
+        .await
+        .expect(200);
     let bad = json!({
         "amount": 1, "n": 0.5, "p": 150, "d": "2026-02-30", "dt": "2026-01-01", "ms": ["x"],
         "cb": "a", "r": "中", "dept": [{"id": uuid::Uuid::now_v7(), "name": "无"}],
@@ -679,7 +681,11 @@ async fn every_other_field_kind_is_checked_by_the_server(app: &TestApp) {
         "sn": "客户端写的", "note": "x"
     });
     let v = app
-        .post(&s.staff, "/api/v1/flow/instances", json!({"template_id": s.template, "form": bad}))
+        .post(
+            &s.staff,
+            "/api/v1/flow/instances",
+            json!({"template_id": s.template, "form": bad}),
+        )
         .await
         .expect_code(422, "validation_failed");
     let want: Vec<(String, String)> = [
@@ -706,14 +712,149 @@ async fn every_other_field_kind_is_checked_by_the_server(app: &TestApp) {
         "att": [pdf], "addr": {"region": "广东省深圳市", "detail": "科技园 1 号"}, "sn": "x"
     });
     let i = app
-        .post(&s.staff, "/api/v1/flow/instances", json!({"template_id": s.template, "form": good}))
+        .post(
+            &s.staff,
+            "/api/v1/flow/instances",
+            json!({"template_id": s.template, "form": good}),
+        )
         .await
         .expect(200);
     assert!(i["form"].get("sn").is_none());
     assert_eq!(i["form"]["addr"]["detail"], "科技园 1 号");
 }
 
+async fn built_in_templates_are_in_every_tenant_and_route_through_the_demo_org(app: &TestApp) {
+    let admin = app.admin().await;
+    let names = |cat: &Value| -> Vec<String> {
+        cat["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["templates"].as_array().unwrap())
+            .map(|t| t["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut want = builtin_names();
+    want.sort();
+    let mut got = names(&app.get(&admin, "/api/v1/flow/catalog").await.expect(200));
+    got.sort();
+    assert_eq!(got, want);
+    assert_eq!(want.len(), 12);
+    let v = app
+        .post(&admin, "/api/v1/flow/builtins", json!({}))
+        .await
+        .expect(200);
+    assert_eq!(v, json!({"added": 0, "available": 12}));
+    let acme = second_tenant_admin(app).await;
+    assert_eq!(
+        names(&app.get(&acme, "/api/v1/flow/catalog").await.expect(200)).len(),
+        12
+    );
+    // In the demo company the finance step of an expense above 5000 reaches the 财务 post holders.
+    xietong_server::demo::load(app.db()).await.unwrap();
+    app.app.directory_changed();
+    let staff = app
+        .login("guoping", xietong_server::demo::DEMO_PASSWORD)
+        .await;
+    let cat = app.get(&staff, "/api/v1/flow/catalog").await.expect(200);
+    let expense = cat["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["templates"].as_array().unwrap())
+        .find(|t| t["name"] == "费用报销")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let start = app
+        .get(&staff, &format!("/api/v1/flow/catalog/{expense}"))
+        .await
+        .expect(200);
+    assert_eq!(start["form"]["permissions"]["start"]["paid_amount"], "read");
+    let pdf = upload(app, &staff, "发票.pdf", "application/pdf", b"%PDF-1.4 x")
+        .await
+        .expect(200);
+    let form = json!({
+        "reimburse_date": "2026-12-01",
+        "items": [{"date": "2026-11-30", "category": "差旅费", "description": "上海出差", "amount": 6000}],
+        "payee": "郭平", "bank_name": "招商银行", "bank_account": "6225880012345678", "invoices": [pdf]
+    });
+    let mut refused = form.clone();
+    refused["paid_amount"] = json!(1);
+    let v = app
+        .post(
+            &staff,
+            "/api/v1/flow/instances",
+            json!({"template_id": expense, "form": refused}),
+        )
+        .await
+        .expect_code(422, "validation_failed");
+    assert_eq!(
+        codes(&v),
+        vec![(
+            "form.paid_amount".to_string(),
+            "form.not_editable".to_string()
+        )]
+    );
+    let route = app
+        .post(
+            &staff,
+            "/api/v1/flow/instances/preview",
+            json!({"template_id": expense, "form": form}),
+        )
+        .await
+        .expect(200);
+    let users = app
+        .get(&admin, "/api/v1/users?page_size=100")
+        .await
+        .expect(200);
+    let id_of = |name: &str| {
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .clone()
+    };
+    let finance = route
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["node_name"].as_str().unwrap().contains("财务"))
+        .expect("a finance step");
+    let mut holders: Vec<String> = finance["assignees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    holders.sort();
+    let mut expected = vec![
+        id_of("liuyang").as_str().unwrap().to_string(),
+        id_of("yangxue").as_str().unwrap().to_string(),
+    ];
+    expected.sort();
+    assert_eq!(holders, expected, "{route}");
+    let i = app
+        .post(
+            &staff,
+            "/api/v1/flow/instances",
+            json!({"template_id": expense, "form": form}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(i["form"]["total"], json!(6000));
+    assert!(
+        i["serial_no"].as_str().unwrap().starts_with("BX-"),
+        "{}",
+        i["serial_no"]
+    );
+}
+
 both_databases!(
+    built_in_templates_are_in_every_tenant_and_route_through_the_demo_org,
     every_other_field_kind_is_checked_by_the_server,
     a_rich_form_is_validated_field_by_field_and_a_refused_start_writes_nothing,
     files_are_attached_and_readable_only_where_the_field_is_visible,
