@@ -1256,6 +1256,14 @@ async fn act_once(
             | engine::Action::Agree { form: Some(_), .. }
     );
     let resubmitted = matches!(&action, engine::Action::Resubmit { form: Some(_), .. });
+    // Whoever held an open task before the action, holds one after, started it or acted, sees
+    // it change live (an urge changes nothing anyone sees: its own notice says it).
+    let quiet = matches!(&action, engine::Action::Urge { .. });
+    let mut involved: Vec<Uuid> = state
+        .open_tasks()
+        .filter_map(|t| parse_uid(&t.assignee))
+        .chain([i.initiator_id, c.user_id])
+        .collect();
     let command = engine::Command {
         actor: uid(c.user_id),
         acting_for: None,
@@ -1399,12 +1407,19 @@ async fn act_once(
             format!("{what} {node}「{}」", i.title),
         ),
     ));
+    involved.extend(state.open_tasks().filter_map(|t| parse_uid(&t.assignee)));
+    if quiet {
+        involved.clear();
+    }
+    batch.extend(crate::notifications::statements(
+        backend,
+        crate::notifications::changed(c.tenant_id, i.id, status, involved),
+        now,
+    ));
     crate::db::execute_batch(&txn, batch).await?;
     claim_idempotency_key(&txn, c, i.id).await?;
     txn.commit().await?;
-    if told(&effects) {
-        app.live.wake();
-    }
+    app.live.wake();
     Ok(Acted { instance: updated })
 }
 

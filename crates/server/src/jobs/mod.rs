@@ -424,6 +424,10 @@ impl Runner {
                         Ok(_) => {}
                         Err(e) => tracing::warn!(error = %e, "purging finished jobs failed"),
                     }
+                    let day_ago = Utc::now() - chrono::Duration::days(1);
+                    if let Err(e) = crate::notifications::purge_changed(&app.db, day_ago).await {
+                        tracing::warn!(error = %e, "purging change events failed");
+                    }
                 }
                 let free = concurrency.saturating_sub(running.len());
                 let mut claimed = 0;

@@ -54,6 +54,11 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(admin::test_channel))
 }
 
+/// The kind of the silent event every person involved in an instance gets when it changes: it
+/// travels the live stream (so lists, counts and an open approval page refresh), is never
+/// unread, never listed, never sent by mail or push, and is purged after a day.
+pub const CHANGED: &str = "flow.changed";
+
 /// A notification to write.
 pub struct Notice {
     pub tenant: Uuid,
@@ -76,7 +81,7 @@ impl Notice {
             task_no: Set(self.task_no),
             data: Set(self.data),
             created_at: Set(now),
-            read_at: Set(None),
+            read_at: Set((self.kind == CHANGED).then_some(now)),
         }
     }
 }
@@ -92,9 +97,11 @@ pub fn statements(backend: DbBackend, notices: Vec<Notice>, now: DateTime<Utc>) 
         .into_iter()
         .map(|n| {
             let tenant = n.tenant;
+            let silent = n.kind == CHANGED;
             let row = n.row(now);
             let id = *row.id.as_ref();
             match tenants.iter_mut().find(|(t, _)| *t == tenant) {
+                _ if silent => {}
                 Some((_, ids)) => ids.push(id),
                 None => tenants.push((tenant, vec![id])),
             }
@@ -264,7 +271,8 @@ async fn list(
 ) -> AppResult<axum::Json<Page<NoticeView>>> {
     let mut q = notification::Entity::find()
         .filter(notification::Column::TenantId.eq(p.tenant_id))
-        .filter(notification::Column::UserId.eq(p.user_id));
+        .filter(notification::Column::UserId.eq(p.user_id))
+        .filter(notification::Column::Kind.ne(CHANGED));
     if f.unread == Some(true) {
         q = q.filter(notification::Column::ReadAt.is_null());
     }
@@ -403,4 +411,31 @@ async fn mark_all_read(
     }
     txn.commit().await?;
     Ok(axum::Json(UnreadCount { unread: 0 }))
+}
+
+/// Deletes the silent change events older than `before`; returns how many.
+pub async fn purge_changed<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, sea_orm::DbErr> {
+    Ok(notification::Entity::delete_many()
+        .filter(notification::Column::Kind.eq(CHANGED))
+        .filter(notification::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// The silent change events of an instance for these people (each once).
+pub fn changed(tenant: Uuid, instance: Uuid, status: &str, people: impl IntoIterator<Item = Uuid>) -> Vec<Notice> {
+    let mut seen = std::collections::HashSet::new();
+    people
+        .into_iter()
+        .filter(|u| !u.is_nil() && seen.insert(*u))
+        .map(|user| Notice {
+            tenant,
+            user,
+            kind: CHANGED,
+            instance: Some(instance),
+            task_no: None,
+            data: serde_json::json!({ "status": status }),
+        })
+        .collect()
 }
