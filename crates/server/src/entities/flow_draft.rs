@@ -12,6 +12,9 @@ pub struct Model {
     pub template_id: Uuid,
     #[sea_orm(column_type = "Json")]
     pub form: Json,
+    /// People the initiator chose, by node key.
+    #[sea_orm(column_type = "Json")]
+    pub chosen: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -161,6 +161,7 @@ pub struct StartForm {
     pub template_id: Uuid,
     pub version_id: Uuid,
     pub name: String,
+    pub icon: String,
     pub category: String,
     pub description: String,
     /// The form; of the per-node permissions only `start` (fields the initiator may not fill in).
@@ -233,6 +234,7 @@ async fn start_form(
         template_id: t.id,
         version_id: version,
         name: t.name,
+        icon: t.icon,
         category: t.category,
         description: t.description,
         form,
@@ -324,6 +326,8 @@ pub struct DraftView {
     pub template_name: String,
     #[schema(value_type = Object)]
     pub form: serde_json::Value,
+    /// People chosen for 自选 nodes, by node key.
+    pub chosen: HashMap<String, Vec<Uuid>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -334,6 +338,8 @@ pub struct DraftInput {
     pub template_id: Uuid,
     #[schema(value_type = Object)]
     pub form: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub chosen: HashMap<String, Vec<Uuid>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -341,6 +347,8 @@ pub struct DraftInput {
 pub struct DraftUpdate {
     #[schema(value_type = Object)]
     pub form: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub chosen: HashMap<String, Vec<Uuid>>,
 }
 
 /// Most drafts one person keeps.
@@ -372,6 +380,7 @@ fn draft_view(d: flow_draft::Model, names: &HashMap<Uuid, String>) -> DraftView 
         id: d.id,
         template_id: d.template_id,
         form: d.form,
+        chosen: serde_json::from_value(d.chosen).unwrap_or_default(),
         created_at: d.created_at,
         updated_at: d.updated_at,
     }
@@ -443,6 +452,7 @@ async fn create_draft(
         user_id: Set(c.user_id),
         template_id: Set(req.template_id),
         form: Set(serde_json::Value::Object(req.form)),
+        chosen: Set(serde_json::to_value(&req.chosen).map_err(AppError::internal)?),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -490,6 +500,7 @@ async fn update_draft(
     let txn = app.db.begin().await?;
     let mut am: flow_draft::ActiveModel = d.into();
     am.form = Set(serde_json::Value::Object(req.form));
+    am.chosen = Set(serde_json::to_value(&req.chosen).map_err(AppError::internal)?);
     am.updated_at = Set(Utc::now());
     let d = am.update(&txn).await?;
     audit::record(

@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(preview_start))
         .routes(routes!(get_instance))
         .routes(routes!(instance_route))
+        .routes(routes!(instance_diagram))
         .routes(routes!(act_on_task))
         .routes(routes!(act_on_instance))
         .routes(routes!(bulk_approve))
@@ -640,9 +641,21 @@ async fn preview_start(
     Authenticated(p): Authenticated,
     Json(req): Json<StartInstance>,
 ) -> AppResult<axum::Json<Vec<RouteStep>>> {
-    Ok(axum::Json(
-        service::preview_start(&app, &Caller::from(&p), req.into()).await?,
-    ))
+    let steps = service::preview_start(&app, &Caller::from(&p), req.into()).await?;
+    Ok(axum::Json(with_names(&app, steps).await?))
+}
+
+/// Fills in the names of the people of each step.
+async fn with_names(app: &App, mut steps: Vec<RouteStep>) -> AppResult<Vec<RouteStep>> {
+    let people = names(app, steps.iter().flat_map(|s| s.assignees.iter().copied())).await?;
+    for s in &mut steps {
+        s.assignee_names = s
+            .assignees
+            .iter()
+            .map(|u| people.get(u).cloned().unwrap_or_default())
+            .collect();
+    }
+    Ok(steps)
 }
 
 async fn visible(app: &App, c: &Caller, id: Uuid) -> AppResult<(flow_instance::Model, Viewer)> {
@@ -685,14 +698,44 @@ async fn instance_route(
         serde_json::from_value(i.state).map_err(AppError::internal)?;
     let admin = uid(dir.admin);
     let supervisor = t.and_then(|t| t.supervisor_id).map(uid);
-    Ok(axum::Json(service::simulate(
-        &v,
-        &dir,
-        &admin,
-        supervisor.as_ref(),
-        state,
-        Utc::now(),
-    )))
+    let steps = service::simulate(&v, &dir, &admin, supervisor.as_ref(), state, Utc::now());
+    Ok(axum::Json(with_names(&app, steps).await?))
+}
+
+/// The instance's version as BPMN 2.0 with diagram positions, for drawing where it stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Diagram {
+    pub bpmn: String,
+    /// Keys of the nodes open now.
+    pub current_nodes: Vec<String>,
+}
+
+/// The diagram of an instance's flow (to those who may see the instance).
+#[utoipa::path(get, path = "/api/v1/flow/instances/{id}/diagram", tag = "flow", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Diagram), (status = 404, body = crate::error::ErrorBody)))]
+async fn instance_diagram(
+    State(app): State<App>,
+    Authenticated(p): Authenticated,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<Diagram>> {
+    let c = Caller::from(&p);
+    let (i, _) = visible(&app, &c, id).await?;
+    let version = crate::entities::flow_template_version::Entity::find_by_id(i.version_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(instance_not_found)?;
+    let v = app.compiled(i.version_id).await?;
+    let state: engine::InstanceState =
+        serde_json::from_value(i.state).map_err(AppError::internal)?;
+    let mut current: Vec<String> = state
+        .open_tasks()
+        .map(|t| v.def.key(t.node).to_string())
+        .collect();
+    current.dedup();
+    Ok(axum::Json(Diagram {
+        bpmn: version.bpmn,
+        current_nodes: current,
+    }))
 }
 
 /// An action on a task.

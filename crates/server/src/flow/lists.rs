@@ -97,6 +97,10 @@ pub struct FlowItem {
     /// The template's summary fields this viewer may see.
     #[schema(value_type = Object)]
     pub summary: serde_json::Value,
+    /// Labels of the summary fields, by key.
+    pub summary_labels: std::collections::BTreeMap<String, String>,
+    /// The template lets several todos be approved at once.
+    pub allow_bulk_approve: bool,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -302,6 +306,13 @@ async fn finish(
             principal_id: r.principal_id,
             read: r.cc_no.map(|_| r.read_at.is_some()),
             summary: viewer.filter(&v.form, &r.summary),
+            summary_labels: v
+                .settings
+                .summary_fields
+                .iter()
+                .filter_map(|k| v.form.field(k).map(|f| (k.clone(), f.label.clone())))
+                .collect(),
+            allow_bulk_approve: v.settings.allow_bulk_approve,
         });
     }
     Ok(Page {

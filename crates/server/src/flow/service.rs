@@ -300,15 +300,96 @@ pub fn refusal(r: engine::Refusal) -> AppError {
         _ => {}
     }
     let text = r.to_string();
+    let mut details = serde_json::json!({ "reason": r.code() });
+    match &r {
+        engine::Refusal::NoParticipants(node) | engine::Refusal::RunawayLoop(node) => {
+            details["node"] = serde_json::json!(node);
+        }
+        engine::Refusal::NotPendingSigner(u) | engine::Refusal::AlreadySigner(u) => {
+            details["user"] = serde_json::json!(u.to_string());
+        }
+        _ => {}
+    }
     AppError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "flow.refused",
         Text::owned(
-            format!("操作未被允许：{text}"),
+            format!("操作未被允许：{}", refusal_zh(&r)),
             format!("Not allowed: {text}"),
         ),
     )
-    .with_details(serde_json::json!({ "reason": format!("{r:?}") }))
+    .with_details(details)
+}
+
+/// The engine's refusal in Chinese (the English is its `Display`).
+fn refusal_zh(r: &engine::Refusal) -> String {
+    use engine::Refusal as R;
+    match r {
+        R::InstanceNotRunning => "该流程已结束".into(),
+        R::TaskNotFound => "待办不存在".into(),
+        R::TaskNotOpen => "该待办还在等待前面的人处理".into(),
+        R::NotAssignee => "只有待办的处理人可以处理".into(),
+        R::ActionNotAllowed(a) => format!(
+            "此环节不允许「{}」",
+            serde_json::to_value(a)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .map(|k| action_zh(&k).to_string())
+                .unwrap_or_default()
+        ),
+        R::ReasonRequired => "须填写意见或理由".into(),
+        R::StanceRequired => "此环节须明确表态：同意或不同意；只阅不表态须写明理由".into(),
+        R::ReadNeedsReason => {
+            "只有最后环节、仅需知会的环节或接力会签者可以只选「已阅」；否则请写明理由".into()
+        }
+        R::SuperiorMustTakeStance => "上级审批下级的流程须明确表态：同意或不同意".into(),
+        R::OpinionMustBeSpecific => "流程中已有不同的表态，请写明具体同意或不同意的内容".into(),
+        R::NotInitiator => "只有发起人可以这样做".into(),
+        R::AlreadyActed => "已有人处理，不能再撤回".into(),
+        R::InvalidSendBackTarget => "只能退回到本路径上已经过的环节".into(),
+        R::NoParticipants(node) => {
+            format!("环节「{node}」找不到处理人，请联系管理员调整流程或组织架构")
+        }
+        R::NotSupervisor => "只有该流程的督办者可以这样做".into(),
+        R::NotInitiatorOrSupervisor => "只有发起人或督办者可以催办".into(),
+        R::NotPendingSigner(_) => "所选人员不是尚未处理的会签人".into(),
+        R::AlreadySigner(_) => "所选人员已在此环节会签".into(),
+        R::CannotRemoveSelf => "不能减签自己".into(),
+        R::NoUsers => "请至少选择一位人员".into(),
+        R::DelegatedTask => "委派来的待办只能交还给委派人".into(),
+        R::NotDelegated => "该待办不是委派来的".into(),
+        R::PromiseInPast => "承诺办理时间须在将来".into(),
+        R::ExtensionTooLong => "延期只能是 1 或 2 个工作日".into(),
+        R::AlreadyExtended => "该待办已延期过一次".into(),
+        R::TimerNotFound => "定时器不存在".into(),
+        R::TokenNotFound => "没有在等待的子流程".into(),
+        R::CcNotFound => "没有未读的抄送".into(),
+        R::RunawayLoop(node) => format!("流程在「{node}」处循环，无法到达待办"),
+        R::ResubmitTask => "这是发起人重新提交的待办，请重新提交、撤回或撤销".into(),
+        R::NotResubmitTask => "该待办不是重新提交".into(),
+        R::SameAssignee => "该待办已经是此人的".into(),
+        R::UrgedRecently => "一小时内已催办过，请稍后再催".into(),
+        R::NotOverdue => "该待办未超期".into(),
+        R::AlreadyOverdue => "该待办已按超期处理过".into(),
+        R::NoStandIn => "该处理人当前没有代理人".into(),
+    }
+}
+
+fn action_zh(key: &str) -> &'static str {
+    match key {
+        "agree" => "同意",
+        "disagree" => "不同意",
+        "read" => "已阅",
+        "send_back" => "退回",
+        "transfer" => "转办",
+        "delegate" => "委派",
+        "add_signers" => "加签",
+        "remove_signers" => "减签",
+        "keep_pending" => "暂存待办",
+        "request_extension" => "延期",
+        "cc" => "抄送",
+        _ => "该操作",
+    }
 }
 
 pub fn conflict() -> AppError {
@@ -1033,6 +1114,8 @@ pub struct RouteStep {
     pub node_name: String,
     /// Who acts at this step (empty when the node passes on its own).
     pub assignees: Vec<Uuid>,
+    /// Their names, in the same order.
+    pub assignee_names: Vec<String>,
     /// `current` for steps open now, `next` for the predicted ones.
     pub when: String,
 }
@@ -1080,6 +1163,7 @@ pub fn simulate(
                     n.name.clone()
                 },
                 assignees: people.clone(),
+                assignee_names: Vec::new(),
                 when: if round == 0 { "current" } else { "next" }.into(),
             });
         }

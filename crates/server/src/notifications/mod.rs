@@ -414,7 +414,10 @@ async fn mark_all_read(
 }
 
 /// Deletes the silent change events older than `before`; returns how many.
-pub async fn purge_changed<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, sea_orm::DbErr> {
+pub async fn purge_changed<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<u64, sea_orm::DbErr> {
     Ok(notification::Entity::delete_many()
         .filter(notification::Column::Kind.eq(CHANGED))
         .filter(notification::Column::CreatedAt.lt(before))
@@ -424,7 +427,12 @@ pub async fn purge_changed<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) ->
 }
 
 /// The silent change events of an instance for these people (each once).
-pub fn changed(tenant: Uuid, instance: Uuid, status: &str, people: impl IntoIterator<Item = Uuid>) -> Vec<Notice> {
+pub fn changed(
+    tenant: Uuid,
+    instance: Uuid,
+    status: &str,
+    people: impl IntoIterator<Item = Uuid>,
+) -> Vec<Notice> {
     let mut seen = std::collections::HashSet::new();
     people
         .into_iter()

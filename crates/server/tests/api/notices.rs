@@ -263,7 +263,7 @@ async fn urge_and_replace_tell_the_people_concerned(app: &TestApp) {
         .await;
     assert!(res.status.is_client_error(), "{}", res.text());
     assert_eq!(res.json()["code"], "flow.refused");
-    assert_eq!(res.json()["details"]["reason"], "NotSupervisor");
+    assert_eq!(res.json()["details"]["reason"], "not_supervisor");
     assert_eq!(app.count("flow_history").await, before);
     let view = app
         .post(

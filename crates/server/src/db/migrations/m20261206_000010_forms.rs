@@ -89,6 +89,8 @@ impl MigrationTrait for Migration {
                 .col(uuid("user_id"))
                 .col(uuid("template_id"))
                 .col(json("form"))
+                // people the initiator chose, by node key
+                .col(json("chosen"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
                 .foreign_key(&mut tenant_fk("flow_drafts"))
