@@ -28,9 +28,17 @@ const WorkCalendar = lazy(() => import('./pages/Admin/Calendar'));
 const Supervision = lazy(() => import('./pages/Flow/Supervision'));
 const Violations = lazy(() => import('./pages/Flow/Violations'));
 const FlowStats = lazy(() => import('./pages/Flow/Stats'));
+const FlowVolumes = lazy(() => import('./pages/Flow/Volumes'));
+const StartCatalog = lazy(() => import('./pages/Start'));
+const StartPage = lazy(() => import('./pages/Start/StartPage'));
 const OverdueReports = lazy(() => import('./pages/Flow/Reports'));
+const FlowTemplates = lazy(() => import('./pages/Flow/Templates'));
+const FlowDesigner = lazy(() => import('./pages/Flow/Designer'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const Delegations = lazy(() => import('./pages/Delegations'));
+const Approvals = lazy(() => import('./pages/Approvals'));
+const ApprovalDetail = lazy(() => import('./pages/Approvals/Detail'));
+const ApprovalPrint = lazy(() => import('./pages/Approvals/Print'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const RequireAccess = lazy(() => import('./layouts/RequireAccess'));
 
@@ -87,6 +95,7 @@ export function AppRoutes() {
       <AuthEvents />
       <Routes>
         <Route path="/login" element={<Login />} />
+        <Route path="/approvals/instances/:id/print" element={<ApprovalPrint />} />
         <Route path="/change-password" element={<ChangePassword />} />
         <Route element={<BasicLayout />}>
           <Route index element={<Navigate to="/workbench" replace />} />
@@ -95,6 +104,11 @@ export function AppRoutes() {
           <Route path="/settings/:tab" element={<Settings />} />
           <Route path="/notifications" element={<Notifications />} />
           <Route path="/delegations" element={<Delegations />} />
+          <Route path="/approvals" element={<Navigate to="/approvals/todo" replace />} />
+          <Route path="/approvals/instances/:id" element={<ApprovalDetail />} />
+          <Route path="/start" element={<StartCatalog />} />
+          <Route path="/start/:templateId" element={<StartPage />} />
+          <Route path="/approvals/:tab" element={<Approvals />} />
           <Route path="/org" element={<Navigate to="/org/departments" replace />} />
           <Route path="/org/companies" element={guarded('canReadOrg', <Companies />)} />
           <Route path="/org/departments" element={guarded('canReadOrg', <Departments />)} />
@@ -108,10 +122,19 @@ export function AppRoutes() {
           <Route path="/flow/supervision" element={guarded('canSupervise', <Supervision />)} />
           <Route path="/flow/violations" element={guarded('canSupervise', <Violations />)} />
           <Route path="/flow/stats" element={guarded('canReadFlowStats', <FlowStats />)} />
+          <Route path="/flow/volumes" element={guarded('canReadFlowStats', <FlowVolumes />)} />
           <Route path="/flow/reports" element={guarded('canReadFlowStats', <OverdueReports />)} />
           <Route
             path="/flow/reports/:period"
             element={guarded('canReadFlowStats', <OverdueReports />)}
+          />
+          <Route
+            path="/flow/templates"
+            element={guarded('canAdministerFlows', <FlowTemplates />)}
+          />
+          <Route
+            path="/flow/templates/:id"
+            element={guarded('canAdministerFlows', <FlowDesigner />)}
           />
           <Route path="/tenant" element={guarded('canManageTenant', <TenantSettings />)} />
           <Route path="/admin/calendar" element={guarded('canManageTenant', <WorkCalendar />)} />

@@ -519,6 +519,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flow/builtins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds the built-in business templates a tenant lacks (e.g. one created before they existed),
+         *     supervised by the caller.
+         */
+        post: operations["install_builtins"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flow/catalog": {
         parameters: {
             query?: never;
@@ -738,6 +758,23 @@ export interface paths {
         put?: never;
         /** Marks one of my carbon copies of the instance read (待阅 → 已阅). */
         post: operations["mark_cc_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/instances/{id}/diagram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The diagram of an instance's flow (to those who may see the instance). */
+        get: operations["instance_diagram"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2036,6 +2073,12 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description The instance's version as BPMN 2.0 with diagram positions, for drawing where it stands. */
+        Diagram: {
+            bpmn: string;
+            /** @description Keys of the nodes open now. */
+            current_nodes: string[];
+        };
         /** @description The digest: on or off, and at which local times on working days. */
         DigestConfig: {
             enabled: boolean;
@@ -2043,15 +2086,25 @@ export interface components {
             times: string[];
         };
         DraftInput: {
+            chosen?: {
+                [key: string]: string[];
+            };
             form: Record<string, never>;
             /** Format: uuid */
             template_id: string;
         };
         DraftUpdate: {
+            chosen?: {
+                [key: string]: string[];
+            };
             form: Record<string, never>;
         };
         /** @description A saved start form. */
         DraftView: {
+            /** @description People chosen for 自选 nodes, by node key. */
+            chosen: {
+                [key: string]: string[];
+            };
             /** Format: date-time */
             created_at: string;
             form: Record<string, never>;
@@ -2223,6 +2276,8 @@ export interface components {
         };
         /** @description One row of a list. */
         FlowItem: {
+            /** @description The template lets several todos be approved at once. */
+            allow_bulk_approve: boolean;
             /**
              * Format: date-time
              * @description The list's own time: task opened (待办), handled (已办), started (我发起的), copied (抄送).
@@ -2263,6 +2318,10 @@ export interface components {
             status: string;
             /** @description The template's summary fields this viewer may see. */
             summary: Record<string, never>;
+            /** @description Labels of the summary fields, by key. */
+            summary_labels: {
+                [key: string]: string;
+            };
             /**
              * Format: uuid
              * @description The task (待办, 已办).
@@ -2337,6 +2396,13 @@ export interface components {
         InitialPassword: {
             password: string;
             username: string;
+        };
+        /** @description What installing added. */
+        Installed: {
+            /** @description Built-in templates added now (those already present, by name, are left alone). */
+            added: number;
+            /** @description Built-in templates there are. */
+            available: number;
         };
         /** @description An action on the whole instance. */
         InstanceAction: {
@@ -2845,6 +2911,8 @@ export interface components {
         /** @description One page of results. */
         Page_FlowItem: {
             items: {
+                /** @description The template lets several todos be approved at once. */
+                allow_bulk_approve: boolean;
                 /**
                  * Format: date-time
                  * @description The list's own time: task opened (待办), handled (已办), started (我发起的), copied (抄送).
@@ -2885,6 +2953,10 @@ export interface components {
                 status: string;
                 /** @description The template's summary fields this viewer may see. */
                 summary: Record<string, never>;
+                /** @description Labels of the summary fields, by key. */
+                summary_labels: {
+                    [key: string]: string;
+                };
                 /**
                  * Format: uuid
                  * @description The task (待办, 已办).
@@ -3287,6 +3359,8 @@ export interface components {
         };
         /** @description What the engine would do if everyone agreed from here on: each step's node and people. */
         RouteStep: {
+            /** @description Their names, in the same order. */
+            assignee_names: string[];
             /** @description Who acts at this step (empty when the node passes on its own). */
             assignees: string[];
             node_key: string;
@@ -3321,8 +3395,9 @@ export interface components {
             /** @description Node keys where the initiator chooses the people (自选审批人). */
             chosen_nodes: components["schemas"]["ChosenNode"][];
             description: string;
-            /** @description The form (its per-node permissions left out: at the start every field is editable). */
+            /** @description The form; of the per-node permissions only `start` (fields the initiator may not fill in). */
             form: components["schemas"]["FormSpec"];
+            icon: string;
             name: string;
             /** Format: uuid */
             template_id: string;
@@ -5136,6 +5211,33 @@ export interface operations {
             };
         };
     };
+    install_builtins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Installed"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     catalog: {
         parameters: {
             query?: never;
@@ -5669,6 +5771,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InstanceView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    instance_diagram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Diagram"];
                 };
             };
             404: {

@@ -28,6 +28,7 @@ import { QueryError } from '../components/QueryError';
 import { useIsMobile } from '../hooks/useIsMobile';
 import { useI18n } from '../i18n';
 import { isLocale, storedLocale } from '../i18n/locale';
+import { useLiveApprovals } from '../pages/Approvals/live';
 import { LanguageSwitch } from './LanguageSwitch';
 import { menuItems, openGroup, selectedKey } from './menu';
 
@@ -89,6 +90,8 @@ function Frame({ me }: { me: Me }) {
   const flags = useMemo(() => access(me), [me]);
   const items = useMemo(() => menuItems(flags, t), [flags, t]);
   const selected = selectedKey(location.pathname);
+  // approval lists, counts and open approval pages follow the per-user event stream
+  useLiveApprovals();
 
   const menu = (
     <Menu

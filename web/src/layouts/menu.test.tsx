@@ -30,10 +30,22 @@ const base: Omit<Me, 'permissions'> = {
 
 const supervision = ['/flow', '/flow/supervision', '/flow/violations'];
 
+/** 发起审批, then 审批 with its five lists: everyone has them, right under the workbench. */
+const approvals = [
+  '/start',
+  '/approvals',
+  '/approvals/todo',
+  '/approvals/done',
+  '/approvals/started',
+  '/approvals/cc',
+  '/approvals/to-read',
+];
+
 describe('menuItems', () => {
   it('shows a member the workbench, delegations and settings', () => {
     expect(keys(menuItems(access({ ...base, permissions: [] }), t))).toEqual([
       '/workbench',
+      ...approvals,
       '/delegations',
       '/settings',
     ]);
@@ -42,7 +54,7 @@ describe('menuItems', () => {
   it('shows a template supervisor the supervision console and violation records', () => {
     expect(
       keys(menuItems(access({ ...base, supervises_templates: true, permissions: [] }), t)),
-    ).toEqual(['/workbench', '/delegations', ...supervision, '/settings']);
+    ).toEqual(['/workbench', ...approvals, '/delegations', ...supervision, '/settings']);
   });
 
   it('shows an administrator every page', () => {
@@ -58,10 +70,13 @@ describe('menuItems', () => {
     ];
     expect(keys(menuItems(access({ ...base, permissions: all }), t))).toEqual([
       '/workbench',
+      ...approvals,
       '/delegations',
       ...supervision,
       '/flow/stats',
+      '/flow/volumes',
       '/flow/reports',
+      '/flow/templates',
       '/org',
       '/org/companies',
       '/org/departments',
@@ -82,6 +97,7 @@ describe('menuItems', () => {
   it('shows a tenant administrator the tenant settings, the working calendar, the background jobs and the notification channels', () => {
     expect(keys(menuItems(access({ ...base, permissions: ['tenant.settings'] }), t))).toEqual([
       '/workbench',
+      ...approvals,
       '/delegations',
       '/tenant',
       '/admin/calendar',
@@ -94,16 +110,19 @@ describe('menuItems', () => {
   it('shows a department head the login report and nothing else of administration', () => {
     expect(
       keys(menuItems(access({ ...base, is_department_head: true, permissions: [] }), t)),
-    ).toEqual(['/workbench', '/delegations', '/reports/logins', '/settings']);
+    ).toEqual(['/workbench', ...approvals, '/delegations', '/reports/logins', '/settings']);
   });
 
-  it('shows a flow administrator the statistics and the weekly reports', () => {
+  it('shows a flow administrator the statistics, the weekly reports and the templates', () => {
     expect(keys(menuItems(access({ ...base, permissions: ['flow.admin'] }), t))).toEqual([
       '/workbench',
+      ...approvals,
       '/delegations',
       ...supervision,
       '/flow/stats',
+      '/flow/volumes',
       '/flow/reports',
+      '/flow/templates',
       '/settings',
     ]);
   });
@@ -116,7 +135,18 @@ describe('menuItems', () => {
   it('keeps a weekly report under the reports entry and opens its group', () => {
     expect(selectedKey('/flow/reports/2026-W48')).toBe('/flow/reports');
     expect(openGroup('/flow/reports')).toEqual(['/flow']);
+    expect(selectedKey('/flow/templates/t1')).toBe('/flow/templates');
     expect(openGroup('/org/users')).toEqual(['/org']);
     expect(openGroup('/workbench')).toEqual([]);
+  });
+
+  it('keeps a start page under the 发起审批 entry', () => {
+    expect(selectedKey('/start/t1')).toBe('/start');
+    expect(selectedKey('/start')).toBe('/start');
+    expect(openGroup('/start')).toEqual([]);
+  });
+
+  it('opens the approvals group on any of its lists', () => {
+    expect(openGroup('/approvals/to-read')).toEqual(['/approvals']);
   });
 });

@@ -3,10 +3,12 @@ import {
   AuditOutlined,
   BarChartOutlined,
   CalendarOutlined,
+  CheckSquareOutlined,
   ControlOutlined,
   EyeOutlined,
   HomeOutlined,
   NotificationOutlined,
+  PlusCircleOutlined,
   ScheduleOutlined,
   SettingOutlined,
   SwapOutlined,
@@ -14,6 +16,7 @@ import {
 import type { MenuProps } from 'antd';
 import type { Access } from '../access';
 import type { TFunction } from '../i18n';
+import { ApprovalMenuLabel } from '../pages/Approvals/MenuLabel';
 
 type Item = Required<MenuProps>['items'][number];
 
@@ -38,10 +41,35 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
   }
   if (flags.canReadFlowStats) {
     flow.push({ key: '/flow/stats', label: t('menu.flowStats') });
+    flow.push({ key: '/flow/volumes', label: t('menu.flowVolumes') });
     flow.push({ key: '/flow/reports', label: t('menu.overdueReports') });
   }
+  // Tenant administrators hold flow.admin too.
+  if (flags.canAdministerFlows)
+    flow.push({ key: '/flow/templates', label: t('menu.flowTemplates') });
 
   const items: Item[] = [{ key: '/workbench', icon: <HomeOutlined />, label: t('menu.workbench') }];
+  // 发起审批: the catalogue of templates to start, at the top of the approvals area
+  items.push({ key: '/start', icon: <PlusCircleOutlined />, label: t('menu.start') });
+  // 审批: everyone's lists, with the counts of waiting work as badges
+  items.push({
+    key: '/approvals',
+    icon: <CheckSquareOutlined />,
+    label: <ApprovalMenuLabel label={t('menu.approvals')} count="todo" />,
+    children: [
+      {
+        key: '/approvals/todo',
+        label: <ApprovalMenuLabel label={t('approval.tab.todo')} count="todo" />,
+      },
+      { key: '/approvals/done', label: t('approval.tab.done') },
+      { key: '/approvals/started', label: t('approval.tab.started') },
+      { key: '/approvals/cc', label: t('approval.tab.cc') },
+      {
+        key: '/approvals/to-read',
+        label: <ApprovalMenuLabel label={t('approval.tab.to-read')} count="to_read" />,
+      },
+    ],
+  });
   items.push({ key: '/delegations', icon: <SwapOutlined />, label: t('menu.delegations') });
   if (flow.length > 0)
     items.push({
@@ -78,13 +106,18 @@ export function menuItems(flags: Access, t: TFunction): Item[] {
 export function selectedKey(pathname: string): string {
   if (pathname.startsWith('/settings')) return '/settings';
   if (pathname.startsWith('/workbench')) return '/workbench';
+  // A template's start page (/start/<id>) belongs to the catalogue.
+  if (pathname.startsWith('/start/')) return '/start';
   // A report's own page (/flow/reports/2026-W48) belongs to the reports entry.
   if (pathname.startsWith('/flow/reports/')) return '/flow/reports';
+  // A template's editor belongs to the templates entry.
+  if (pathname.startsWith('/flow/templates/')) return '/flow/templates';
   return pathname;
 }
 
 /** The menu group to open for a selected key. */
 export function openGroup(selected: string): string[] {
-  for (const group of ['/org', '/flow']) if (selected.startsWith(`${group}/`)) return [group];
+  for (const group of ['/approvals', '/org', '/flow'])
+    if (selected.startsWith(`${group}/`)) return [group];
   return [];
 }

@@ -41,6 +41,16 @@ describe('workbench', () => {
     const item = await screen.findByTestId('todo-item');
     expect(within(item).getByText('周敏的费用报销-1200')).toBeTruthy();
     expect(within(item).getByText('BX-2026-001')).toBeTruthy();
+    // the counters and todos lead to the approval centre
+    expect(screen.getByTestId('counter-todo').closest('a')?.getAttribute('href')).toBe(
+      '/approvals/todo',
+    );
+    expect(screen.getByTestId('counter-cc').closest('a')?.getAttribute('href')).toBe(
+      '/approvals/cc',
+    );
+    expect(within(item).getByText('周敏的费用报销-1200').closest('a')?.getAttribute('href')).toBe(
+      '/approvals/instances/i1',
+    );
   });
 
   it('shows zero and the empty todo list when there is nothing', async () => {

@@ -9,6 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Empty, List, Row, Statistic, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useEffect } from 'react';
+import { Link } from 'react-router';
 import { api, call, type Schemas } from '../../api/client';
 import { useMe } from '../../auth/session';
 import { useFormatTime } from '../../hooks/useTenantTime';
@@ -63,14 +64,16 @@ export default function WorkbenchPage() {
       <Row gutter={[16, 16]}>
         {COUNTERS.map((c) => (
           <Col key={c.key} xs={12} md={6}>
-            <Card size="small" data-testid={`counter-${c.key}`}>
-              <Statistic
-                title={t(c.label)}
-                value={counts.data?.[c.key] ?? 0}
-                loading={counts.isLoading}
-                prefix={c.icon}
-              />
-            </Card>
+            <Link to={`/approvals/${c.key}`} aria-label={t(c.label)}>
+              <Card size="small" hoverable data-testid={`counter-${c.key}`}>
+                <Statistic
+                  title={t(c.label)}
+                  value={counts.data?.[c.key] ?? 0}
+                  loading={counts.isLoading}
+                  prefix={c.icon}
+                />
+              </Card>
+            </Link>
           </Col>
         ))}
       </Row>
@@ -82,6 +85,7 @@ export default function WorkbenchPage() {
                 <UnorderedListOutlined /> {t('workbench.todoPreview')}
               </span>
             }
+            extra={<Link to="/approvals/todo">{t('approval.viewAll')}</Link>}
           >
             {todos.length === 0 ? (
               <Empty description={t('workbench.noTodo')} />
@@ -92,7 +96,9 @@ export default function WorkbenchPage() {
                 renderItem={(item) => (
                   <List.Item key={item.task_id ?? item.instance_id} data-testid="todo-item">
                     <List.Item.Meta
-                      title={item.title}
+                      title={
+                        <Link to={`/approvals/instances/${item.instance_id}`}>{item.title}</Link>
+                      }
                       description={
                         <>
                           {item.serial_no && <Tag>{item.serial_no}</Tag>}
