@@ -17,6 +17,7 @@ pub mod http;
 pub mod i18n;
 pub mod ids;
 pub mod jobs;
+pub mod lookup;
 pub mod notifications;
 pub mod org;
 pub mod reports;

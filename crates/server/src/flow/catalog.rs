@@ -362,16 +362,7 @@ fn draft_not_found() -> AppError {
 }
 
 async fn names(app: &App, tenant: Uuid) -> AppResult<HashMap<Uuid, String>> {
-    Ok(flow_template::Entity::find()
-        .select_only()
-        .column(flow_template::Column::Id)
-        .column(flow_template::Column::Name)
-        .filter(flow_template::Column::TenantId.eq(tenant))
-        .into_tuple::<(Uuid, String)>()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .collect())
+    Ok(crate::lookup::template_names(&app.db, tenant).await?)
 }
 
 fn draft_view(d: flow_draft::Model, names: &HashMap<Uuid, String>) -> DraftView {

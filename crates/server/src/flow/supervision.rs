@@ -608,16 +608,7 @@ async fn violation_report(
         .all(&app.db)
         .await?;
     let people = names(&app, rows.iter().map(|r| r.person_id)).await?;
-    let depts: HashMap<Uuid, String> = department::Entity::find()
-        .select_only()
-        .column(department::Column::Id)
-        .column(department::Column::Name)
-        .filter(department::Column::TenantId.eq(c.tenant_id))
-        .into_tuple::<(Uuid, String)>()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .collect();
+    let depts = crate::lookup::department_names(&app.db, c.tenant_id).await?;
     let mut by_person: BTreeMap<Uuid, PersonViolations> = BTreeMap::new();
     let mut by_dept: BTreeMap<Uuid, DepartmentViolations> = BTreeMap::new();
     for r in &rows {

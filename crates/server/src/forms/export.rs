@@ -20,7 +20,7 @@ use crate::app::App;
 use crate::auth::access::Perm;
 use crate::auth::extract::Authenticated;
 use crate::entities::{
-    department, flow_cc, flow_instance, flow_task, flow_template, flow_template_version, user,
+    flow_cc, flow_instance, flow_task, flow_template, flow_template_version, user,
 };
 use crate::error::{AppError, AppResult, Text};
 
@@ -248,16 +248,7 @@ async fn export_instances(
         .await?
         .into_iter()
         .collect();
-    let depts: HashMap<Uuid, String> = department::Entity::find()
-        .select_only()
-        .column(department::Column::Id)
-        .column(department::Column::Name)
-        .filter(department::Column::TenantId.eq(p.tenant_id))
-        .into_tuple::<(Uuid, String)>()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .collect();
+    let depts = crate::lookup::department_names(&app.db, p.tenant_id).await?;
     let tz = app.time_zone(p.tenant_id).await?;
     let time = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
     let x = |e: XlsxError| AppError::internal(e);

@@ -1,7 +1,7 @@
 //! Monthly business volume (R2: "monthly business volume counted electronically"): instances
 //! started per month, per template and department, with how they ended.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::app::App;
 use crate::auth::extract::Authenticated;
-use crate::entities::{department, flow_instance, flow_template};
+use crate::entities::flow_instance;
 use crate::error::{AppError, AppResult, Text};
 
 pub fn routes() -> OpenApiRouter<App> {
@@ -161,26 +161,8 @@ async fn volumes(
         query = query.filter(flow_instance::Column::DepartmentId.eq(d));
     }
     let rows: Vec<(DateTime<Utc>, Uuid, Uuid, String)> = query.into_tuple().all(&app.db).await?;
-    let templates: HashMap<Uuid, String> = flow_template::Entity::find()
-        .select_only()
-        .column(flow_template::Column::Id)
-        .column(flow_template::Column::Name)
-        .filter(flow_template::Column::TenantId.eq(p.tenant_id))
-        .into_tuple::<(Uuid, String)>()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .collect();
-    let depts: HashMap<Uuid, String> = department::Entity::find()
-        .select_only()
-        .column(department::Column::Id)
-        .column(department::Column::Name)
-        .filter(department::Column::TenantId.eq(p.tenant_id))
-        .into_tuple::<(Uuid, String)>()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .collect();
+    let templates = crate::lookup::template_names(&app.db, p.tenant_id).await?;
+    let depts = crate::lookup::department_names(&app.db, p.tenant_id).await?;
     let label = |d: NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
     let mut cells: BTreeMap<(String, Uuid, Uuid), VolumeRow> = BTreeMap::new();
     let mut totals: BTreeMap<String, (u64, u64)> =
