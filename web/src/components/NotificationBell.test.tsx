@@ -31,10 +31,19 @@ describe('NotificationBell', () => {
               200,
               page([
                 notice('n2', 'urged', false, { node_name: '部门审批' }),
+                // a silent change event is never listed (even should the server send one)
+                notice('n9', 'flow.changed', false, { status: 'running' }),
                 notice('n3', 'finished', false),
               ]),
             )
-          : json(200, page([notice('n1', 'carbon_copy', true), notice('n2', 'urged', false)])),
+          : json(
+              200,
+              page([
+                notice('n1', 'carbon_copy', true),
+                notice('n8', 'flow.changed', true),
+                notice('n2', 'urged', false),
+              ]),
+            ),
       'POST /api/v1/notifications/n2/read': () => {
         unread = 1;
         return json(200, { unread });
@@ -53,11 +62,47 @@ describe('NotificationBell', () => {
     expect(texts[0]).toContain('被催办');
     expect(texts[1]).toContain('已办结');
     expect(texts[2]).toContain('抄送给你');
+    expect(screen.queryByText(/flow\.changed/)).toBeNull();
+    // a notice of an instance opens its approval page, and is read
     fireEvent.click(first);
     await waitFor(() =>
       expect(calls.some((c) => c.key === 'POST /api/v1/notifications/n2/read')).toBe(true),
     );
+    expect(await screen.findByTestId('elsewhere')).toBeTruthy();
+  });
+
+  it('ignores the silent flow.changed events of the stream: no refetch of count or lists', async () => {
+    const sources: FakeSource[] = [];
+    class FakeSource {
+      listeners = new Map<string, (e: unknown) => void>();
+      constructor() {
+        sources.push(this);
+      }
+      addEventListener(type: string, fn: (e: unknown) => void) {
+        this.listeners.set(type, fn);
+      }
+      close() {}
+    }
+    vi.stubGlobal('EventSource', FakeSource);
+    let countCalls = 0;
+    mockApi({
+      'GET /api/v1/notifications/unread-count': () => {
+        countCalls += 1;
+        return json(200, { unread: countCalls });
+      },
+    });
+    const { queryClient } = renderAt(<NotificationBell />, '/workbench');
+    queryClient.setQueryData(meKey, null);
     await waitFor(() => expect(screen.getByTestId('notice-count').textContent).toContain('1'));
+    const fire = (data: unknown) =>
+      sources[0]?.listeners.get('notification')?.({ data: JSON.stringify(data) });
+    fire({ id: 'n9', kind: 'flow.changed', instance_id: 'i1', data: { status: 'running' } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(countCalls).toBe(1);
+    expect(screen.getByTestId('notice-count').textContent).toContain('1');
+    // a real notice still refreshes the count
+    fire({ id: 'n10', kind: 'urged', instance_id: 'i1', data: {} });
+    await waitFor(() => expect(screen.getByTestId('notice-count').textContent).toContain('2'));
   });
 
   it('marks all read, which clears the badge, and leads to the notification centre', async () => {

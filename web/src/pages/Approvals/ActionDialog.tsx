@@ -7,16 +7,14 @@ import {
   Flex,
   Form,
   Input,
-  InputNumber,
   Modal,
   Radio,
-  Select,
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
+import type { ShownError } from '../../forms';
 import { useApiError } from '../../hooks/useApiError';
 import { useTimeZone } from '../../hooks/useTenantTime';
 import { useT } from '../../i18n';
@@ -29,6 +27,7 @@ import {
   sendBackChoices,
   type TaskActionName,
 } from './actions';
+import { formErrorsOf } from './formState';
 import { type Graph, nodeName } from './graph';
 import {
   type DecisionContext,
@@ -42,7 +41,6 @@ import {
   actOnInstance,
   actOnTask,
   approvalKeys,
-  type FormField,
   type InstanceAction,
   type InstanceView,
   type MyTask,
@@ -107,9 +105,6 @@ const TASK_KINDS = new Set<DialogKind>([
   'resubmit',
 ]);
 
-/** Field kinds the resubmit dialog edits in place (pickers need the real form renderer). */
-const EDITABLE = new Set(['text', 'textarea', 'number', 'money', 'select', 'date']);
-
 // biome-ignore lint/suspicious/noExplicitAny: the values of whichever dialog is open
 type Values = Record<string, any>;
 
@@ -118,32 +113,28 @@ export function endOfDayIso(date: string, timeZone: string): string {
   return new Date(startOfDayInZone(addDays(date, 1), timeZone).getTime() - 1000).toISOString();
 }
 
-/** Pure: the resubmitted fields that differ from the instance's form. */
-export function changedFields(
-  fields: readonly FormField[],
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) {
-    if (!EDITABLE.has(f.kind) || !(f.key in after)) continue;
-    let v = after[f.key];
-    if (dayjs.isDayjs(v)) v = (v as Dayjs).format('YYYY-MM-DD');
-    if (v === undefined) v = null;
-    if (JSON.stringify(v) !== JSON.stringify(before[f.key] ?? null)) out[f.key] = v;
-  }
-  return out;
+/** What a request body is built from besides the dialog's values. */
+export interface BodyContext {
+  timeZone: string;
+  /** The editable form fields changed on the page (sent with agree and resubmit). */
+  changes?: Record<string, unknown>;
 }
 
 /** Pure: the request body of a dialog's values. */
 export function buildBody(
   kind: DialogKind,
   v: Values,
-  ctx: { timeZone: string; fields: readonly FormField[]; form: Record<string, unknown> },
+  ctx: BodyContext,
 ): TaskAction | InstanceAction {
   const opinion = typeof v.opinion === 'string' ? v.opinion.trim() : '';
+  // only the editable fields the viewer changed on the page (docs/forms.md)
+  const form =
+    ctx.changes && Object.keys(ctx.changes).length > 0
+      ? { form: ctx.changes as Record<string, never> }
+      : {};
   switch (kind) {
     case 'agree':
+      return { action: 'agree', opinion, ...form };
     case 'disagree':
     case 'read':
     case 'return_delegation':
@@ -168,12 +159,8 @@ export function buildBody(
       };
     case 'request_extension':
       return { action: 'request_extension', days: v.days ?? 1, reason: (v.reason ?? '').trim() };
-    case 'resubmit': {
-      const changed = changedFields(ctx.fields, ctx.form, v.form ?? {});
-      return Object.keys(changed).length > 0
-        ? { action: 'resubmit', form: changed as Record<string, never> }
-        : { action: 'resubmit' };
-    }
+    case 'resubmit':
+      return { action: 'resubmit', ...form };
     case 'withdraw':
     case 'cancel':
       return { action: kind, reason: (v.reason ?? '').trim() };
@@ -192,6 +179,8 @@ export function ActionDialog({
   decision,
   names,
   openedVersion,
+  formChanges,
+  onFormErrors,
   onClose,
   onDone,
 }: {
@@ -204,6 +193,10 @@ export function ActionDialog({
   names: ReadonlyMap<string, string>;
   /** The instance version the viewer saw when opening the dialog. */
   openedVersion: number;
+  /** The editable form fields changed on the page (agree, resubmit). */
+  formChanges?: Record<string, unknown>;
+  /** The server refused form values: show them on the form's fields. */
+  onFormErrors?: (errors: ShownError[]) => void;
   onClose: () => void;
   onDone: (view: InstanceView, kind: DialogKind) => void;
 }) {
@@ -216,8 +209,7 @@ export function ActionDialog({
   // one key per dialog: a double click or a retry after a lost answer acts once
   const [key] = useState(newIdempotencyKey);
   const [refused, setRefused] = useState<string | null>(null);
-  const fields = view.fields;
-  const formData = view.form as Record<string, unknown>;
+  const ctx: BodyContext = { timeZone: tz, changes: formChanges };
 
   const act = useMutation({
     mutationFn: (body: TaskAction | InstanceAction) =>
@@ -236,6 +228,14 @@ export function ActionDialog({
         onClose();
         return;
       }
+      const onForm = formErrorsOf(e);
+      if (onForm.length > 0 && onFormErrors) {
+        // the form's problems show on its fields, on the page
+        message.error(t('approval.fixForm', { n: onForm.length }));
+        onFormErrors(onForm);
+        onClose();
+        return;
+      }
       if (e instanceof ApiError && e.fields.length === 0 && e.status === 422) {
         setRefused(e.message);
         return;
@@ -246,7 +246,7 @@ export function ActionDialog({
 
   const submit = (v: Values) => {
     setRefused(null);
-    const body = buildBody(kind, v, { timeZone: tz, fields, form: formData });
+    const body = buildBody(kind, v, ctx);
     if (TASK_KINDS.has(kind) && kind !== 'resubmit' && decision) {
       const problem = validateTaskAction(body as TaskAction, { decision, me, now: Date.now() });
       if (problem) {
@@ -261,7 +261,7 @@ export function ActionDialog({
   const rule = (build: (value: unknown) => Values) => ({
     validator: async (_: unknown, value: unknown) => {
       if (!decision || !TASK_KINDS.has(kind) || kind === 'resubmit') return;
-      const body = buildBody(kind, build(value), { timeZone: tz, fields, form: formData });
+      const body = buildBody(kind, build(value), ctx);
       const problem = validateTaskAction(body as TaskAction, { decision, me, now: Date.now() });
       if (problem) throw new Error(t(REFUSAL_MESSAGE[problem]));
     },
@@ -530,50 +530,16 @@ export function ActionDialog({
         </>
       );
       break;
-    case 'resubmit': {
-      // the server names what the initiator may change; kinds needing real pickers wait for the
-      // form renderer
-      const allowed = new Set(task?.editable ?? []);
-      const editable = fields.filter(
-        (f) => EDITABLE.has(f.kind) && (allowed.size === 0 || allowed.has(f.key)),
-      );
-      initial = {
-        form: Object.fromEntries(
-          editable.map((f) => {
-            const v = formData[f.key];
-            return [f.key, f.kind === 'date' && typeof v === 'string' && v ? dayjs(v) : v];
-          }),
-        ),
-      };
+    case 'resubmit':
       body = (
-        <>
-          <Typography.Paragraph type="secondary">
-            {t('approval.explain.resubmit')}
-          </Typography.Paragraph>
-          {editable.map((f) => (
-            <Form.Item
-              key={f.key}
-              name={['form', f.key]}
-              label={f.label}
-              rules={f.required ? [{ required: true }] : []}
-            >
-              {f.kind === 'textarea' ? (
-                <Input.TextArea rows={3} />
-              ) : f.kind === 'number' || f.kind === 'money' ? (
-                <InputNumber style={{ width: '100%' }} />
-              ) : f.kind === 'select' ? (
-                <Select options={(f.options ?? []).map((o) => ({ value: o, label: o }))} />
-              ) : f.kind === 'date' ? (
-                <DatePicker style={{ width: '100%' }} />
-              ) : (
-                <Input />
-              )}
-            </Form.Item>
-          ))}
-        </>
+        <Typography.Paragraph type="secondary">
+          {t('approval.explain.resubmit')}
+          {formChanges && Object.keys(formChanges).length > 0 ? (
+            <> {t('approval.changedFields', { n: Object.keys(formChanges).length })}</>
+          ) : null}
+        </Typography.Paragraph>
       );
       break;
-    }
   }
 
   const danger = kind === 'disagree' || kind === 'cancel' || kind === 'send_back';

@@ -15,9 +15,22 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+// route steps name their people (no lookups for them)
 const route = [
-  { node_key: 'head', node_name: '部门负责人', assignees: [ME], when: 'current' },
-  { node_key: 'fin', node_name: '财务会签', assignees: ['u-f1', 'u-f2'], when: 'next' },
+  {
+    node_key: 'head',
+    node_name: '部门负责人',
+    assignees: [ME],
+    assignee_names: ['李经理'],
+    when: 'current',
+  },
+  {
+    node_key: 'fin',
+    node_name: '财务会签',
+    assignees: ['u-f1', 'u-f2'],
+    assignee_names: ['钱会计', '孙出纳'],
+    when: 'next',
+  },
 ];
 
 const names: Record<string, string> = {
@@ -84,11 +97,13 @@ describe('the approval page', () => {
     mockApi({ ...base(), 'GET /api/v1/flow/instances/i1': () => json(200, v) });
     open();
     expect((await screen.findByTestId('instance-title')).textContent).toBe('周敏的费用报销-1200');
-    const form = screen.getByTestId('form-view');
+    // the real form renderer, read-only (this task may change nothing)
+    const form = screen.getByTestId('form-renderer');
     expect(within(form).getByText('金额')).toBeTruthy();
-    expect(within(form).getByText('1200')).toBeTruthy();
+    expect(form.textContent).toMatch(/1,?200/);
     expect(within(form).getByText('客户拜访差旅')).toBeTruthy();
-    expect(within(form).getByText('BX-2026-001')).toBeTruthy();
+    expect(form.querySelector('input, textarea')).toBeNull();
+    expect(screen.getByTestId('serial').textContent).toBe('BX-2026-001');
     const entries = screen.getAllByTestId('history-entry');
     expect(entries).toHaveLength(3);
     expect(entries[0]?.textContent).toContain('发起申请');
@@ -109,6 +124,50 @@ describe('the approval page', () => {
       '退回',
       expect.stringContaining('更多'),
     ]);
+  });
+
+  it('lets the approver change the editable fields, checks them, sends only the changes', async () => {
+    const v = instance({
+      fields: [
+        { key: 'amount', label: '金额', kind: 'money' },
+        { key: 'reason', label: '事由', kind: 'textarea', max_length: 10 },
+      ],
+    });
+    const task = v.my_tasks[0];
+    if (task) task.editable = ['reason'];
+    const calls = mockApi({
+      ...base(),
+      'GET /api/v1/flow/instances/i1': () => json(200, v),
+      'POST /api/v1/flow/tasks/task1/actions': () =>
+        json(422, {
+          code: 'validation',
+          message: '表单有误',
+          fields: [{ field: 'form.reason', code: 'form.unique', message: '「事由」已被使用' }],
+        }),
+    });
+    open();
+    await bar();
+    // only 事由 is editable; 金额 is read-only
+    expect(document.getElementById('form-amount')).toBeNull();
+    const reason = document.getElementById('form-reason') as HTMLElement;
+    fireEvent.change(reason, { target: { value: '这段事由明显超过了十个字的长度' } });
+    fireEvent.click(within(await bar()).getByRole('button', { name: '同意' }));
+    // the browser's check stops it before the dialog
+    expect(await screen.findByText('「事由」最多 10 个字')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    fireEvent.change(reason, { target: { value: '补充说明' } });
+    fireEvent.click(within(await bar()).getByRole('button', { name: '同意' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: '同意' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.key === 'POST /api/v1/flow/tasks/task1/actions')?.body).toEqual({
+        action: 'agree',
+        opinion: '',
+        form: { reason: '补充说明' },
+      }),
+    );
+    // the server's field error shows on the field
+    expect(await screen.findByText('「事由」已被使用')).toBeTruthy();
   });
 
   it('refuses 不同意 without a reason like the server, then sends it once with a key', async () => {
@@ -342,9 +401,10 @@ describe('the approval page', () => {
         }),
       ],
     });
+    // the silent event every person involved gets on each action
     act(() => {
       FakeSource.last?.listeners.get('notification')?.({
-        data: JSON.stringify({ kind: 'finished', instance_id: 'i1' }),
+        data: JSON.stringify({ kind: 'flow.changed', instance_id: 'i1', data: {} }),
       });
     });
     expect(await screen.findByText('同意，按标准报销')).toBeTruthy();

@@ -10,13 +10,16 @@ import {
   Flex,
   Row,
   Skeleton,
+  Tabs,
   Tag,
   Typography,
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMe } from '../../auth/session';
+import { FlowDiagram } from '../../components/FlowDiagram';
 import { QueryError } from '../../components/QueryError';
+import { FormRenderer, type ShownError, useFormRenderer } from '../../forms';
 import { useApiError } from '../../hooks/useApiError';
 import { useIsMobile } from '../../hooks/useIsMobile';
 import { useFormatTime } from '../../hooks/useTenantTime';
@@ -24,7 +27,7 @@ import { useT } from '../../i18n';
 import { ActionBar } from './ActionBar';
 import { ActionDialog, type DialogKind } from './ActionDialog';
 import { viewerActions } from './actions';
-import { FormView } from './FormView';
+import { changedEditable, editableKeys, formSpecOf, taskPermissions } from './formState';
 import { isLastNode, nodeByKey, readGraph } from './graph';
 import { HistoryTimeline } from './History';
 import { useUserNames } from './names';
@@ -33,6 +36,7 @@ import { DueTag, StatusTag, useNow } from './parts';
 import { RouteSteps } from './RouteSteps';
 import {
   approvalKeys,
+  getDiagram,
   getInstance,
   getRoute,
   type InstanceView,
@@ -43,6 +47,9 @@ import {
 
 /** Changes arrive by server push; polling at this pace is only the fallback. */
 export const INSTANCE_POLL_MS = 60_000;
+
+/** Actions that carry the viewer's changes to the form. */
+const WITH_FORM = new Set<DialogKind>(['agree', 'resubmit']);
 
 /** Actions after which the viewer's task is gone (handled, handed on or sent back). */
 const CLOSING = new Set<DialogKind>([
@@ -57,13 +64,17 @@ const CLOSING = new Set<DialogKind>([
 ]);
 
 /** Everyone the page names, for one lookup. */
-function peopleOf(view: InstanceView | undefined, route: { assignees: string[] }[]): string[] {
+function peopleOf(
+  view: InstanceView | undefined,
+  route: { assignees: string[]; assignee_names?: string[] }[],
+): string[] {
   if (!view) return [];
   return [
     view.initiator_id,
     ...view.tasks.flatMap((t) => [t.assignee_id, t.principal_id, t.delegated_by]),
     ...view.history.flatMap((h) => [h.actor_id, h.acting_for_id, ...h.users]),
-    ...route.flatMap((r) => r.assignees),
+    // route steps name their people; only a step without names needs a lookup
+    ...route.flatMap((r) => r.assignees.filter((_, i) => !r.assignee_names?.[i])),
   ].filter((id): id is string => Boolean(id));
 }
 
@@ -100,6 +111,13 @@ function Approval({ id }: { id: string }) {
     enabled: running,
   });
   const steps = running ? (route.data ?? []) : [];
+  // the diagram only once asked for (the steps come first, on phones above all)
+  const [positionTab, setPositionTab] = useState<'steps' | 'diagram'>('steps');
+  const diagram = useQuery({
+    queryKey: approvalKeys.diagram(id),
+    queryFn: () => getDiagram(id),
+    enabled: positionTab === 'diagram',
+  });
   const graph = useMemo(() => readGraph(view?.graph), [view?.graph]);
   const acts = useMemo(
     () => (view ? viewerActions(view, myId, graph, now) : undefined),
@@ -125,14 +143,43 @@ function Approval({ id }: { id: string }) {
     };
   }, [acts?.task?.node_key, graph, view, isSuperior]);
 
+  // The form: the viewer's changes to the editable fields over the instance's values.
+  const formSpec = useMemo(() => (view ? formSpecOf(view) : undefined), [view]);
+  const formData = (view?.form ?? {}) as Record<string, unknown>;
+  const editable = useMemo(
+    () => editableKeys(acts?.task, Boolean(acts?.resubmit)),
+    [acts?.task, acts?.resubmit],
+  );
+  const permissions = useMemo(
+    () => taskPermissions(view?.fields ?? [], editable),
+    [view?.fields, editable],
+  );
+  const [edits, setEdits] = useState<Record<string, unknown>>({});
+  const [formErrors, setFormErrors] = useState<ShownError[]>([]);
+  // edits show only while the viewer may still send them (the task may be gone meanwhile)
+  const formValue = useMemo(
+    () => (editable.length > 0 ? { ...formData, ...edits } : formData),
+    [formData, edits, editable.length],
+  );
+  const changes = useMemo(
+    () => changedEditable(editable, formData, formValue),
+    [editable, formData, formValue],
+  );
+  const { ref: formRef, validate: validateForm } = useFormRenderer();
+
   const known = useMemo(() => {
     const m = new Map<string, string>();
     if (view?.initiator_name) m.set(view.initiator_id, view.initiator_name);
     for (const h of view?.history ?? [])
       if (h.actor_id && h.actor_name) m.set(h.actor_id, h.actor_name);
     if (me) m.set(me.id, me.display_name);
+    for (const r of steps)
+      r.assignees.forEach((uid, i) => {
+        const n = r.assignee_names?.[i];
+        if (n) m.set(uid, n);
+      });
     return m;
-  }, [view, me]);
+  }, [view, me, steps]);
   const people = useMemo(() => peopleOf(view, steps), [view, steps]);
   const names = useUserNames(people, known);
 
@@ -258,11 +305,22 @@ function Approval({ id }: { id: string }) {
         <Col xs={24} lg={16}>
           <Flex vertical gap={16}>
             <Card size="small" title={t('approval.form')}>
-              <FormView
-                form={{ fields: view.fields, columns: view.form_columns }}
-                data={view.form as Record<string, unknown>}
-                serial={view.serial_no ?? undefined}
-              />
+              {formSpec ? (
+                <FormRenderer
+                  ref={formRef}
+                  form={formSpec}
+                  value={formValue}
+                  onChange={
+                    editable.length > 0
+                      ? (v) => setEdits(changedEditable(editable, formData, v))
+                      : undefined
+                  }
+                  mode={editable.length > 0 ? 'approve' : 'read'}
+                  permissions={permissions}
+                  errors={formErrors}
+                  serial={view.serial_no ?? undefined}
+                />
+              ) : null}
             </Card>
             <Card size="small" title={t('approval.record')}>
               <HistoryTimeline history={view.history} open={open} graph={graph} names={names} />
@@ -275,7 +333,33 @@ function Approval({ id }: { id: string }) {
             title={t('approval.flowPosition')}
             loading={running && route.isPending}
           >
-            <RouteSteps view={view} graph={graph} route={steps} names={names} />
+            <Tabs
+              size="small"
+              activeKey={positionTab}
+              onChange={(k) => setPositionTab(k === 'diagram' ? 'diagram' : 'steps')}
+              items={[
+                {
+                  key: 'steps',
+                  label: t('approval.route.steps'),
+                  children: <RouteSteps view={view} graph={graph} route={steps} names={names} />,
+                },
+                {
+                  key: 'diagram',
+                  label: t('approval.route.diagram'),
+                  children: diagram.error ? (
+                    <QueryError error={diagram.error} onRetry={() => void diagram.refetch()} />
+                  ) : diagram.data ? (
+                    <FlowDiagram
+                      bpmn={diagram.data.bpmn}
+                      active={diagram.data.current_nodes}
+                      done={view.passed_nodes}
+                    />
+                  ) : (
+                    <Skeleton active />
+                  ),
+                },
+              ]}
+            />
           </Card>
         </Col>
       </Row>
@@ -283,9 +367,18 @@ function Approval({ id }: { id: string }) {
         acts={acts}
         isSuperior={isSuperior}
         busy={read.isPending}
-        onAction={(kind) =>
-          kind === 'mark_read' ? read.mutate() : setDialog({ kind, version: view.lock_version })
-        }
+        onAction={(kind) => {
+          if (kind === 'mark_read') return read.mutate();
+          if (WITH_FORM.has(kind) && editable.length > 0) {
+            // the browser's checks first, with the server's messages
+            const issues = validateForm();
+            if (issues.length > 0) {
+              message.error(t('approval.fixForm', { n: issues.length }));
+              return;
+            }
+          }
+          setDialog({ kind, version: view.lock_version });
+        }}
       />
       {dialog ? (
         <ActionDialog
@@ -298,9 +391,15 @@ function Approval({ id }: { id: string }) {
           decision={decision}
           names={names}
           openedVersion={dialog.version}
+          formChanges={WITH_FORM.has(dialog.kind) ? changes : undefined}
+          onFormErrors={setFormErrors}
           onClose={() => setDialog(null)}
           onDone={(v, kind) => {
             setDialog(null);
+            if (WITH_FORM.has(kind)) {
+              setEdits({});
+              setFormErrors([]);
+            }
             qc.setQueryData(approvalKeys.instance(id), v);
             refreshLists();
             if (CLOSING.has(kind)) {

@@ -30,7 +30,12 @@ const template = (id: string, name: string, bulk: boolean) => ({
 });
 
 const todos = [
-  item({ due_at: '2026-11-28T04:00:00Z' }),
+  // items carry their bulk flag and summary labels (no template reads needed)
+  item({
+    due_at: '2026-11-28T04:00:00Z',
+    allow_bulk_approve: true,
+    summary_labels: { amount: '金额' },
+  }),
   item({
     instance_id: 'i2',
     task_id: 'task2',
@@ -47,8 +52,9 @@ const todos = [
 const common = {
   'GET /api/v1/me': () => json(200, me()),
   'GET /api/v1/flow/counts': () => json(200, { todo: 2, done: 9, started: 3, cc: 4, to_read: 1 }),
+  // the templates only feed the filter: their settings no longer decide bulk or labels
   'GET /api/v1/flow/templates': () =>
-    json(200, [template('tp1', '费用报销', true), template('tp2', '合同审批', false)]),
+    json(200, [template('tp1', '费用报销', false), template('tp2', '合同审批', true)]),
 };
 
 function rowOf(text: string): HTMLElement {
@@ -94,7 +100,7 @@ describe('the todo centre', () => {
     await screen.findByText('周敏的费用报销-1200');
     const box = await waitFor(() => {
       const b = within(rowOf('周敏的费用报销-1200')).getByRole('checkbox');
-      if ((b as HTMLInputElement).disabled) throw new Error('templates not loaded yet');
+      if ((b as HTMLInputElement).disabled) throw new Error('not rendered yet');
       return b;
     });
     // 合同审批 does not allow bulk approval

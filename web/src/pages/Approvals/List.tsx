@@ -45,7 +45,7 @@ import {
   TABS,
   type Tab,
 } from './services';
-import { type Labels, summaryPairs } from './summary';
+import { labelsOf, summaryPairs } from './summary';
 
 const TAB_LABEL: Record<Tab, MessageKey> = {
   todo: 'approval.tab.todo',
@@ -96,17 +96,10 @@ export default function ApprovalsPage() {
   return <ApprovalList key={tab} tab={tab} />;
 }
 
+/** Templates for the filter only: each item carries its bulk-approve flag and summary labels. */
 function useTemplateFacts() {
   const { templates, names } = useTemplates();
-  return useMemo(() => {
-    const labels = new Map<string, Labels>();
-    const bulk = new Set<string>();
-    for (const tpl of templates) {
-      labels.set(tpl.id, new Map((tpl.form.fields ?? []).map((f) => [f.key, f.label] as const)));
-      if (tpl.settings.allow_bulk_approve) bulk.add(tpl.id);
-    }
-    return { templates, names, labels, bulk };
-  }, [templates, names]);
+  return useMemo(() => ({ templates, names }), [templates, names]);
 }
 
 function ApprovalList({ tab }: { tab: Tab }) {
@@ -147,7 +140,7 @@ function ApprovalList({ tab }: { tab: Tab }) {
     setParams(writeFilters(filters, size === pageSize ? p : 1), { replace: true });
   };
   const bulkable = (item: FlowItem) =>
-    tab === 'todo' && Boolean(item.task_id) && facts.bulk.has(item.template_id);
+    tab === 'todo' && Boolean(item.task_id) && item.allow_bulk_approve;
   const anyBulkable = items.some(bulkable);
   const open = (item: FlowItem) => navigate(`/approvals/instances/${item.instance_id}`);
 
@@ -216,7 +209,6 @@ function ApprovalList({ tab }: { tab: Tab }) {
                   item={item}
                   tab={tab}
                   now={now}
-                  labels={facts.labels.get(item.template_id)}
                   selectable={bulkable(item)}
                   checked={Boolean(item.task_id && selected.includes(item.task_id))}
                   onCheck={(on) =>
@@ -258,7 +250,7 @@ function ApprovalList({ tab }: { tab: Tab }) {
                 }
               : undefined
           }
-          columns={columns(tab, t, now, facts.labels)}
+          columns={columns(tab, t, now)}
         />
       )}
       <BulkDialog
@@ -274,14 +266,12 @@ function ApprovalList({ tab }: { tab: Tab }) {
   );
 }
 
-function columns(tab: Tab, t: ReturnType<typeof useT>, now: number, labels: Map<string, Labels>) {
+function columns(tab: Tab, t: ReturnType<typeof useT>, now: number) {
   return [
     {
       key: 'title',
       title: t('approval.col.title'),
-      render: (_: unknown, r: FlowItem) => (
-        <TitleCell item={r} tab={tab} labels={labels.get(r.template_id)} />
-      ),
+      render: (_: unknown, r: FlowItem) => <TitleCell item={r} tab={tab} />,
     },
     {
       key: 'template',
@@ -348,8 +338,8 @@ function Marks({ item, tab }: { item: FlowItem; tab: Tab }) {
   );
 }
 
-function Summary({ item, labels }: { item: FlowItem; labels: Labels | undefined }) {
-  const pairs = summaryPairs(item.summary, labels);
+function Summary({ item }: { item: FlowItem }) {
+  const pairs = summaryPairs(item.summary, labelsOf(item));
   if (pairs.length === 0) return null;
   return (
     <Typography.Text type="secondary" style={{ fontSize: 13 }} data-testid="summary">
@@ -358,7 +348,7 @@ function Summary({ item, labels }: { item: FlowItem; labels: Labels | undefined 
   );
 }
 
-function TitleCell({ item, tab, labels }: { item: FlowItem; tab: Tab; labels?: Labels }) {
+function TitleCell({ item, tab }: { item: FlowItem; tab: Tab }) {
   const unread = (tab === 'cc' || tab === 'to-read') && item.read === false;
   return (
     <Flex vertical gap={2} style={{ minWidth: 220, maxWidth: 420 }} data-testid="approval-item">
@@ -372,7 +362,7 @@ function TitleCell({ item, tab, labels }: { item: FlowItem; tab: Tab; labels?: L
       <div>
         <Marks item={item} tab={tab} />
       </div>
-      <Summary item={item} labels={labels} />
+      <Summary item={item} />
     </Flex>
   );
 }
@@ -400,7 +390,6 @@ export function ItemCard({
   item,
   tab,
   now,
-  labels,
   selectable,
   checked,
   onCheck,
@@ -409,7 +398,6 @@ export function ItemCard({
   item: FlowItem;
   tab: Tab;
   now: number;
-  labels?: Labels;
   selectable: boolean;
   checked: boolean;
   onCheck: (on: boolean) => void;
@@ -449,7 +437,7 @@ export function ItemCard({
           <div>
             <Marks item={item} tab={tab} />
           </div>
-          <Summary item={item} labels={labels} />
+          <Summary item={item} />
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {[
               item.initiator_name ?? t('flow.unknownPerson'),

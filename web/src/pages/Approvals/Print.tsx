@@ -5,9 +5,10 @@ import { useEffect, useMemo } from 'react';
 import { Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { useMe } from '../../auth/session';
 import { QueryError } from '../../components/QueryError';
+import { FormRenderer } from '../../forms';
 import { useFormatTime } from '../../hooks/useTenantTime';
 import { useI18n } from '../../i18n';
-import { FormView } from './FormView';
+import { formSpecOf } from './formState';
 import { nodeName, readGraph } from './graph';
 import { visibleHistory } from './History';
 import { useUserNames } from './names';
@@ -146,7 +147,17 @@ function PrintSheet({ printedBy }: { printedBy: string }) {
             </tbody>
           </table>
           <h2>{t('approval.form')}</h2>
-          <FormView form={{ fields: view.fields }} data={view.form as Record<string, unknown>} />
+          <FormRenderer
+            form={formSpecOf(view)}
+            value={view.form as Record<string, unknown>}
+            mode="print"
+            // the sheet's heading already names it; only a serial field shows it again
+            serial={
+              view.fields.some((f) => f.kind === 'serial')
+                ? (view.serial_no ?? undefined)
+                : undefined
+            }
+          />
           <h2>{t('approval.opinions')}</h2>
           <table className="xt-print-table" data-testid="print-history">
             <thead>

@@ -12,6 +12,8 @@ export interface StepData {
   title: string;
   /** Who acted (passed) or acts (current, next). */
   people: string[];
+  /** Their names where the server gave them (route steps), in the same order. */
+  peopleNames?: string[];
   status: 'wait' | 'process' | 'finish' | 'error';
   /** Passed nodes: the stance that decided them. */
   stance?: string;
@@ -64,6 +66,7 @@ export function routeSteps(view: InstanceView, g: Graph, route: readonly RouteSt
         kind: r.when === 'current' ? 'current' : 'next',
         title: r.node_name || nodeName(g, r.node_key),
         people: r.assignees,
+        peopleNames: r.assignee_names,
         status: r.when === 'current' ? 'process' : 'wait',
       });
     });
@@ -107,8 +110,8 @@ export function RouteSteps({
   const { t, te } = useI18n();
   const fmt = useFormatTime();
   const steps = routeSteps(view, graph, route);
-  const who = (ids: string[]) =>
-    ids.map((id) => names.get(id) ?? t('flow.unknownPerson')).join('、');
+  const who = (ids: string[], given?: string[]) =>
+    ids.map((id, i) => given?.[i] || names.get(id) || t('flow.unknownPerson')).join('、');
   return (
     <Steps
       orientation="vertical"
@@ -130,10 +133,10 @@ export function RouteSteps({
             {s.people.length > 0 ? (
               <div>
                 {s.kind === 'current'
-                  ? t('approval.route.current', { names: who(s.people) })
+                  ? t('approval.route.current', { names: who(s.people, s.peopleNames) })
                   : s.kind === 'next'
-                    ? t('approval.route.next', { names: who(s.people) })
-                    : who(s.people)}
+                    ? t('approval.route.next', { names: who(s.people, s.peopleNames) })
+                    : who(s.people, s.peopleNames)}
                 {s.stance ? (
                   <>
                     {' '}

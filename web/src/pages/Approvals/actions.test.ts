@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../api/client';
 import { barEntries } from './ActionBar';
-import { buildBody, changedFields, endOfDayIso } from './ActionDialog';
+import { buildBody, endOfDayIso } from './ActionDialog';
 import { removableSigners, viewerActions, withdrawable } from './actions';
+import {
+  changedEditable,
+  editableKeys,
+  formErrorsOf,
+  formSpecOf,
+  taskPermissions,
+} from './formState';
 import { readGraph } from './graph';
 import { readFilters, writeFilters } from './List';
 import { staleKeys } from './live';
 import { routeSteps } from './RouteSteps';
-import { summaryPairs } from './summary';
+import { labelsOf, summaryPairs } from './summary';
 import { history, INITIATOR, instance, ME } from './testData';
 
 const g = readGraph(instance().graph);
@@ -218,6 +226,14 @@ describe('list helpers', () => {
     ]);
   });
 
+  it('labels summary fields from the item’s own summary_labels', () => {
+    const labels = labelsOf({ summary_labels: { amount: '金额' } });
+    expect(summaryPairs({ amount: 1200 }, labels)).toEqual([
+      { key: 'amount', label: '金额', value: '1200' },
+    ]);
+    expect(labelsOf({}).size).toBe(0);
+  });
+
   it('keeps filters in the URL and reads them back', () => {
     const f = { q: '报销', template_id: 't1', from: '2026-11-01', read: false, sort: 'due_at' };
     const p = writeFilters(f, 3);
@@ -225,6 +241,23 @@ describe('list helpers', () => {
       'q=%E6%8A%A5%E9%94%80&template=t1&from=2026-11-01&sort=due_at&read=false&page=3',
     );
     expect(readFilters(p)).toEqual({ ...f, to: undefined, status: undefined });
+  });
+});
+
+describe('live invalidation (flow.changed)', () => {
+  it('the silent flow.changed refreshes counts, every list and that instance', () => {
+    const keys = staleKeys({
+      type: 'notification',
+      data: { kind: 'flow.changed', instance_id: 'i7', data: { status: 'running' } },
+    });
+    expect(keys).toContainEqual(['flow', 'counts']);
+    for (const tab of ['todo', 'done', 'started', 'cc', 'to-read'])
+      expect(keys).toContainEqual(['flow', tab]);
+    expect(keys).toContainEqual(['flow', 'instance', 'i7']);
+    expect(staleKeys({ type: 'notification', data: { kind: 'flow.changed' } })).toContainEqual([
+      'flow',
+      'counts',
+    ]);
   });
 });
 
@@ -250,7 +283,7 @@ describe('live invalidation', () => {
 });
 
 describe('dialog bodies', () => {
-  const ctx = { timeZone: 'Asia/Shanghai', fields: instance().fields, form: instance().form };
+  const ctx = { timeZone: 'Asia/Shanghai' };
 
   it('builds each action’s request', () => {
     expect(buildBody('disagree', { opinion: ' 超标 ' }, ctx)).toEqual({
@@ -274,10 +307,69 @@ describe('dialog bodies', () => {
     expect(endOfDayIso('2026-12-01', 'Asia/Shanghai')).toBe('2026-12-01T15:59:59.000Z');
   });
 
-  it('resubmits only the fields that changed', () => {
-    expect(changedFields(ctx.fields, ctx.form, { amount: 1200, reason: '补充说明' })).toEqual({
-      reason: '补充说明',
+  it('sends the changed editable fields with agree and resubmit only', () => {
+    const changes = { amount: 1300 };
+    expect(buildBody('agree', { opinion: '同意' }, { ...ctx, changes })).toEqual({
+      action: 'agree',
+      opinion: '同意',
+      form: { amount: 1300 },
     });
-    expect(buildBody('resubmit', { form: { amount: 1200 } }, ctx)).toEqual({ action: 'resubmit' });
+    expect(buildBody('agree', { opinion: '' }, { ...ctx, changes: {} })).toEqual({
+      action: 'agree',
+      opinion: '',
+    });
+    expect(buildBody('resubmit', {}, { ...ctx, changes })).toEqual({
+      action: 'resubmit',
+      form: { amount: 1300 },
+    });
+    expect(buildBody('resubmit', {}, ctx)).toEqual({ action: 'resubmit' });
+    expect(buildBody('disagree', { opinion: '不行' }, { ...ctx, changes })).toEqual({
+      action: 'disagree',
+      opinion: '不行',
+    });
+  });
+});
+
+describe('the form on the approval page', () => {
+  const task = instance().my_tasks[0];
+
+  it('builds the spec and gives editable keys edit, the rest read', () => {
+    const v = instance();
+    expect(formSpecOf(v)).toEqual({ columns: 1, fields: v.fields });
+    expect(taskPermissions(v.fields, ['amount'])).toEqual({ amount: 'edit', reason: 'read' });
+  });
+
+  it('edits only on a task that may agree, or the initiator’s resubmission', () => {
+    if (!task) throw new Error('no task');
+    const t = { ...task, editable: ['amount'] };
+    expect(editableKeys(t, false)).toEqual(['amount']);
+    expect(editableKeys({ ...t, actions: ['read', 'transfer'] }, false)).toEqual([]);
+    expect(editableKeys({ ...t, actions: [] }, true)).toEqual(['amount']);
+    expect(editableKeys(undefined, false)).toEqual([]);
+  });
+
+  it('sends only the editable fields that changed', () => {
+    const before = { amount: 1200, reason: '差旅', note: 'x' };
+    expect(
+      changedEditable(['amount', 'reason'], before, { amount: 1200, reason: '补充', note: 'y' }),
+    ).toEqual({ reason: '补充' });
+    expect(changedEditable(['note'], before, { note: undefined })).toEqual({ note: null });
+    expect(changedEditable(['amount'], before, { reason: 'z' })).toEqual({});
+  });
+
+  it('places the server’s form errors on their fields', () => {
+    const e = new ApiError({
+      status: 422,
+      code: 'validation',
+      message: '表单有误',
+      fields: [
+        { field: 'form.amount', code: 'form.not_editable', message: '「金额」在此环节不可修改' },
+        { field: 'opinion', code: 'x', message: 'y' },
+      ],
+    });
+    expect(formErrorsOf(e)).toEqual([
+      { field: 'form.amount', code: 'form.not_editable', message: '「金额」在此环节不可修改' },
+    ]);
+    expect(formErrorsOf(new Error('x'))).toEqual([]);
   });
 });

@@ -15,8 +15,11 @@ export function staleKeys(event: LiveEvent): (readonly unknown[])[] {
   if (event.type === 'reload') return [...lists, ['flow', 'instance']];
   const instance = text(event.data, 'instance_id');
   const kind = text(event.data, 'kind') ?? '';
-  // a delegation starting or ending moves open tasks between people
+  // any notice of an instance, above all the silent `flow.changed` every person involved gets
+  // on each action: the lists, counts and that instance (with its route and diagram)
   if (instance) return [...lists, approvalKeys.instance(instance)];
+  if (kind === 'flow.changed') return lists;
+  // a delegation starting or ending moves open tasks between people
   if (kind.startsWith('delegation_')) return lists;
   // a notice we cannot read: refresh what it may concern
   if (event.data === undefined) return lists;

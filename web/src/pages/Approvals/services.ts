@@ -13,6 +13,7 @@ export type FormField = Schemas['Field'];
 export type TaskAction = Schemas['TaskAction'];
 export type InstanceAction = Schemas['InstanceAction'];
 export type BulkOutcome = Schemas['BulkOutcome'];
+export type InstanceDiagram = Schemas['Diagram'];
 
 /** The tabs of the todo centre, in order, as they appear in the URL (`/approvals/:tab`). */
 export const TABS = ['todo', 'done', 'started', 'cc', 'to-read'] as const;
@@ -68,6 +69,7 @@ export const approvalKeys = {
   nextTodo: ['flow', 'todo', 'next'] as const,
   instance: (id: string) => ['flow', 'instance', id] as const,
   route: (id: string) => ['flow', 'instance', id, 'route'] as const,
+  diagram: (id: string) => ['flow', 'instance', id, 'diagram'] as const,
   superiors: (userId: string) => ['flow', 'superiors', userId] as const,
   user: (id: string) => ['flow', 'user', id] as const,
 };
@@ -102,6 +104,10 @@ export const getInstance = (id: string): Promise<InstanceView> =>
 
 export const getRoute = (id: string): Promise<RouteStep[]> =>
   call(api.GET('/api/v1/flow/instances/{id}/route', { params: { path: { id } } }));
+
+/** The instance's flow as BPMN with the nodes open now (for anyone who may see the instance). */
+export const getDiagram = (id: string): Promise<InstanceDiagram> =>
+  call(api.GET('/api/v1/flow/instances/{id}/diagram', { params: { path: { id } } }));
 
 /** A fresh key for one attempt at an action: a retry with it has no second effect. */
 export function newIdempotencyKey(): string {

@@ -1,7 +1,12 @@
 import { valueText } from './FormView';
 
-/** A template's field labels by key, from its form (when the viewer may list the template). */
+/** Summary field labels by key. */
 export type Labels = ReadonlyMap<string, string>;
+
+/** Pure: the labels a list item carries for its summary fields (`summary_labels`). */
+export function labelsOf(item: { summary_labels?: Record<string, string> | null }): Labels {
+  return new Map(Object.entries(item.summary_labels ?? {}));
+}
 
 /** Pure: a card's summary fields as `label: value` pairs, in the order the server sent them. */
 export function summaryPairs(

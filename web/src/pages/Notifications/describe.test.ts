@@ -119,6 +119,14 @@ describe('describeNotice', () => {
     expect(noticeLink(n)).toBe('/flow/reports/2026-W48');
   });
 
+  it('a notice of an instance opens its approval page', () => {
+    expect(noticeLink(notice('urged'))).toBe('/approvals/instances/i1');
+    expect(noticeLink(notice('finished', {}, { instance_id: 'i9' }))).toBe(
+      '/approvals/instances/i9',
+    );
+    expect(noticeLink(notice('account_locked', {}, { instance_id: null }))).toBeUndefined();
+  });
+
   it('task_assigned names the step waiting for me', () => {
     expect(describeNotice(notice('task_assigned', step), zh)).toBe(
       '新待办：「张三的报销」的「部门审批」',

@@ -116,5 +116,6 @@ export function noticeLink(n: Notice): string | undefined {
   }
   if (n.kind.startsWith('delegation_')) return '/delegations';
   if (n.kind === 'new_device_sign_in') return '/settings/sessions';
+  if (n.instance_id) return `/approvals/instances/${n.instance_id}`;
   return undefined;
 }

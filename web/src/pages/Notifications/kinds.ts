@@ -42,3 +42,25 @@ export function inDisplayOrder<T extends { kind: string }>(rows: readonly T[]): 
   };
   return [...rows].sort((a, b) => rank(a.kind) - rank(b.kind));
 }
+
+/**
+ * Silent kinds: events the server pushes only to refresh views (`flow.changed` on every action
+ * on an instance one is involved in). Never shown, never counted, never announced.
+ */
+export const SILENT_KINDS: readonly string[] = ['flow.changed'];
+
+export const isSilentKind = (kind: string | undefined): boolean =>
+  kind !== undefined && SILENT_KINDS.includes(kind);
+
+/** Pure: the notices to show (without the silent ones). */
+export const shownNotices = <T extends { kind: string }>(rows: readonly T[]): T[] =>
+  rows.filter((n) => !isSilentKind(n.kind));
+
+/** Pure: whether a stream event is a silent one (the notification views ignore it). */
+export function isSilentEvent(event: { type: string; data?: unknown }): boolean {
+  if (event.type !== 'notification') return false;
+  const d = event.data;
+  const kind =
+    typeof d === 'object' && d !== null ? (d as Record<string, unknown>).kind : undefined;
+  return typeof kind === 'string' && isSilentKind(kind);
+}

@@ -1,4 +1,5 @@
 import { api, call, type Schemas } from '../../api/client';
+import { shownNotices } from './kinds';
 
 export type Notice = Schemas['NoticeView'];
 export type NoticePage = Schemas['Page_NoticeView'];
@@ -21,16 +22,20 @@ export const FIND_WITHIN = 200;
 export const findNotice = async (id: string): Promise<Notice | null> =>
   (await listNotices(false, 1, FIND_WITHIN)).items.find((n) => n.id === id) ?? null;
 
-export const listNotices = (
+/** A page of my notices; silent ones (`flow.changed`) never show, whatever the server sends. */
+export const listNotices = async (
   unread: boolean,
   page: number,
   page_size: number,
-): Promise<NoticePage> =>
-  call(
+): Promise<NoticePage> => {
+  const p = await call(
     api.GET('/api/v1/notifications', {
       params: { query: { unread: unread || undefined, page, page_size } },
     }),
   );
+  const items = shownNotices(p.items);
+  return { ...p, items, total: Math.max(0, p.total - (p.items.length - items.length)) };
+};
 
 export const unreadCount = (): Promise<number> =>
   call(api.GET('/api/v1/notifications/unread-count')).then((r) => r.unread);

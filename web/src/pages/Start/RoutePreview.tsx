@@ -24,7 +24,11 @@ export function RoutePreview({ state }: { state: PreviewState }) {
   const t = useT();
   const me = useMe().data;
   const ids = useMemo(
-    () => (state.kind === 'route' ? state.steps.flatMap((s) => s.assignees) : []),
+    // the server names the people; only one it could not name is looked up
+    () =>
+      state.kind === 'route'
+        ? state.steps.flatMap((s) => s.assignees.filter((_, i) => !s.assignee_names?.[i]))
+        : [],
     [state],
   );
   const known = useMemo(() => new Map(me ? [[me.id, me.display_name] as const] : []), [me]);
@@ -51,8 +55,8 @@ export function RoutePreview({ state }: { state: PreviewState }) {
         }
       />
     );
-  const who = (people: string[]) =>
-    people.map((id) => names.get(id) ?? t('flow.unknownPerson')).join('、');
+  const who = (people: string[], given?: string[]) =>
+    people.map((id, i) => given?.[i] || names.get(id) || t('flow.unknownPerson')).join('、');
   if (state.steps.length === 0)
     return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('start.previewEmpty')} />;
   return (
@@ -76,7 +80,7 @@ export function RoutePreview({ state }: { state: PreviewState }) {
             title: s.node_name || s.node_key,
             content: (
               <span data-testid="route-step-people">
-                {s.assignees.length > 0 ? who(s.assignees) : t('start.routeAuto')}
+                {s.assignees.length > 0 ? who(s.assignees, s.assignee_names) : t('start.routeAuto')}
               </span>
             ),
           })),

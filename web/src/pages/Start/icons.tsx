@@ -120,7 +120,7 @@ const BY_NAME: Record<string, Icon> = {
  * The short names the template editor's icon picker stores (`leave`, `expense` …), as the
  * @ant-design/icons name they stand for.
  */
-const ALIASES: Record<string, string> = {
+const SHORT_NAMES = {
   file: 'FileTextOutlined',
   expense: 'AccountBookOutlined',
   payment: 'WalletOutlined',
@@ -139,7 +139,15 @@ const ALIASES: Record<string, string> = {
   meeting: 'CoffeeOutlined',
   welfare: 'GiftOutlined',
   audit: 'AuditOutlined',
-};
+} as const;
+
+/** The short names (the picker's), as their @ant-design/icons names. */
+export const ICON_ALIASES: Readonly<Record<string, string>> = SHORT_NAMES;
+
+export type ShortIconName = keyof typeof SHORT_NAMES;
+
+/** The short names, in the picker's order. */
+export const SHORT_ICON_NAMES = Object.keys(SHORT_NAMES) as ShortIconName[];
 
 /** The generic icon of a template whose icon is empty or unknown. */
 export const GENERIC_ICON = 'FileTextOutlined';
@@ -148,7 +156,7 @@ export const GENERIC_ICON = 'FileTextOutlined';
 export function iconName(icon: string | null | undefined): string {
   const name = (icon ?? '').trim();
   if (BY_NAME[name]) return name;
-  const alias = ALIASES[name] ?? ALIASES[name.toLowerCase()];
+  const alias = ICON_ALIASES[name] ?? ICON_ALIASES[name.toLowerCase()];
   return alias ?? GENERIC_ICON;
 }
 
@@ -161,7 +169,11 @@ function colorOf(name: string): string {
   return COLORS[h % COLORS.length] ?? '#1677ff';
 }
 
-/** A template's icon on a coloured tile. */
+/**
+ * A template's icon on a coloured tile: both naming styles (the picker's short names and
+ * @ant-design/icons names such as the built-in templates carry). The one mapping every page
+ * shares (the start catalogue, the template list and editor).
+ */
 export function StartIcon({ icon, size = 36 }: { icon?: string | null; size?: number }) {
   const name = iconName(icon);
   const Glyph = BY_NAME[name] ?? FileTextOutlined;

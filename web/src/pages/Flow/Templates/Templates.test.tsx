@@ -105,6 +105,41 @@ describe('templates page', () => {
     expect(within(rowOf('用印申请')).getByTestId('template-status').textContent).toBe('已停用');
   });
 
+  it('draws both icon naming styles: short names and @ant-design/icons names', async () => {
+    render({
+      'GET /api/v1/flow/templates': () =>
+        json(200, [
+          template({}),
+          template({ id: 't5', name: '物品领用', icon: 'ShoppingCartOutlined' }),
+          template({ id: 't6', name: '人员招聘', icon: 'UserAddOutlined' }),
+          template({ id: 't7', name: '其他', icon: 'NoSuchOutlined' }),
+        ]),
+    });
+    await screen.findByText('物品领用');
+    const icon = (name: string) =>
+      rowOf(name).querySelector('[data-icon]')?.getAttribute('data-icon');
+    expect(icon('费用报销')).toBe('AccountBookOutlined');
+    expect(icon('物品领用')).toBe('ShoppingCartOutlined');
+    expect(icon('人员招聘')).toBe('UserAddOutlined');
+    expect(icon('其他')).toBe('FileTextOutlined');
+  });
+
+  it('installs the built-in templates, says how many, and reloads the list', async () => {
+    let listed = 0;
+    const calls = render({
+      'GET /api/v1/flow/templates': () => {
+        listed += 1;
+        return json(200, templates);
+      },
+      'POST /api/v1/flow/builtins': () => json(200, { added: 9, available: 12 }),
+    });
+    await screen.findByText('费用报销');
+    fireEvent.click(await el('button', '安装内置模板'));
+    expect(await screen.findByText('已添加 9 个内置模板（共 12 个）')).toBeTruthy();
+    expect(calls.some((c) => c.key === 'POST /api/v1/flow/builtins')).toBe(true);
+    await waitFor(() => expect(listed).toBe(2));
+  });
+
   it('creates a template and opens it in the designer', async () => {
     const calls = render({
       'POST /api/v1/flow/templates': () => json(200, template({ id: 't9', name: '采购申请' })),

@@ -1,4 +1,10 @@
-import { DownloadOutlined, EditOutlined, ImportOutlined, PlusOutlined } from '@ant-design/icons';
+import {
+  AppstoreAddOutlined,
+  DownloadOutlined,
+  EditOutlined,
+  ImportOutlined,
+  PlusOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -32,6 +38,7 @@ import {
   exportTemplate,
   fileName,
   importTemplate,
+  installBuiltins,
   listTemplates,
   readFileText,
   readTemplateFile,
@@ -122,12 +129,29 @@ export default function TemplatesPage() {
     },
   });
 
+  const builtins = useMutation({
+    mutationFn: installBuiltins,
+    onSuccess: ({ added, available }) => {
+      if (added > 0) message.success(t('tpl.builtinsAdded', { added, available }));
+      else message.info(t('tpl.builtinsNone', { available }));
+      void queryClient.invalidateQueries({ queryKey: templateKeys.all });
+    },
+    onError: (e) => showError(e),
+  });
+
   return (
     <>
       <PageHeader
         title={t('menu.flowTemplates')}
         extra={
           <>
+            <Button
+              icon={<AppstoreAddOutlined />}
+              loading={builtins.isPending}
+              onClick={() => builtins.mutate()}
+            >
+              {t('tpl.installBuiltins')}
+            </Button>
             <Upload
               accept=".json,application/json"
               showUploadList={false}

@@ -57,6 +57,10 @@ export const templateKeys = {
 
 export const listTemplates = (): Promise<Template[]> => call(api.GET('/api/v1/flow/templates'));
 
+/** Adds the built-in business templates the tenant lacks: how many were added, of how many. */
+export const installBuiltins = (): Promise<Schemas['Installed']> =>
+  call(api.POST('/api/v1/flow/builtins'));
+
 export const getTemplate = (id: string): Promise<Template> =>
   call(api.GET('/api/v1/flow/templates/{id}', { params: { path: { id } } }));
 
