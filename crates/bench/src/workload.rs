@@ -56,6 +56,7 @@ pub fn caller(tenant_id: Uuid, p: &Person) -> Caller {
             request_id: None,
         },
         idempotency_key: None,
+        form_write: None,
     }
 }
 
