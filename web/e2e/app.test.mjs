@@ -915,3 +915,435 @@ test('notifications: the centre and a deep link, my channels, the mail server', 
     await page.waitForURL(/\/admin\/jobs\?state=failed&kind=notify\.email$/);
     await page.getByTestId('job-tab-failed').waitFor();
   }));
+
+const FRESH_PASSWORD = 'Lq#e2e-Pw-8462';
+const CLAIMANT = { username: 'e2e.claimant', name: '钱报销' };
+const FLOW_PEOPLE = {
+  initiator: { username: 'e2e.applicant', name: '孙申请' },
+  lead: { username: 'e2e.lead', name: '冯部门' },
+  signer1: { username: 'e2e.signer1', name: '陈会签' },
+  signer2: { username: 'e2e.signer2', name: '褚会签' },
+};
+
+/** Creates people through the admin API; answers their accounts and initial passwords. */
+async function createPeople(admin, people) {
+  const [dept] = await admin('GET', '/api/v1/departments');
+  const out = {};
+  for (const [key, p] of Object.entries(people)) {
+    const created = await admin('POST', '/api/v1/users', {
+      username: p.username,
+      display_name: p.name,
+      department_id: dept.id,
+      roles: [],
+    });
+    out[key] = { ...p, id: created.user.id, password: created.initial_password };
+  }
+  return out;
+}
+
+/**
+ * A new person's first sign-in: the forced password change, then (the tenant requires it) the
+ * two-factor enrolment, done through the API. Answers the page's API.
+ */
+async function signInFresh(page, person) {
+  await signIn(page, person.username, person.password);
+  await changeInitialPassword(page, person.password, FRESH_PASSWORD);
+  await page.waitForURL(/\/(workbench|settings\/security)$/);
+  // The app may land on the workbench before it moves to the enrolment page: enrol anyway.
+  const api = pageApi(page);
+  const { secret } = await api('POST', '/api/v1/me/totp/setup');
+  await api('POST', '/api/v1/me/totp/enable', { code: totpCode(secret) });
+  return api;
+}
+
+/** Picks the option titled `text` (or starting with it) in the open select dropdown. */
+async function pickOption(page, text) {
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option')
+    .filter({ hasText: text })
+    .first()
+    .click();
+}
+
+/** Finds a person in a searchable users select and picks them. */
+async function pickPerson(page, select, person) {
+  await select.click();
+  await select.locator('input').fill(person.name);
+  await pickOption(page, `${person.name} (${person.username})`);
+}
+
+test('forms: a form designed with the designer, filled with a table, a total and a rule', () =>
+  scenario('forms', async (page) => {
+    const started = Date.now();
+    const admin = await signInAdmin(page);
+    const { claimant } = await createPeople(admin, { claimant: CLAIMANT });
+
+    // The administrator creates the template from the list.
+    await page.goto(`${server.baseUrl}/flow/templates`);
+    await page.getByRole('button', { name: /新建模板/ }).click();
+    const create = page.getByRole('dialog', { name: '新建模板' });
+    await create.getByLabel('名称', { exact: true }).fill('E2E费用报销');
+    await create.getByRole('button', { name: /创\s*建/ }).click();
+    await page.getByText('模板已创建').waitFor();
+    await page.waitForURL(/\/flow\/templates\/[0-9a-f-]{36}$/);
+
+    // 基础设置: the supervisor (required to publish).
+    await page.getByRole('tab', { name: '基础设置' }).click();
+    const supervisor = formItem(page, '督办者').locator('.ant-select');
+    await supervisor.click();
+    await supervisor.locator('input').fill('admin');
+    await pickOption(page, '系统管理员');
+
+    // 表单: fields from the palette (click to add), set up in the settings panel.
+    await page.getByRole('tab', { name: '表单' }).click();
+    const designer = page.getByTestId('form-designer');
+    const settings = page.getByTestId('field-settings');
+    const name = async (label, key) => {
+      await settings.locator('#fd-label').fill(label);
+      await settings.locator('#fd-key').fill(key);
+    };
+    // A required text.
+    await designer.getByTestId('palette-text').click();
+    await name('事由', 'reason');
+    await settings.getByRole('checkbox', { name: '必填' }).check();
+    // A select with two choices.
+    await designer.getByTestId('palette-select').click();
+    await name('报销类型', 'kind');
+    await settings.getByLabel('选项1', { exact: true }).fill('差旅');
+    await settings.getByLabel('选项2', { exact: true }).fill('招待');
+    // A field shown only for 差旅.
+    await designer.getByTestId('palette-text').click();
+    await name('出差城市', 'city');
+    const rules = settings.getByTestId('rule-builder');
+    await rules.getByRole('button', { name: /添加条件/ }).click();
+    await rules.getByRole('combobox', { name: '字段' }).click();
+    await pickOption(page, '报销类型');
+    await rules.getByRole('combobox', { name: '值' }).click();
+    await pickOption(page, '差旅');
+    await rules.getByTestId('rule-expr').filter({ hasText: "kind == '差旅'" }).waitFor();
+    // A detail table with a money column.
+    await designer.getByTestId('palette-table').click();
+    await name('费用明细', 'items');
+    await settings.getByRole('combobox', { name: '添加列…' }).click();
+    await pickOption(page, '金额');
+    await name('金额', 'amount');
+    await designer.getByTestId('canvas-column-3-1').filter({ hasText: '金额 · 金额' }).waitFor();
+    // The computed total, shown as money.
+    await designer.getByTestId('palette-computed').click();
+    await name('报销合计', 'total');
+    await settings.locator('#fd-expr').fill('sum(items.amount)');
+    await settings.locator('#fd-format').click();
+    await pickOption(page, '金额（附大写）');
+    await designer.getByText('= sum(items.amount)').waitFor();
+    assert.equal(await page.getByTestId('schema-problems').count(), 0, 'the form has no problems');
+
+    // 流程: one approver, the administrator.
+    await page.getByRole('tab', { name: '流程' }).click();
+    await page.getByRole('button', { name: '添加环节' }).first().click();
+    await page.getByRole('menuitem', { name: /审批人/ }).click();
+    const drawer = page.getByRole('dialog', { name: '审批人' });
+    await drawer.getByRole('button', { name: /添加规则/ }).click();
+    await pickPerson(page, drawer.getByTestId('participant-rule').locator('.ant-select').nth(1), {
+      name: '系统管理员',
+      username: 'admin',
+    });
+    await drawer
+      .getByRole('button', { name: /Close|关闭/ })
+      .first()
+      .click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByTestId('flow-designer').getByText('系统管理员').first().waitFor();
+
+    // Publish (the draft is saved with it).
+    await page
+      .getByRole('button', { name: /发\s*布/ })
+      .first()
+      .click();
+    const publish = page.getByRole('dialog', { name: '发布第 1 版' });
+    await publish.getByRole('button', { name: /发\s*布/ }).click();
+    await page.getByText('已发布第 1 版').waitFor();
+    const designedMs = Date.now() - started;
+
+    // The claimant starts it from the catalogue.
+    const other = await newPage();
+    try {
+      const user = other.page;
+      const api = await signInFresh(user, claimant);
+      await user.goto(`${server.baseUrl}/start`);
+      await user.getByTestId('template-card').filter({ hasText: 'E2E费用报销' }).click();
+      await user.waitForURL(/\/start\/[0-9a-f-]{36}$/);
+      const form = user.getByTestId('form-renderer');
+      await form.getByText('费用明细').first().waitFor();
+
+      // Empty required field: the browser's check refuses, with the server's words.
+      await user.getByRole('button', { name: /提\s*交/ }).click();
+      await formItem(user, '事由')
+        .locator('.ant-form-item-explain-error')
+        .filter({ hasText: '请填写「事由」' })
+        .waitFor();
+      await user
+        .getByText(/表单中有 \d+ 处需要修改/)
+        .first()
+        .waitFor();
+      assert.match(user.url(), /\/start\//);
+      // The server says the same when asked directly.
+      const templateId = user.url().match(/\/start\/([0-9a-f-]{36})/)[1];
+      const refused = await api('POST', '/api/v1/flow/instances', {
+        template_id: templateId,
+        form: { kind: '招待', items: [] },
+      }).then(
+        () => null,
+        (e) => String(e.message),
+      );
+      assert.match(refused ?? '', /422/);
+      assert.match(refused ?? '', /请填写「事由」/);
+
+      // The conditional field shows only for 差旅.
+      assert.equal(await user.getByText('出差城市', { exact: true }).count(), 0);
+      await user.locator('#form-kind').click();
+      await pickOption(user, '招待');
+      assert.equal(await user.getByText('出差城市', { exact: true }).count(), 0);
+      await user.locator('#form-kind').click();
+      await pickOption(user, '差旅');
+      await user.getByText('出差城市', { exact: true }).waitFor();
+
+      // The table: two rows; the total and its amount in words follow.
+      await user.getByRole('button', { name: /添加一行/ }).click();
+      await user.getByRole('button', { name: /添加一行/ }).click();
+      await user.locator('#form-items-0-amount').fill('1000');
+      await user.locator('#form-items-1-amount').fill('234.56');
+      await user.getByTestId('computed-total').filter({ hasText: '1,234.56' }).waitFor();
+      await user
+        .getByTestId('money-upper')
+        .filter({ hasText: '壹仟贰佰叁拾肆元伍角陆分' })
+        .first()
+        .waitFor();
+
+      // Filled in, it is accepted: the approval page opens.
+      await user.locator('#form-reason').fill('北京出差报销');
+      await user.locator('#form-city').fill('北京');
+      await user.getByRole('button', { name: /提\s*交/ }).click();
+      await user.waitForURL(/\/approvals\/instances\/[0-9a-f-]{36}$/);
+      await user.getByTestId('instance-title').waitFor();
+      await user.getByText('壹仟贰佰叁拾肆元伍角陆分').first().waitFor();
+      assert.deepEqual(other.problems, []);
+    } catch (e) {
+      await other.page
+        .screenshot({ path: join(ensureArtifacts(), 'failed-forms-user.png'), fullPage: true })
+        .catch(() => {});
+      throw e;
+    } finally {
+      await other.context.close();
+    }
+    metrics.formsScenario = { designedMs, totalMs: Date.now() - started };
+  }));
+
+/** The open dialog (antd keeps closed ones in the page). */
+const openDialog = (page) => page.getByRole('dialog').filter({ visible: true }).last();
+
+/** A flow in the todo list: a linked row on a desktop, a card on a phone. */
+const todoEntry = (page, title) =>
+  page
+    .getByRole('link', { name: title })
+    .or(page.getByTestId('approval-card').filter({ hasText: title }))
+    .first();
+
+/** Opens a flow from the person's todo list. */
+async function openFromTodo(page, title) {
+  await page.goto(`${server.baseUrl}/approvals/todo`);
+  await todoEntry(page, title).click();
+  await page.waitForURL(/\/approvals\/instances\/[0-9a-f-]{36}$/);
+  await page.getByTestId('action-bar').waitFor();
+}
+
+/** Takes a decision from the approval page's action bar, through its dialog. */
+async function decide(page, kind, label, opinion) {
+  await page.getByTestId(`action-${kind}`).click();
+  const dialog = openDialog(page);
+  if (opinion) await dialog.getByRole('textbox').first().fill(opinion);
+  await dialog.getByRole('button', { name: label }).click();
+  return dialog;
+}
+
+test('approvals: a branching flow with a countersign, sent back, resubmitted, approved live, on a phone', () =>
+  scenario('approvals', async (page) => {
+    const started = Date.now();
+    const admin = await signInAdmin(page);
+    const people = await createPeople(admin, FLOW_PEOPLE);
+    const me = await admin('GET', '/api/v1/me');
+
+    // The flow: 部门审批, then for a large amount a 会签 of two (mode all); otherwise done.
+    const template = await admin('POST', '/api/v1/flow/templates', {
+      name: 'E2E采购申请',
+      supervisor_id: me.id,
+      form: {
+        fields: [
+          { key: 'amount', label: '采购金额', kind: 'money', required: true },
+          { key: 'reason', label: '采购事由', kind: 'text', required: true },
+        ],
+      },
+      settings: { serial_pattern: 'CG-{yyyy}-{seq:3}', title_template: '{initiator}的{template}' },
+      definition: {
+        kind: 'tree',
+        tree: {
+          key: 'purchase',
+          nodes: [
+            {
+              type: 'approver',
+              id: 'lead',
+              name: '部门审批',
+              participants: [{ type: 'users', users: [people.lead.id] }],
+            },
+            {
+              type: 'conditions',
+              id: 'by_amount',
+              branches: [
+                {
+                  name: '大额',
+                  condition: 'amount > 5000',
+                  nodes: [
+                    {
+                      type: 'approver',
+                      id: 'countersign',
+                      name: '财务会签',
+                      mode: { type: 'all' },
+                      participants: [
+                        { type: 'users', users: [people.signer1.id, people.signer2.id] },
+                      ],
+                    },
+                  ],
+                },
+                { name: '其他', nodes: [] },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    await admin('POST', `/api/v1/flow/templates/${template.id}/publish`, {});
+
+    // The tree designer shows it: the first level, the branch and the countersign.
+    await page.goto(`${server.baseUrl}/flow/templates/${template.id}`);
+    await page.getByRole('tab', { name: '流程' }).click();
+    const flow = page.getByTestId('flow-designer');
+    await flow.getByTestId('node-lead').getByText(people.lead.name).waitFor();
+    await flow.getByTestId('block-by_amount').getByText('大额').first().waitFor();
+    const sign = flow.getByTestId('node-countersign');
+    await sign.getByText(/会签/).first().waitFor();
+    await sign.getByText(people.signer1.name).waitFor();
+
+    const contexts = [];
+    const open = async (viewport) => {
+      const p = await newPage(viewport);
+      contexts.push(p);
+      return p;
+    };
+    try {
+      // The initiator fills the form and previews the route before submitting.
+      const initiator = await open();
+      const u = initiator.page;
+      await signInFresh(u, people.initiator);
+      await u.goto(`${server.baseUrl}/start`);
+      await u.getByTestId('template-card').filter({ hasText: 'E2E采购申请' }).click();
+      await u.locator('#form-amount').fill('8000');
+      await u.locator('#form-reason').fill('服务器扩容');
+      await u.getByRole('button', { name: /预览流程/ }).click();
+      const preview = openDialog(u);
+      await preview.getByText('部门审批').waitFor();
+      await preview.getByText('财务会签').waitFor();
+      await preview.getByText(people.lead.name).waitFor();
+      await preview.getByText(new RegExp(people.signer1.name)).first().waitFor();
+      await preview.getByRole('button', { name: /提\s*交/ }).click();
+      await u.waitForURL(/\/approvals\/instances\/[0-9a-f-]{36}$/);
+      const instanceUrl = u.url();
+      const title = ((await u.getByTestId('instance-title').textContent()) ?? '').trim();
+      assert.ok(title, 'the instance has a title');
+      // From here on the initiator's page is never reloaded.
+      await u.evaluate(() => {
+        window.__e2eNoReload = true;
+      });
+
+      // The first level: 已阅 on a middle node is refused with the rule's message, by the
+      // browser and by the server alike.
+      const leadCtx = await open();
+      const lead = leadCtx.page;
+      const leadApi = await signInFresh(lead, people.lead);
+      await openFromTodo(lead, title);
+      // The rule's message, in the browser (before any call) and from the server: the same words.
+      const readDialog = await decide(lead, 'read', /已\s*阅/);
+      const shown = readDialog.getByText(/^操作未被允许：.*已阅.*写明理由/).first();
+      await shown.waitFor();
+      const browserSays = ((await shown.textContent()) ?? '').trim();
+      await readDialog.getByRole('button', { name: /取\s*消/ }).click();
+      const todo = await leadApi('GET', '/api/v1/flow/todo?page_size=50');
+      const task = todo.items.find((t) => instanceUrl.endsWith(t.instance_id));
+      assert.ok(task, 'the task is in the first approver’s todo list');
+      const serverSays = await leadApi('POST', `/api/v1/flow/tasks/${task.task_id}/actions`, {
+        action: 'read',
+      }).then(
+        () => 'accepted',
+        (e) => String(e.message),
+      );
+      assert.match(serverSays, /422 .*"reason":"read_needs_reason"/);
+      const serverMessage = serverSays.match(/"message":"([^"]*)"/)?.[1] ?? '';
+      assert.match(serverMessage, /^操作未被允许：.*已阅.*写明理由/);
+      assert.equal(browserSays, serverMessage, 'the browser says what the server says');
+
+      // ...who sends it back to the initiator.
+      await decide(lead, 'send_back', /退\s*回/, '请补充报价单');
+      await lead.getByText('已退回').first().waitFor();
+
+      // The initiator's open page offers 重新提交 without a reload; resubmitted.
+      await decide(u, 'resubmit', /重新提交/);
+      await u.getByText('已重新提交').first().waitFor();
+
+      // The first level agrees.
+      await openFromTodo(lead, title);
+      await decide(lead, 'agree', /同\s*意/);
+      await lead.getByText('已同意').first().waitFor();
+
+      // A countersigner on a phone: the todo list and the approval page fit, the bar shows.
+      const phoneCtx = await open({ width: 375, height: 740 });
+      const s1 = phoneCtx.page;
+      await signInFresh(s1, people.signer1);
+      await s1.goto(`${server.baseUrl}/approvals/todo`);
+      await todoEntry(s1, title).waitFor();
+      await fitsWidth(s1, 375);
+      await s1.screenshot({ path: join(ensureArtifacts(), 'todo-375x740.png') });
+      await openFromTodo(s1, title);
+      const bar = s1.getByTestId('action-bar');
+      await bar.getByTestId('action-agree').waitFor();
+      assert.ok(await bar.getByTestId('action-agree').isVisible());
+      const box = await bar.boundingBox();
+      assert.ok(box && box.y + box.height <= 740 + 1 && box.y >= 0, 'the bar is on screen');
+      await fitsWidth(s1, 375);
+      await s1.screenshot({ path: join(ensureArtifacts(), 'approval-375x740.png') });
+      await decide(s1, 'agree', /同\s*意/);
+      await s1.getByText('已同意').first().waitFor();
+
+      // The second countersigner agrees: the flow is approved.
+      const s2Ctx = await open();
+      const s2 = s2Ctx.page;
+      await signInFresh(s2, people.signer2);
+      await openFromTodo(s2, title);
+      await decide(s2, 'agree', /同\s*意/);
+      await s2.getByText('已同意').first().waitFor();
+
+      // The initiator's page shows the outcome live (SSE), without a reload.
+      await u.getByText('已通过', { exact: true }).first().waitFor({ timeout: 20_000 });
+      assert.equal(await u.evaluate(() => window.__e2eNoReload), true);
+      for (const c of contexts) assert.deepEqual(c.problems, []);
+    } catch (e) {
+      for (const [i, c] of contexts.entries())
+        await c.page
+          .screenshot({
+            path: join(ensureArtifacts(), `failed-approvals-${i}.png`),
+            fullPage: true,
+          })
+          .catch(() => {});
+      throw e;
+    } finally {
+      for (const c of contexts) await c.context.close();
+    }
+    metrics.approvalsScenarioMs = Date.now() - started;
+  }));

@@ -1213,20 +1213,20 @@ const messages = {
   'approval.explain.cancel': '撤销后流程结束，不可恢复。',
   'approval.explain.urge': '系统会提醒当前处理人尽快处理（每小时最多一次）。',
   'approval.explain.resubmit': '可在页面上的表单中修改后重新提交；不修改则按原内容提交。',
-  'approval.refusal.opinion_required': '操作未被允许：请写明理由',
+  'approval.refusal.opinion_required': '操作未被允许：须填写意见或理由',
   'approval.refusal.stance_required':
-    '操作未被允许：此环节要求表态，请选择同意或不同意；选择已阅须写明不表态的理由',
+    '操作未被允许：此环节须明确表态：同意或不同意；只阅不表态须写明理由',
   'approval.refusal.read_needs_reason':
-    '操作未被允许：只有最后一个环节、仅需知悉的环节或传阅会签人可以只选已阅，请写明理由',
+    '操作未被允许：只有最后环节、仅需知会的环节或接力会签者可以只选「已阅」；否则请写明理由',
   'approval.refusal.superior_must_take_stance':
-    '操作未被允许：上级审批下属的流程必须表明同意或不同意',
+    '操作未被允许：上级审批下级的流程须明确表态：同意或不同意',
   'approval.refusal.opinion_must_be_specific':
-    '操作未被允许：流程中已有不同意见，请具体写明同意或不同意什么',
-  'approval.refusal.promise_in_past': '操作未被允许：承诺完成日期必须在将来',
-  'approval.refusal.extension_too_long': '操作未被允许：延期为一至两个工作日',
+    '操作未被允许：流程中已有不同的表态，请写明具体同意或不同意的内容',
+  'approval.refusal.promise_in_past': '操作未被允许：承诺办理时间须在将来',
+  'approval.refusal.extension_too_long': '操作未被允许：延期只能是 1 或 2 个工作日',
   'approval.refusal.no_users': '操作未被允许：请至少选择一位人员',
   'approval.refusal.too_many_users': '请选择 1–50 位人员',
-  'approval.refusal.cannot_remove_self': '操作未被允许：不能减去自己',
+  'approval.refusal.cannot_remove_self': '操作未被允许：不能减签自己',
   'approval.refusal.same_assignee': '操作未被允许：该待办已经是此人的',
 
   // Flow templates and the flow designer

@@ -57,7 +57,7 @@ describe('action dialogs', () => {
     show('keep_pending');
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByRole('button', { name: '暂存待办' }));
-    expect(await within(dialog).findByText('操作未被允许：请写明理由')).toBeTruthy();
+    expect(await within(dialog).findByText('操作未被允许：须填写意见或理由')).toBeTruthy();
     expect(within(dialog).getByText('请选择日期')).toBeTruthy();
     expect(calls.some((c) => c.key.startsWith('POST'))).toBe(false);
   });

@@ -201,7 +201,7 @@ describe('the approval page', () => {
     fireEvent.click(within(await bar()).getByRole('button', { name: '不同意' }));
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByRole('button', { name: '不同意' }));
-    expect(await within(dialog).findByText('操作未被允许：请写明理由')).toBeTruthy();
+    expect(await within(dialog).findByText('操作未被允许：须填写意见或理由')).toBeTruthy();
     expect(calls.some((c) => c.key.startsWith('POST'))).toBe(false);
     fireEvent.change(within(dialog).getByRole('textbox', { name: '审批意见' }), {
       target: { value: '超出差旅标准' },
@@ -232,7 +232,7 @@ describe('the approval page', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: '已阅' }));
     expect(
       await within(dialog).findByText(
-        '操作未被允许：只有最后一个环节、仅需知悉的环节或传阅会签人可以只选已阅，请写明理由',
+        '操作未被允许：只有最后环节、仅需知会的环节或接力会签者可以只选「已阅」；否则请写明理由',
       ),
     ).toBeTruthy();
     expect(calls.some((c) => c.key.startsWith('POST'))).toBe(false);
