@@ -539,6 +539,9 @@ struct Writer<'a> {
     calendar: &'a dyn engine::WorkCalendar,
     /// Who acted (none for timers and jobs).
     actor: Option<Uuid>,
+    /// People to tell silently that the instance changed (`flow.changed`), unless this batch
+    /// tells them anyway; written in the same insert as the other notifications.
+    changed: Vec<Uuid>,
 }
 
 impl Writer<'_> {
@@ -829,6 +832,14 @@ impl Writer<'_> {
             out.push(flow_cc::Entity::insert_many(cc).build(backend));
         }
         notices.extend(new_tasks);
+        let told: std::collections::HashSet<Uuid> = notices.iter().map(|n| n.user).collect();
+        let status = status_text(self.state.status);
+        notices.extend(crate::notifications::changed(
+            self.tenant,
+            self.instance,
+            status,
+            self.changed.iter().copied().filter(|u| !told.contains(u)),
+        ));
         out.extend(crate::notifications::statements(backend, notices, self.now));
         if !effects.history.is_empty() {
             let rows = effects
@@ -1019,6 +1030,7 @@ pub async fn start(app: &App, c: &Caller, input: StartInput) -> AppResult<flow_i
             now,
             calendar: &dir.calendar,
             actor: Some(c.user_id),
+            changed: Vec::new(),
         }
         .statements(&effects, 0),
     );
@@ -1430,6 +1442,10 @@ async fn act_once(
     updated.state = state_json;
     let backend = txn.get_database_backend();
     // One batch after the guarded update: tasks, history, copies read, the audit row.
+    involved.extend(state.open_tasks().filter_map(|t| parse_uid(&t.assignee)));
+    if quiet {
+        involved.clear();
+    }
     let mut batch = Writer {
         txn: &txn,
         tenant: c.tenant_id,
@@ -1440,6 +1456,7 @@ async fn act_once(
         now,
         calendar: &dir.calendar,
         actor: Some(c.user_id),
+        changed: involved,
     }
     .statements(&effects, i.history_seq);
     if let Some(no) = cc_read {
@@ -1490,15 +1507,6 @@ async fn act_once(
             Some(i.id),
             format!("{what} {node}「{}」", i.title),
         ),
-    ));
-    involved.extend(state.open_tasks().filter_map(|t| parse_uid(&t.assignee)));
-    if quiet {
-        involved.clear();
-    }
-    batch.extend(crate::notifications::statements(
-        backend,
-        crate::notifications::changed(c.tenant_id, i.id, status, involved),
-        now,
     ));
     crate::db::execute_batch(&txn, batch).await?;
     claim_idempotency_key(&txn, c, i.id).await?;

@@ -853,7 +853,49 @@ async fn built_in_templates_are_in_every_tenant_and_route_through_the_demo_org(a
     );
 }
 
+async fn everyone_involved_gets_a_silent_change_event_that_is_never_listed(app: &TestApp) {
+    let s = flow_setup(app, |_| {}).await;
+    let i = start_expense(app, &s).await;
+    let id = i["id"].as_str().unwrap();
+    let before = app
+        .get(&s.staff, "/api/v1/notifications/unread-count")
+        .await
+        .expect(200);
+    let view = app
+        .get(&s.boss, &format!("/api/v1/flow/instances/{id}"))
+        .await
+        .expect(200);
+    let t = view["my_tasks"][0]["task_id"].as_str().unwrap().to_string();
+    app.post(
+        &s.boss,
+        &format!("/api/v1/flow/tasks/{t}/actions"),
+        json!({"action": "agree"}),
+    )
+    .await
+    .expect(200);
+    // The initiator and the approver who acted were told nothing by the engine: each gets the
+    // silent event, already read; the next approver got a real notice, so no silent one.
+    assert_eq!(
+        app.count("notifications WHERE kind = 'flow.changed'").await,
+        2
+    );
+    assert_eq!(
+        app.count("notifications WHERE kind = 'flow.changed' AND read_at IS NULL")
+            .await,
+        0
+    );
+    let list = app.get(&s.staff, "/api/v1/notifications").await.expect(200);
+    assert!(!list.to_string().contains("flow.changed"), "{list}");
+    assert_eq!(
+        app.get(&s.staff, "/api/v1/notifications/unread-count")
+            .await
+            .expect(200),
+        before
+    );
+}
+
 both_databases!(
+    everyone_involved_gets_a_silent_change_event_that_is_never_listed,
     built_in_templates_are_in_every_tenant_and_route_through_the_demo_org,
     every_other_field_kind_is_checked_by_the_server,
     a_rich_form_is_validated_field_by_field_and_a_refused_start_writes_nothing,
