@@ -115,26 +115,8 @@ pub async fn build<C: ConnectionTrait>(
         .into_iter()
         .map(|(id, n, d)| (id, (n, d)))
         .collect();
-    let templates: BTreeMap<Uuid, String> = flow_template::Entity::find()
-        .select_only()
-        .column(flow_template::Column::Id)
-        .column(flow_template::Column::Name)
-        .filter(flow_template::Column::TenantId.eq(tenant))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let departments: BTreeMap<Uuid, String> = crate::entities::department::Entity::find()
-        .select_only()
-        .column(crate::entities::department::Column::Id)
-        .column(crate::entities::department::Column::Name)
-        .filter(crate::entities::department::Column::TenantId.eq(tenant))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let templates = crate::lookup::template_names(db, tenant).await?;
+    let departments = crate::lookup::department_names(db, tenant).await?;
     let mut t_counts: BTreeMap<Uuid, u64> = BTreeMap::new();
     let mut p_counts: BTreeMap<Uuid, u64> = BTreeMap::new();
     let mut d_counts: BTreeMap<Uuid, u64> = BTreeMap::new();

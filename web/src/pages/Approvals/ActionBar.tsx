@@ -1,5 +1,6 @@
 import { DownOutlined, EllipsisOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Flex, Tooltip, theme } from 'antd';
+import { bottomBarStyle } from '../../components/bottomBar';
 import { useIsMobile } from '../../hooks/useIsMobile';
 import { useT } from '../../i18n';
 import { ACTION_LABEL, type DialogKind } from './ActionDialog';
@@ -115,29 +116,7 @@ export function ActionBar({
       </Dropdown>
     ) : null;
 
-  const style: React.CSSProperties = isMobile
-    ? {
-        position: 'fixed',
-        left: 0,
-        right: 0,
-        bottom: 0,
-        zIndex: 100,
-        padding: '8px 12px calc(8px + env(safe-area-inset-bottom))',
-        background: token.colorBgContainer,
-        borderTop: `1px solid ${token.colorBorderSecondary}`,
-        boxShadow: token.boxShadowSecondary,
-      }
-    : {
-        position: 'sticky',
-        bottom: 0,
-        zIndex: 10,
-        padding: '12px 16px',
-        marginTop: 16,
-        background: token.colorBgContainer,
-        border: `1px solid ${token.colorBorderSecondary}`,
-        borderRadius: token.borderRadiusLG,
-        boxShadow: token.boxShadowTertiary,
-      };
+  const style = bottomBarStyle(token, isMobile);
   return (
     <div
       style={style}

@@ -32,19 +32,9 @@ export interface Graph {
 }
 
 /** Every task action, in the engine's order (a node without a list allows them all). */
-export const ALL_TASK_ACTIONS = [
-  'agree',
-  'disagree',
-  'read',
-  'send_back',
-  'transfer',
-  'delegate',
-  'add_signers',
-  'remove_signers',
-  'keep_pending',
-  'request_extension',
-  'cc',
-] as const;
+export { TASK_ACTIONS as ALL_TASK_ACTIONS } from '../Flow/taskActions';
+
+import { TASK_ACTIONS as ALL_TASK_ACTIONS } from '../Flow/taskActions';
 
 const obj = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};

@@ -1,9 +1,10 @@
 import { ArrowLeftOutlined, EyeOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Drawer, Flex, Form, Spin, Tag, Typography, theme } from 'antd';
-import { type CSSProperties, type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
+import { bottomBarStyle } from '../../components/bottomBar';
 import { QueryError } from '../../components/QueryError';
 import { defaults, FormRenderer, type FormSpec, useFormRenderer } from '../../forms';
 import { useIsMobile } from '../../hooks/useIsMobile';
@@ -288,29 +289,7 @@ function Editor({
     </Button>,
   ];
 
-  const barStyle: CSSProperties = isMobile
-    ? {
-        position: 'fixed',
-        left: 0,
-        right: 0,
-        bottom: 0,
-        zIndex: 100,
-        padding: '8px 12px calc(8px + env(safe-area-inset-bottom))',
-        background: token.colorBgContainer,
-        borderTop: `1px solid ${token.colorBorderSecondary}`,
-        boxShadow: token.boxShadowSecondary,
-      }
-    : {
-        position: 'sticky',
-        bottom: 0,
-        zIndex: 10,
-        padding: '12px 16px',
-        marginTop: 16,
-        background: token.colorBgContainer,
-        border: `1px solid ${token.colorBorderSecondary}`,
-        borderRadius: token.borderRadiusLG,
-        boxShadow: token.boxShadowTertiary,
-      };
+  const barStyle = bottomBarStyle(token, isMobile);
 
   const general = errors.general;
 

@@ -86,20 +86,9 @@ export interface TimeLimit {
 }
 
 /** The actions a node allows, in the engine's order; absent means all of them. */
-export const TASK_ACTIONS = [
-  'agree',
-  'disagree',
-  'read',
-  'send_back',
-  'transfer',
-  'delegate',
-  'add_signers',
-  'remove_signers',
-  'keep_pending',
-  'request_extension',
-  'cc',
-] as const;
-export type TaskAction = (typeof TASK_ACTIONS)[number];
+export { TASK_ACTIONS, type TaskAction } from '../taskActions';
+
+import type { TaskAction } from '../taskActions';
 
 /** R5 opinion rules (crates/engine/src/opinion.rs). */
 export interface OpinionPolicy {
