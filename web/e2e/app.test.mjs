@@ -1332,6 +1332,18 @@ test('approvals: a branching flow with a countersign, sent back, resubmitted, ap
       // The initiator's page shows the outcome live (SSE), without a reload.
       await u.getByText('已通过', { exact: true }).first().waitFor({ timeout: 20_000 });
       assert.equal(await u.evaluate(() => window.__e2eNoReload), true);
+
+      // The print view for A4 filing: the serial number and every opinion, with times.
+      await u.goto(`${instanceUrl.split('?')[0]}/print`);
+      await u.getByRole('button', { name: /打印（A4）/ }).waitFor();
+      await u
+        .getByText(/CG-\d{4}-\d{3}/)
+        .first()
+        .waitFor();
+      await u.getByText('请补充报价单').first().waitFor();
+      // The administrator's business volume page counts the flow.
+      await page.goto(`${server.baseUrl}/flow/volumes`);
+      await page.getByText('E2E采购申请').first().waitFor({ timeout: 15_000 });
       for (const c of contexts) assert.deepEqual(c.problems, []);
     } catch (e) {
       for (const [i, c] of contexts.entries())
